@@ -1,0 +1,133 @@
+// dtsim command line: run, validate, reference. Only this file picks exit codes:
+// 0 success, 2 bad input, 3 simulation failure.
+#include "app/simulate.hpp"
+#include "config/parameters.hpp"
+#include "config/scenario.hpp"
+#include "report/writers.hpp"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <fmt/format.h>
+#include <iostream>
+#include <sys/resource.h>
+
+#ifndef DTSIM_VERSION
+#define DTSIM_VERSION "unknown"
+#endif
+#ifndef DTSIM_DATA_DIR
+#define DTSIM_DATA_DIR "."
+#endif
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_bad_input = 2;
+constexpr int exit_simulation_failed = 3;
+
+struct RunOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string json_file;
+  std::string trace_file;
+  long long trace_steps = 2;
+  int trace_workers = 8;
+  bool baseline = true;
+  bool verbose = false;
+};
+
+double peak_memory_mib()
+{
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+int run(const RunOptions& options, const std::string& data_dir)
+{
+  const auto wall_start = std::chrono::steady_clock::now();
+  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
+  std::optional<dtsim::app::BaselineRun> baseline;
+  if (options.baseline && scenario.cluster.devices() > 1)
+    baseline.emplace(scenario);
+  const dtsim::report::RunResult result =
+      dtsim::app::simulate(scenario, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps});
+  const std::optional<double> baseline_throughput = baseline ? baseline->throughput() : std::nullopt;
+  const dtsim::report::Summary reported = dtsim::report::summarize(scenario, result, baseline_throughput);
+
+  dtsim::report::print_summary(std::cout, scenario, result, reported);
+  if (!options.json_file.empty())
+    dtsim::report::write_file_atomically(
+        options.json_file, dtsim::report::results_json(scenario, result, reported, DTSIM_VERSION).dump(1) + "\n");
+  if (!options.trace_file.empty())
+    dtsim::report::write_file_atomically(options.trace_file, dtsim::report::chrome_trace(result).dump() + "\n");
+  std::cout.flush();
+  if (options.verbose) {
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
+    fmt::print(stderr, "dtsim: simulator wall time {:.3f} s, peak memory {:.1f} MiB (this process)\n", wall.count(),
+               peak_memory_mib());
+  }
+  return exit_ok;
+}
+
+int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)
+{
+  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
+  fmt::print("{}: valid scenario, {} devices, {} steps\n", file, scenario.cluster.devices(), scenario.workload.steps);
+  return exit_ok;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  CLI::App app{"dtsim: a discrete-event simulator of distributed data-parallel deep-learning training"};
+  app.set_version_flag("--version", std::string("dtsim ") + DTSIM_VERSION);
+  app.require_subcommand(1);
+  std::string data_dir = DTSIM_DATA_DIR;
+  app.add_option("--data-dir", data_dir, "Folder holding catalog/ and workloads/")->capture_default_str();
+
+  RunOptions run_options;
+  CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario and report on it");
+  run_cmd->add_option("scenario", run_options.scenario, "Scenario YAML file")->required();
+  run_cmd->add_option("--set", run_options.overrides, "Override a key before validation: key.path=value (repeatable)");
+  run_cmd->add_option("--json", run_options.json_file, "Write the results as one JSON document to FILE");
+  run_cmd->add_option("--trace", run_options.trace_file, "Write a Chrome/Perfetto trace of the first steps to FILE");
+  run_cmd->add_option("--trace-steps", run_options.trace_steps, "Steps the trace covers")->capture_default_str();
+  run_cmd->add_option("--trace-workers", run_options.trace_workers, "Workers the trace covers")->capture_default_str();
+  run_cmd->add_flag("!--no-baseline", run_options.baseline, "Skip the one-device baseline (no scaling efficiency)");
+  run_cmd->add_flag("--verbose", run_options.verbose, "Print the simulator's own run time and memory on stderr");
+
+  std::string validate_file;
+  std::vector<std::string> validate_overrides;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario without simulating it");
+  validate_cmd->add_option("scenario", validate_file, "Scenario YAML file")->required();
+  validate_cmd->add_option("--set", validate_overrides, "Override a key before validation (repeatable)");
+
+  CLI::App* reference_cmd =
+      app.add_subcommand("reference", "Print the scenario reference (docs/scenario-reference.md) in Markdown");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? exit_ok : exit_bad_input;
+  }
+
+  try {
+    if (*run_cmd)
+      return run(run_options, data_dir);
+    if (*validate_cmd)
+      return validate(validate_file, validate_overrides, data_dir);
+    if (*reference_cmd) {
+      std::cout << dtsim::config::reference_markdown(dtsim::config::scenario_parameters());
+      return exit_ok;
+    }
+  } catch (const dtsim::config::ConfigError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "dtsim: simulation failed: {}\n", e.what());
+    return exit_simulation_failed;
+  }
+  return exit_ok;
+}

@@ -1,0 +1,72 @@
+#include "app/simulate.hpp"
+
+#include "platform/cluster_layout.hpp"
+#include "report/recorder.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace dtsim::app {
+
+report::RunResult simulate(const config::Scenario& scenario, training::TraceWindow trace)
+{
+  const platform::ClusterLayout layout = platform::lay_out_cluster(scenario);
+  engine::Simulation simulation(layout.root, engine::Options{});
+  report::Recorder recorder;
+  training::TrainingJob job(scenario, layout, simulation, recorder, trace);
+  job.start();
+  simulation.run();
+  return {recorder.steps(), recorder.spans(), job.totals(), job.compute_plan()};
+}
+
+config::Scenario one_device_baseline(const config::Scenario& scenario)
+{
+  config::Scenario baseline = scenario;
+  baseline.cluster.nodes = 1;
+  baseline.cluster.accelerators_per_node = 1;
+  baseline.workload.epochs.reset();
+  return baseline;
+}
+
+BaselineRun::BaselineRun(const config::Scenario& scenario)
+{
+  int fds[2];
+  if (pipe(fds) != 0)
+    return;
+  child_ = fork();
+  if (child_ < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return;
+  }
+  if (child_ == 0) {
+    close(fds[0]);
+    const config::Scenario baseline = one_device_baseline(scenario);
+    const double throughput = report::summarize(baseline, simulate(baseline, {}), std::nullopt).throughput;
+    _exit(write(fds[1], &throughput, sizeof throughput) == sizeof throughput ? 0 : 1);
+  }
+  close(fds[1]);
+  read_fd_ = fds[0];
+}
+
+BaselineRun::~BaselineRun()
+{
+  throughput();
+}
+
+std::optional<double> BaselineRun::throughput()
+{
+  if (child_ <= 0)
+    return std::nullopt;
+  double value = 0;
+  const ssize_t got = read(read_fd_, &value, sizeof value);
+  close(read_fd_);
+  int status = 0;
+  waitpid(child_, &status, 0);
+  child_ = -1;
+  if (got != sizeof value || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return std::nullopt;
+  return value;
+}
+
+} // namespace dtsim::app

@@ -1,0 +1,178 @@
+#include "config/catalog.hpp"
+
+#include "config/value_reader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace dtsim::config {
+
+using units::Dimension;
+
+const std::vector<std::string>& precisions()
+{
+  static const std::vector<std::string> names{"fp32", "tf32", "fp16", "bf16", "fp8", "int8"};
+  return names;
+}
+
+namespace {
+
+Figure read_figure(const MapReader& entry, const std::string& key, Dimension dim)
+{
+  const MapReader figure = entry.section(key);
+  Figure result;
+  result.value = figure.quantity("value", dim);
+  result.text = figure.text("value");
+  result.where = fmt::format("{}: {}", std::filesystem::path(entry.document().file()).filename().string(),
+                             entry.path_of(key));
+  const bool sourced = figure.has("source");
+  if (sourced == figure.has("assumption"))
+    entry.fail_at(key, "expected exactly one of \"source\" or \"assumption\" next to the value");
+  result.assumed = !sourced;
+  result.provenance = figure.text(sourced ? "source" : "assumption");
+  figure.finish();
+  return result;
+}
+
+std::optional<Figure> read_optional_figure(const MapReader& entry, const std::string& key, Dimension dim)
+{
+  if (!entry.has(key))
+    return std::nullopt;
+  return read_figure(entry, key, dim);
+}
+
+Accelerator read_accelerator(const MapReader& entry, const std::string& name)
+{
+  Accelerator a;
+  a.name = name;
+  a.kind = entry.text("kind");
+  if (a.kind != "gpu" && a.kind != "tpu" && a.kind != "fpga")
+    entry.fail_at("kind", fmt::format("expected gpu, tpu or fpga, found \"{}\"", a.kind));
+  a.vendor = entry.text("vendor");
+  const MapReader rates = entry.section("peak_rate");
+  for (const auto& precision : rates.keys()) {
+    if (std::find(precisions().begin(), precisions().end(), precision) == precisions().end())
+      continue; // reported by finish() below
+    a.peak_rate[precision] = read_figure(rates, precision, Dimension::flop_rate);
+  }
+  rates.finish();
+  a.memory = read_figure(entry, "memory", Dimension::size);
+  a.memory_bandwidth = read_figure(entry, "memory_bandwidth", Dimension::bandwidth);
+  a.link_bandwidth = read_figure(entry, "link_bandwidth", Dimension::bandwidth);
+  a.host_link_bandwidth = read_figure(entry, "host_link_bandwidth", Dimension::bandwidth);
+  a.max_power = read_figure(entry, "max_power", Dimension::power);
+  a.idle_power = read_figure(entry, "idle_power", Dimension::power);
+  a.price_usd = read_optional_figure(entry, "price_usd", Dimension::number);
+  entry.finish();
+  return a;
+}
+
+Nic read_nic(const MapReader& entry, const std::string& name)
+{
+  Nic n{name, read_figure(entry, "bandwidth", Dimension::bandwidth), read_figure(entry, "latency", Dimension::time)};
+  entry.finish();
+  return n;
+}
+
+Drive read_drive(const MapReader& entry, const std::string& name)
+{
+  Drive d;
+  d.name = name;
+  d.read_bandwidth = read_figure(entry, "read_bandwidth", Dimension::bandwidth);
+  d.write_bandwidth = read_figure(entry, "write_bandwidth", Dimension::bandwidth);
+  d.read_iops = read_figure(entry, "read_iops", Dimension::number);
+  d.write_iops = read_figure(entry, "write_iops", Dimension::number);
+  d.read_latency = read_figure(entry, "read_latency", Dimension::time);
+  d.capacity = read_figure(entry, "capacity", Dimension::size);
+  d.price_usd = read_optional_figure(entry, "price_usd", Dimension::number);
+  entry.finish();
+  return d;
+}
+
+template <typename Entry, typename ReadEntry>
+std::map<std::string, Entry> read_entries(const std::string& path, const std::string& top_key, ReadEntry read_entry)
+{
+  const Document doc = Document::load(path);
+  const MapReader file(doc, doc.root(), "");
+  const MapReader entries = file.section(top_key);
+  std::map<std::string, Entry> result;
+  for (const auto& name : entries.keys())
+    result.emplace(name, read_entry(entries.section(name), name));
+  file.finish();
+  return result;
+}
+
+} // namespace
+
+Catalog Catalog::load(const std::string& data_dir)
+{
+  Catalog catalog;
+  catalog.accelerators_ =
+      read_entries<Accelerator>(data_dir + "/catalog/accelerators.yaml", "accelerators", read_accelerator);
+  catalog.nics_ = read_entries<Nic>(data_dir + "/catalog/nics.yaml", "nics", read_nic);
+  catalog.drives_ = read_entries<Drive>(data_dir + "/catalog/drives.yaml", "drives", read_drive);
+  return catalog;
+}
+
+Workload load_workload(const std::string& path)
+{
+  const Document doc = Document::load(path);
+  const MapReader file(doc, doc.root(), "");
+  Workload w;
+  w.name = file.text("name");
+  w.task = file.text("task");
+  w.sample_unit = file.text("sample_unit");
+  w.parameters = read_figure(file, "parameters", Dimension::number);
+  w.forward_flops_per_sample = read_figure(file, "forward_flops_per_sample", Dimension::flop_count);
+  w.sample_bytes = read_figure(file, "sample_bytes", Dimension::size);
+  w.cpu_cost_per_sample = read_figure(file, "cpu_cost_per_sample", Dimension::time);
+  w.activation_bytes_per_sample = read_figure(file, "activation_bytes_per_sample", Dimension::size);
+  w.dataset_samples = read_figure(file, "dataset_samples", Dimension::number);
+  w.efficiency = read_figure(file, "efficiency", Dimension::number);
+  if (file.has("measured_throughput")) {
+    const YAML::Node rows = file.node("measured_throughput");
+    if (!rows.IsSequence())
+      file.fail_at("measured_throughput", "expected a list of measurements, found " + describe(rows));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const MapReader row(doc, rows[i], fmt::format("measured_throughput[{}]", i));
+      w.measured_throughput.push_back({row.text("accelerator"), row.text("precision"), row.integer("batch_per_device"),
+                                       row.quantity("samples_per_second", Dimension::number), row.text("source")});
+      row.finish();
+    }
+  }
+  file.finish();
+  return w;
+}
+
+std::vector<const Figure*> Accelerator::figures() const
+{
+  std::vector<const Figure*> all{&memory,    &memory_bandwidth, &link_bandwidth, &host_link_bandwidth,
+                                 &max_power, &idle_power};
+  for (const auto& [precision, rate] : peak_rate)
+    all.push_back(&rate);
+  if (price_usd)
+    all.push_back(&*price_usd);
+  return all;
+}
+
+std::vector<const Figure*> Nic::figures() const
+{
+  return {&bandwidth, &latency};
+}
+
+std::vector<const Figure*> Drive::figures() const
+{
+  std::vector<const Figure*> all{&read_bandwidth, &write_bandwidth, &read_iops, &write_iops, &read_latency, &capacity};
+  if (price_usd)
+    all.push_back(&*price_usd);
+  return all;
+}
+
+std::vector<const Figure*> Workload::figures() const
+{
+  return {&parameters,   &forward_flops_per_sample, &sample_bytes, &cpu_cost_per_sample, &activation_bytes_per_sample,
+          &dataset_samples, &efficiency};
+}
+
+} // namespace dtsim::config

@@ -1,0 +1,84 @@
+#pragma once
+/// @brief Hardware and workload data files: accelerators, NICs, drives (catalog/) and models (workloads/).
+///
+/// Every figure carries where it was published, or the assumption that stands in for a missing source.
+#include "config/document.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dtsim::config {
+
+/// @brief One number from a data file, in SI units, with its source or the assumption behind it.
+struct Figure {
+  double value = 0;
+  std::string text;       ///< the value as written, unit included
+  std::string provenance; ///< the source, or the assumption's text
+  bool assumed = false;
+  std::string where; ///< "accelerators.yaml: accelerators.A100-SXM4-80GB.idle_power"
+};
+
+struct Accelerator {
+  std::string name;
+  std::string kind; ///< gpu | tpu | fpga
+  std::string vendor;
+  std::map<std::string, Figure> peak_rate; ///< precision -> dense FLOP/s
+  Figure memory, memory_bandwidth, link_bandwidth, host_link_bandwidth, max_power, idle_power;
+  std::optional<Figure> price_usd;
+  std::vector<const Figure*> figures() const;
+};
+
+struct Nic {
+  std::string name;
+  Figure bandwidth, latency;
+  std::vector<const Figure*> figures() const;
+};
+
+struct Drive {
+  std::string name;
+  Figure read_bandwidth, write_bandwidth, read_iops, write_iops, read_latency, capacity;
+  std::optional<Figure> price_usd;
+  std::vector<const Figure*> figures() const;
+};
+
+/// @brief A published single-device training throughput, used to calibrate the achieved compute rate.
+struct MeasuredThroughput {
+  std::string accelerator;
+  std::string precision;
+  long long batch_per_device = 0;
+  double samples_per_second = 0;
+  std::string source;
+};
+
+struct Workload {
+  std::string name, task, sample_unit;
+  Figure parameters, forward_flops_per_sample, sample_bytes, cpu_cost_per_sample, activation_bytes_per_sample,
+      dataset_samples, efficiency;
+  std::vector<MeasuredThroughput> measured_throughput;
+  std::vector<const Figure*> figures() const;
+};
+
+/// @brief The accelerators, NICs and drives known to dtsim, read from `<data_dir>/catalog/*.yaml`.
+class Catalog {
+public:
+  static Catalog load(const std::string& data_dir);
+
+  const std::map<std::string, Accelerator>& accelerators() const { return accelerators_; }
+  const std::map<std::string, Nic>& nics() const { return nics_; }
+  const std::map<std::string, Drive>& drives() const { return drives_; }
+
+private:
+  std::map<std::string, Accelerator> accelerators_;
+  std::map<std::string, Nic> nics_;
+  std::map<std::string, Drive> drives_;
+};
+
+/// Reads a workload file (see workloads/README.md).
+Workload load_workload(const std::string& path);
+
+/// The precisions a scenario may name, in the order they are documented.
+const std::vector<std::string>& precisions();
+
+} // namespace dtsim::config

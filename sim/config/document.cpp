@@ -1,0 +1,123 @@
+#include "config/document.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+namespace dtsim::config {
+
+Document::Document(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}
+
+Document Document::parse(const std::string& text, const std::string& name)
+{
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap() && !root.IsNull())
+      throw ConfigError({name, root.Mark().line + 1, root.Mark().column + 1}, "",
+                        "expected a mapping of keys at the top of the file, found a list or a scalar");
+    if (root.IsNull())
+      root.reset(YAML::Node(YAML::NodeType::Map));
+    return Document(root, name);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError({name, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
+  }
+}
+
+Document Document::load(const std::string& path)
+{
+  std::ifstream in(path);
+  if (!in)
+    throw ConfigError({path, 0, 0}, "", "cannot open the file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), path);
+}
+
+void Document::apply_override(const std::string& assignment)
+{
+  const Location option{"--set " + assignment, 0, 0};
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(option, "", "expected key.path=value, found no '='");
+  const std::string path = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(option, path, "the value is not valid YAML: " + e.msg);
+  }
+
+  std::vector<std::string> keys;
+  std::stringstream split(path);
+  for (std::string key; std::getline(split, key, '.');) {
+    if (key.empty())
+      throw ConfigError(option, path, "expected a dotted key path such as workload.batch_per_device");
+    keys.push_back(key);
+  }
+  YAML::Node current = root_;
+  std::string walked;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    walked = join_path(walked, keys[i]);
+    YAML::Node next = current[keys[i]];
+    if (!next.IsDefined() || next.IsNull())
+      current[keys[i]] = YAML::Node(YAML::NodeType::Map);
+    else if (!next.IsMap())
+      throw ConfigError(option, walked, "expected a section to set a key inside, found a value");
+    current.reset(current[keys[i]]);
+  }
+  current[keys.back()] = value;
+  overrides_.emplace_back(path, option.origin);
+}
+
+Location Document::locate(const std::string& path, const YAML::Node& node) const
+{
+  for (auto it = overrides_.rbegin(); it != overrides_.rend(); ++it) {
+    const std::string& set_path = it->first;
+    if (path == set_path || path.starts_with(set_path + "."))
+      return {it->second, 0, 0};
+  }
+  if (!node.IsDefined() || node.Mark().is_null())
+    return {file_, 1, 1};
+  return {file_, node.Mark().line + 1, node.Mark().column + 1};
+}
+
+std::string join_path(const std::string& parent, const std::string& key)
+{
+  return parent.empty() ? key : parent + "." + key;
+}
+
+namespace {
+std::size_t edit_distance(const std::string& a, const std::string& b)
+{
+  std::vector<std::size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), 0);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+} // namespace
+
+std::string closest_name(const std::string& name, const std::vector<std::string>& allowed)
+{
+  std::string best;
+  std::size_t best_distance = 4;
+  for (const auto& candidate : allowed) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+} // namespace dtsim::config

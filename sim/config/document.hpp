@@ -1,0 +1,42 @@
+#pragma once
+#include "config/config_error.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+#include <yaml-cpp/yaml.h>
+
+namespace dtsim::config {
+
+/// @brief A YAML file with `--set` overrides applied, which can say where each of its values came from.
+class Document {
+public:
+  /// Reads and parses `path`; a YAML syntax error becomes a ConfigError with its line and column.
+  static Document load(const std::string& path);
+  /// Parses `text` as if it were the file `name` (for tests and embedded data).
+  static Document parse(const std::string& text, const std::string& name);
+
+  /// Applies one `key.path=value` override; the value is read as YAML, so `[1,2]` is a list.
+  void apply_override(const std::string& assignment);
+
+  const YAML::Node& root() const { return root_; }
+  const std::string& file() const { return file_; }
+
+  /// Where `node`, found at dotted `path`, came from: the override that set it, or its file position.
+  Location locate(const std::string& path, const YAML::Node& node) const;
+
+private:
+  Document(YAML::Node root, std::string file);
+
+  YAML::Node root_;
+  std::string file_;
+  std::vector<std::pair<std::string, std::string>> overrides_; // dotted path, option text
+};
+
+/// The dotted path of `key` inside `parent` ("" parent gives just `key`).
+std::string join_path(const std::string& parent, const std::string& key);
+
+/// The allowed name closest to `name` (edit distance at most 3), or "" when none is close.
+std::string closest_name(const std::string& name, const std::vector<std::string>& allowed);
+
+} // namespace dtsim::config

@@ -1,0 +1,420 @@
+#include "config/parameters.hpp"
+
+#include "config/value_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+namespace dtsim::config {
+
+using units::Dimension;
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+Parameter make(std::string path, ValueKind kind, Dimension dim = Dimension::number)
+{
+  Parameter p;
+  p.path = std::move(path);
+  p.kind = kind;
+  p.dimension = dim;
+  return p;
+}
+
+Parameter integer(std::string path, Presence presence, std::string fallback, double minimum, std::string help)
+{
+  Parameter p = make(std::move(path), ValueKind::integer);
+  p.presence = presence;
+  p.default_value = std::move(fallback);
+  p.minimum = minimum;
+  p.help = std::move(help);
+  return p;
+}
+
+Parameter number(std::string path, Presence presence, std::string fallback, double minimum, bool inclusive,
+                 std::string help)
+{
+  Parameter p = make(std::move(path), ValueKind::number);
+  p.presence = presence;
+  p.default_value = std::move(fallback);
+  p.minimum = minimum;
+  p.minimum_inclusive = inclusive;
+  p.help = std::move(help);
+  return p;
+}
+
+Parameter quantity(std::string path, Dimension dim, Presence presence, std::string fallback, bool zero_allowed,
+                   std::string help)
+{
+  Parameter p = make(std::move(path), ValueKind::quantity, dim);
+  p.presence = presence;
+  p.default_value = std::move(fallback);
+  p.minimum = 0;
+  p.minimum_inclusive = zero_allowed;
+  p.help = std::move(help);
+  return p;
+}
+
+Parameter text(std::string path, Presence presence, std::string fallback, std::string help)
+{
+  Parameter p = make(std::move(path), ValueKind::text);
+  p.presence = presence;
+  p.default_value = std::move(fallback);
+  p.help = std::move(help);
+  return p;
+}
+
+Parameter choice(std::string path, std::vector<std::string> choices, Presence presence, std::string fallback,
+                 std::string help)
+{
+  Parameter p = make(std::move(path), ValueKind::choice);
+  p.choices = std::move(choices);
+  p.presence = presence;
+  p.default_value = std::move(fallback);
+  p.help = std::move(help);
+  return p;
+}
+
+Parameter boolean(std::string path, std::string fallback, std::string help)
+{
+  Parameter p = make(std::move(path), ValueKind::boolean);
+  p.presence = Presence::defaulted;
+  p.default_value = std::move(fallback);
+  p.help = std::move(help);
+  return p;
+}
+
+constexpr auto required = Presence::required;
+constexpr auto defaulted = Presence::defaulted;
+constexpr auto optional = Presence::optional;
+
+} // namespace
+
+const std::vector<Parameter>& scenario_parameters()
+{
+  static const std::vector<Parameter> table{
+      integer("version", required, "", 1, "Scenario format version. This is format 1; later formats read or migrate it."),
+      text("name", defaulted, "\"\"", "Free text naming the scenario in reports."),
+      integer("seed", defaulted, "1", 0, "Seed of every random choice; the same scenario and seed give identical results."),
+
+      integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
+      text("cluster.accelerator", required, "",
+           "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
+      integer("cluster.accelerators_per_node", required, "", 1, "Accelerators in each node; each is one data-parallel worker."),
+      integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
+              "CPU cores per node that run the input pipeline (decode and augmentation). Default: 64, the core count "
+              "of a DGX A100's two AMD EPYC 7742 CPUs is 128; 64 assumes half of them serve the loaders."),
+      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "pcie"}, defaulted, "nvswitch",
+             "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct NVLink mesh "
+             "(each pair linked), or PCIe through the host bridge."),
+      quantity("cluster.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
+               "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
+               "(nvswitch, nvlink-mesh) or host_link_bandwidth (pcie) from the catalog."),
+      quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
+               "Latency of one hop inside the node. Default 1 us (assumption: NVLink/NVSwitch and PCIe peer "
+               "latencies are of the order of a microsecond; no source states one figure)."),
+      text("cluster.nic", defaulted, "ConnectX-6-HDR-200G", "NIC model of the node, a name from catalog/nics.yaml."),
+      integer("cluster.nics_per_node", defaulted, "1", 1,
+              "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
+      quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
+               "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
+
+      choice("network.topology", {"single-switch", "leaf-spine"}, defaulted, "single-switch",
+             "Cluster network: every node on one non-blocking switch, or a two-level leaf-spine (fat-tree) "
+             "whose leaf uplinks are oversubscribed."),
+      integer("network.nodes_per_leaf", defaulted, "8", 1, "leaf-spine: nodes attached to each leaf switch."),
+      number("network.oversubscription", defaulted, "1", 1, true,
+             "leaf-spine: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is non-blocking."),
+      quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
+               "Latency added by each switch traversed, cables included. Default 1 us (assumption: InfiniBand and "
+               "data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and NIC queues)."),
+
+      choice("storage.dataset_on", {"memory", "local-nvme", "nvme-of"}, required, "",
+             "Where the dataset is read from: host memory (no storage cost: an idealised, unlimited source), the "
+             "node's local NVMe drives, or NVMe-oF targets over the cluster network."),
+      text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
+      integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
+      integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),
+      text("storage.nvme_of.drive", optional, "", "nvme-of: drive model in each target, a name from catalog/drives.yaml."),
+      integer("storage.nvme_of.drives_per_target", defaulted, "1", 1, "nvme-of: drives per target, striped."),
+      text("storage.nvme_of.nic", defaulted, "ConnectX-6-HDR-200G", "nvme-of: NIC model of each target (catalog/nics.yaml)."),
+      integer("storage.nvme_of.nics_per_target", defaulted, "1", 1, "nvme-of: NICs per target."),
+      choice("storage.nvme_of.transport", {"rdma", "tcp"}, defaulted, "rdma",
+             "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
+             "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com 2022-05-03)."),
+
+      text("workload.model", required, "",
+           "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a workload file."),
+      integer("workload.dataset_samples", optional, "", 1, "Samples in one epoch. Default: the workload's dataset_samples."),
+      integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."),
+      choice("workload.precision", {"fp32", "tf32", "fp16", "bf16", "fp8"}, defaulted, "fp16",
+             "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),
+      integer("workload.gradient_accumulation", defaulted, "1", 1,
+              "Micro-batches computed before each gradient all-reduce and optimizer step."),
+      integer("workload.steps", optional, "", 1, "Optimizer steps to simulate. Give steps or epochs, not both."),
+      number("workload.epochs", optional, "", 0, false,
+             "Epochs to simulate; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both."),
+
+      quantity("training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
+               "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. Default 25 MiB, "
+               "PyTorch DDP's bucket_cap_mb (pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
+      boolean("training.overlap", "true", "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
+      choice("training.allreduce", {"ring", "hierarchical"}, defaulted, "ring",
+             "All-reduce algorithm: one ring over all devices, or hierarchical (reduce-scatter inside the node, "
+             "all-reduce across nodes, all-gather inside the node)."),
+      integer("training.loader_workers", defaulted, "4", 1,
+              "Input-pipeline workers per device, each preparing whole batches on one CPU core at a time."),
+      integer("training.prefetch", defaulted, "2", 1,
+              "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
+      number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
+             "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
+             "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as in apex."),
+      number("training.model_state_bytes_per_param", defaulted, "16", 0, false,
+             "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
+             "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
+      quantity("training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
+               "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory bandwidth. "
+               "Default 32 B (assumption: the 16 B/param of Adam mixed-precision state read once and written once)."),
+      quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
+               "Fixed framework cost per optimizer step (host bookkeeping, synchronisation)."),
+      quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
+               "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
+
+      choice("cost.model", {"none", "hourly", "purchase"}, defaulted, "none",
+             "How cost is computed: not at all, rental by the device-hour, or purchase amortised over a service life plus energy."),
+      number("cost.device_hour_usd", optional, "", 0, true, "hourly: price of one device-hour in USD."),
+      number("cost.purchase_usd_per_device", optional, "", 0, true,
+             "purchase: purchase price per device in USD, node and network share included. Default: the catalog price."),
+      number("cost.service_life_years", defaulted, "4", 0, false, "purchase: years over which the purchase is amortised."),
+      number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
+      number("cost.pue", defaulted, "1.3", 1, true, "purchase: power usage effectiveness of the data centre."),
+  };
+  return table;
+}
+
+std::string Parameter::expected() const
+{
+  const auto bound = [this](const std::string& what) {
+    if (minimum == -inf)
+      return what;
+    return fmt::format("{} {} {}", what, minimum_inclusive ? ">=" : ">", minimum);
+  };
+  switch (kind) {
+    case ValueKind::integer: return bound("a whole number");
+    case ValueKind::number: return bound("a number");
+    case ValueKind::quantity:
+      return units::expected_form(dimension) + (minimum_inclusive ? " (zero or more)" : " (more than zero)");
+    case ValueKind::text: return "a text value";
+    case ValueKind::choice: return fmt::format("one of {}", fmt::join(choices, ", "));
+    case ValueKind::boolean: return "true or false";
+  }
+  return "a value";
+}
+
+namespace {
+
+/// Reads one scalar per its parameter's kind, checking range and choices.
+ResolvedValue read_value(const Document& doc, const Parameter& p, const YAML::Node& node)
+{
+  ResolvedValue v;
+  v.parameter = &p;
+  v.location = doc.locate(p.path, node);
+  const auto out_of_range = [&](double value) {
+    return value < p.minimum || (!p.minimum_inclusive && value == p.minimum) || value > p.maximum;
+  };
+  switch (p.kind) {
+    case ValueKind::integer: v.number = static_cast<double>(read_integer(doc, node, p.path)); break;
+    case ValueKind::number: v.number = read_quantity(doc, node, p.path, Dimension::number); break;
+    case ValueKind::quantity: v.number = read_quantity(doc, node, p.path, p.dimension); break;
+    case ValueKind::boolean: v.number = read_boolean(doc, node, p.path) ? 1 : 0; break;
+    case ValueKind::text: break;
+    case ValueKind::choice: {
+      const std::string value = read_text(doc, node, p.path);
+      if (std::find(p.choices.begin(), p.choices.end(), value) == p.choices.end()) {
+        const std::string near = closest_name(value, p.choices);
+        fail(doc, p.path, node,
+             fmt::format("expected {}, found \"{}\"{}", p.expected(), value,
+                         near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
+      }
+      break;
+    }
+  }
+  v.text = read_text(doc, node, p.path);
+  if ((p.kind == ValueKind::integer || p.kind == ValueKind::number || p.kind == ValueKind::quantity) &&
+      out_of_range(v.number))
+    fail(doc, p.path, node, fmt::format("expected {}, found \"{}\"", p.expected(), v.text));
+  return v;
+}
+
+/// Checks keys section by section: every key must be a declared parameter or lead to one.
+void check_structure(const Document& doc, const YAML::Node& map, const std::string& path,
+                     const std::vector<Parameter>& table)
+{
+  std::vector<std::string> allowed;
+  std::set<std::string> sections;
+  const std::string prefix = path.empty() ? "" : path + ".";
+  for (const auto& p : table) {
+    if (!p.path.starts_with(prefix))
+      continue;
+    const std::string rest = p.path.substr(prefix.size());
+    const auto dot = rest.find('.');
+    const std::string key = rest.substr(0, dot);
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      allowed.push_back(key);
+    if (dot != std::string::npos)
+      sections.insert(key);
+  }
+  check_keys(doc, map, path, allowed);
+  for (const auto& entry : map) {
+    const std::string key = entry.first.Scalar();
+    const std::string child = join_path(path, key);
+    if (sections.contains(key)) {
+      if (!entry.second.IsMap())
+        fail(doc, child, entry.second,
+             fmt::format("expected a section (a mapping of keys), found {}", describe(entry.second)));
+      check_structure(doc, entry.second, child, table);
+    } else if (entry.second.IsMap() || entry.second.IsSequence()) {
+      const auto p = std::find_if(table.begin(), table.end(), [&](const Parameter& q) { return q.path == child; });
+      fail(doc, child, entry.second, fmt::format("expected {}, found {}", p->expected(), describe(entry.second)));
+    }
+  }
+}
+
+/// The node at dotted `path`, or an undefined node; `deepest` is set to the last node found on the way.
+/// (Node handles are rebound with reset(): yaml-cpp's operator= would overwrite the node they point to.)
+YAML::Node find_node(const YAML::Node& root, const std::string& path, YAML::Node& deepest, std::string& deepest_path)
+{
+  YAML::Node current = root;
+  deepest.reset(root);
+  deepest_path.clear();
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const YAML::Node& parent = current;
+    YAML::Node next = parent[key];
+    if (!next.IsDefined() || next.IsNull())
+      return YAML::Node(YAML::NodeType::Undefined);
+    if (dot == std::string::npos)
+      return next;
+    current.reset(next);
+    deepest.reset(current);
+    deepest_path = path.substr(0, dot);
+    start = dot + 1;
+  }
+}
+
+} // namespace
+
+ResolvedParameters ResolvedParameters::resolve(const Document& doc, const std::vector<Parameter>& table)
+{
+  check_structure(doc, doc.root(), "", table);
+  ResolvedParameters result;
+  result.file_start_ = doc.locate("", doc.root());
+  for (const auto& p : table) {
+    YAML::Node deepest;
+    std::string deepest_path;
+    const YAML::Node node = find_node(doc.root(), p.path, deepest, deepest_path);
+    if (node.IsDefined()) {
+      result.values_.emplace(p.path, read_value(doc, p, node));
+    } else if (p.presence == Presence::required) {
+      throw ConfigError(doc.locate(deepest_path, deepest), p.path,
+                        fmt::format("missing key: expected {} ({})", p.expected(), p.help));
+    } else if (p.presence == Presence::defaulted) {
+      const Document fallback = Document::parse("value: " + p.default_value, "default of " + p.path);
+      ResolvedValue v = read_value(fallback, p, fallback.root()["value"]);
+      v.from_default = true;
+      v.location = {"default", 0, 0};
+      result.values_.emplace(p.path, v);
+    } else {
+      continue;
+    }
+    result.order_.push_back(p.path);
+  }
+  return result;
+}
+
+const ResolvedValue& ResolvedParameters::at(const std::string& path) const
+{
+  const auto it = values_.find(path);
+  if (it == values_.end())
+    throw std::logic_error("dtsim bug: parameter read before it was checked for presence: " + path);
+  return it->second;
+}
+
+bool ResolvedParameters::has(const std::string& path) const
+{
+  return values_.contains(path);
+}
+double ResolvedParameters::number(const std::string& path) const
+{
+  return at(path).number;
+}
+long long ResolvedParameters::integer(const std::string& path) const
+{
+  return static_cast<long long>(at(path).number);
+}
+int ResolvedParameters::count(const std::string& path) const
+{
+  const ResolvedValue& v = at(path);
+  if (v.number > std::numeric_limits<int>::max())
+    fail(path, fmt::format("expected a whole number below {}, found \"{}\"", std::numeric_limits<int>::max(), v.text));
+  return static_cast<int>(v.number);
+}
+bool ResolvedParameters::boolean(const std::string& path) const
+{
+  return at(path).number != 0;
+}
+const std::string& ResolvedParameters::text(const std::string& path) const
+{
+  return at(path).text;
+}
+Location ResolvedParameters::location(const std::string& path) const
+{
+  const auto it = values_.find(path);
+  return it == values_.end() ? file_start_ : it->second.location;
+}
+
+void ResolvedParameters::fail(const std::string& path, const std::string& message) const
+{
+  throw ConfigError(location(path), path, message);
+}
+
+std::vector<std::pair<std::string, const ResolvedValue*>> ResolvedParameters::entries() const
+{
+  std::vector<std::pair<std::string, const ResolvedValue*>> rows;
+  for (const auto& path : order_)
+    rows.emplace_back(path, &values_.at(path));
+  return rows;
+}
+
+std::string reference_markdown(const std::vector<Parameter>& table)
+{
+  std::string out = "# Scenario reference (format version 1)\n\n"
+                    "Generated by `dtsim reference` from the parameter table in `sim/config/parameters.cpp`; "
+                    "a test keeps this file and the table in step.\n\n"
+                    "Values with a unit carry it in the value, with or without a space: `\"200 Gb/s\"`, `\"25 MiB\"`, "
+                    "`\"2 us\"`, `\"312 TFLOPS\"`. Bits are `b`, bytes `B`; `kB`, `MB`, `GB` are decimal and `KiB`, "
+                    "`MiB`, `GiB` binary. Unknown keys are errors. Any key can be overridden with "
+                    "`--set key.path=value` (the value is read as YAML).\n";
+  std::string section = "-";
+  for (const auto& p : table) {
+    const auto dot = p.path.rfind('.');
+    const std::string owner = dot == std::string::npos ? "" : p.path.substr(0, dot);
+    if (owner != section) {
+      section = owner;
+      out += fmt::format("\n## `{}`\n\n| key | expects | default | meaning |\n|---|---|---|---|\n",
+                         owner.empty() ? "top level" : owner);
+    }
+    const std::string fallback = p.presence == Presence::required ? "required"
+                                 : p.presence == Presence::optional ? "—"
+                                                                    : fmt::format("`{}`", p.default_value);
+    out += fmt::format("| `{}` | {} | {} | {} |\n", p.path, p.expected(), fallback, p.help);
+  }
+  return out;
+}
+
+} // namespace dtsim::config

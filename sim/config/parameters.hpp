@@ -1,0 +1,73 @@
+#pragma once
+/// @brief The scenario format's keys, each declared once: type, unit, default, range and help.
+///
+/// The one table serves validation, the resolved-scenario echo and docs/scenario-reference.md.
+#include "config/document.hpp"
+#include "units/units.hpp"
+
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dtsim::config {
+
+enum class ValueKind { integer, number, quantity, text, choice, boolean };
+enum class Presence { required, defaulted, optional };
+
+struct Parameter {
+  std::string path;
+  ValueKind kind = ValueKind::number;
+  units::Dimension dimension = units::Dimension::number;
+  Presence presence = Presence::required;
+  std::string default_value; ///< YAML text, when presence is defaulted
+  std::vector<std::string> choices;
+  double minimum = -std::numeric_limits<double>::infinity();
+  bool minimum_inclusive = true;
+  double maximum = std::numeric_limits<double>::infinity();
+  std::string help;
+
+  std::string expected() const; ///< "a whole number >= 1", "one of ring, hierarchical", ...
+};
+
+/// Every key of scenario format version 1.
+const std::vector<Parameter>& scenario_parameters();
+
+/// @brief One parameter's value after validation, with where it came from.
+struct ResolvedValue {
+  const Parameter* parameter = nullptr;
+  Location location;
+  bool from_default = false;
+  double number = 0;
+  std::string text; ///< the value as written (or the default), also for quantities
+};
+
+/// @brief The scenario's values, checked against the parameter table; defaults filled in.
+class ResolvedParameters {
+public:
+  /// Validates `doc` against `table`: unknown keys, missing keys, types, units, ranges and choices.
+  static ResolvedParameters resolve(const Document& doc, const std::vector<Parameter>& table);
+
+  bool has(const std::string& path) const;
+  double number(const std::string& path) const;
+  long long integer(const std::string& path) const;
+  int count(const std::string& path) const; ///< an integer that fits an int
+  bool boolean(const std::string& path) const;
+  const std::string& text(const std::string& path) const;
+  Location location(const std::string& path) const;
+  [[noreturn]] void fail(const std::string& path, const std::string& message) const;
+
+  /// Every value present, in table order: path and the value as written or defaulted.
+  std::vector<std::pair<std::string, const ResolvedValue*>> entries() const;
+
+private:
+  const ResolvedValue& at(const std::string& path) const;
+  std::vector<std::string> order_;
+  std::map<std::string, ResolvedValue> values_;
+  Location file_start_;
+};
+
+/// docs/scenario-reference.md, generated from `table`.
+std::string reference_markdown(const std::vector<Parameter>& table);
+
+} // namespace dtsim::config

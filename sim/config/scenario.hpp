@@ -1,0 +1,138 @@
+#pragma once
+/// @brief A validated scenario: plain structs in SI units (bytes, B/s, s, FLOP, FLOP/s, W, USD).
+///
+/// Nothing downstream reads YAML: the platform, the training model and the report take these structs.
+#include "config/catalog.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dtsim::config {
+
+enum class IntraNode { nvswitch, nvlink_mesh, pcie };
+enum class Topology { single_switch, leaf_spine };
+enum class DatasetLocation { memory, local_nvme, nvme_of };
+enum class Transport { rdma, tcp };
+enum class AllReduceAlgorithm { ring, hierarchical };
+enum class CostModel { none, hourly, purchase };
+
+struct ClusterSpec {
+  int nodes = 1;
+  Accelerator accelerator;
+  int accelerators_per_node = 1;
+  int cpu_cores_per_node = 1;
+  IntraNode intra_node = IntraNode::nvswitch;
+  double intra_node_bandwidth = 0; ///< B/s per device per direction
+  double intra_node_latency = 0;   ///< s
+  Nic nic;
+  int nics_per_node = 1;
+  double nic_bandwidth = 0; ///< B/s per NIC per direction
+
+  int devices() const { return nodes * accelerators_per_node; }
+};
+
+struct NetworkSpec {
+  Topology topology = Topology::single_switch;
+  int nodes_per_leaf = 1;
+  double oversubscription = 1;
+  double switch_latency = 0; ///< s per switch traversed
+};
+
+struct StoragePool {
+  Drive drive;
+  int drives = 1; ///< per node (local) or per target (NVMe-oF)
+};
+
+struct NvmeOfSpec {
+  int targets = 1;
+  StoragePool pool;
+  Nic nic;
+  int nics_per_target = 1;
+  Transport transport = Transport::rdma;
+  double transport_latency = 0; ///< s added to each request by the fabric protocol
+};
+
+struct StorageSpec {
+  DatasetLocation dataset_on = DatasetLocation::memory;
+  std::optional<StoragePool> local_nvme;
+  std::optional<NvmeOfSpec> nvme_of;
+};
+
+struct WorkloadSpec {
+  std::string model_file;
+  Workload model;
+  long long dataset_samples = 0;
+  int batch_per_device = 1;
+  std::string precision;
+  int gradient_accumulation = 1;
+  long long steps = 0; ///< optimizer steps to simulate (from `steps`, or from `epochs` and the dataset)
+  std::optional<double> epochs;
+};
+
+struct TrainingSpec {
+  double bucket_bytes = 0;
+  bool overlap = true;
+  AllReduceAlgorithm allreduce = AllReduceAlgorithm::ring;
+  int loader_workers = 1;
+  int prefetch = 2;
+  double gradient_bytes_per_param = 4;
+  double model_state_bytes_per_param = 16;
+  double optimizer_traffic_per_param = 32; ///< bytes of HBM traffic per parameter for one update
+  double step_overhead = 0;                ///< s per optimizer step
+  double collective_overhead = 0;          ///< s per collective launch
+};
+
+struct CostSpec {
+  CostModel model = CostModel::none;
+  double device_hour_usd = 0;
+  double purchase_usd_per_device = 0;
+  double service_life_years = 0;
+  double energy_usd_per_kwh = 0;
+  double pue = 1;
+};
+
+/// @brief A figure that rests on an assumption rather than a source, listed by `dtsim run`.
+struct Assumption {
+  std::string where;
+  std::string value;
+  std::string reason;
+};
+
+/// @brief One resolved key of the scenario, as echoed next to the results.
+struct Setting {
+  std::string path;
+  std::string text;  ///< as written, or the default
+  bool numeric = false;
+  bool boolean = false;
+  double number = 0; ///< SI value when numeric or boolean
+  bool from_default = false;
+};
+
+struct Scenario {
+  std::string file;
+  int version = 1;
+  std::string name;
+  std::uint64_t seed = 1;
+  ClusterSpec cluster;
+  NetworkSpec network;
+  StorageSpec storage;
+  WorkloadSpec workload;
+  TrainingSpec training;
+  CostSpec cost;
+  std::vector<Assumption> assumptions;
+  std::vector<Setting> settings;
+};
+
+/// Reads, overrides, validates and resolves a scenario file against the catalog in `data_dir`.
+/// Throws ConfigError for anything wrong in the file, an override or a data file it names.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir);
+
+std::string to_string(IntraNode v);
+std::string to_string(Topology v);
+std::string to_string(DatasetLocation v);
+std::string to_string(Transport v);
+std::string to_string(AllReduceAlgorithm v);
+
+} // namespace dtsim::config

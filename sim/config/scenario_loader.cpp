@@ -1,0 +1,332 @@
+#include "config/parameters.hpp"
+#include "config/scenario.hpp"
+#include "config/value_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace dtsim::config {
+
+using units::Dimension;
+
+namespace {
+
+template <typename Entry>
+const Entry& find_entry(const ResolvedParameters& values, const std::string& path,
+                        const std::map<std::string, Entry>& entries, const std::string& file)
+{
+  const std::string& name = values.text(path);
+  const auto it = entries.find(name);
+  if (it != entries.end())
+    return it->second;
+  std::vector<std::string> names;
+  for (const auto& [known, entry] : entries)
+    names.push_back(known);
+  const std::string near = closest_name(name, names);
+  values.fail(path, fmt::format("expected a name from {} ({}), found \"{}\"{}", file, fmt::join(names, ", "), name,
+                                near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
+}
+
+void require(const ResolvedParameters& values, const std::string& path, const std::string& why)
+{
+  if (!values.has(path)) {
+    const auto& table = scenario_parameters();
+    const auto p = std::find_if(table.begin(), table.end(), [&](const Parameter& q) { return q.path == path; });
+    values.fail(path, fmt::format("missing key: expected {}, since {}", p->expected(), why));
+  }
+}
+
+class Builder {
+public:
+  Builder(const ResolvedParameters& values, const Catalog& catalog, std::string scenario_file, std::string data_dir)
+      : v_(values), catalog_(catalog), file_(std::move(scenario_file)), data_dir_(std::move(data_dir))
+  {
+  }
+
+  Scenario build()
+  {
+    Scenario s;
+    s.file = file_;
+    s.version = v_.count("version");
+    s.name = v_.text("name");
+    s.seed = static_cast<std::uint64_t>(v_.integer("seed"));
+    s.cluster = cluster();
+    s.network = network();
+    s.storage = storage();
+    s.workload = workload(s.cluster);
+    s.training = training();
+    s.cost = cost(s.cluster);
+    check_memory(s);
+    collect_assumptions(s);
+    for (const auto& [path, value] : v_.entries()) {
+      const ValueKind kind = value->parameter->kind;
+      s.settings.push_back({path, value->text,
+                            kind == ValueKind::integer || kind == ValueKind::number || kind == ValueKind::quantity,
+                            kind == ValueKind::boolean, value->number, value->from_default});
+    }
+    return s;
+  }
+
+private:
+  ClusterSpec cluster()
+  {
+    ClusterSpec c;
+    c.nodes = v_.count("cluster.nodes");
+    c.accelerator = find_entry(v_, "cluster.accelerator", catalog_.accelerators(), "catalog/accelerators.yaml");
+    c.accelerators_per_node = v_.count("cluster.accelerators_per_node");
+    c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
+    const std::string& intra = v_.text("cluster.intra_node");
+    c.intra_node = intra == "nvswitch" ? IntraNode::nvswitch : intra == "pcie" ? IntraNode::pcie : IntraNode::nvlink_mesh;
+    const Figure& intra_default =
+        c.intra_node == IntraNode::pcie ? c.accelerator.host_link_bandwidth : c.accelerator.link_bandwidth;
+    c.intra_node_bandwidth =
+        v_.has("cluster.intra_node_bandwidth") ? v_.number("cluster.intra_node_bandwidth") : intra_default.value;
+    c.intra_node_latency = v_.number("cluster.intra_node_latency");
+    c.nic = find_entry(v_, "cluster.nic", catalog_.nics(), "catalog/nics.yaml");
+    c.nics_per_node = v_.count("cluster.nics_per_node");
+    c.nic_bandwidth = v_.has("cluster.nic_bandwidth") ? v_.number("cluster.nic_bandwidth") : c.nic.bandwidth.value;
+    const Nic& nic = catalog_.nics().at(c.nic.name);
+    used_.push_back(&nic.latency);
+    if (!v_.has("cluster.nic_bandwidth"))
+      used_.push_back(&nic.bandwidth);
+    for (const Figure* f : catalog_.accelerators().at(c.accelerator.name).figures())
+      used_.push_back(f);
+    return c;
+  }
+
+  NetworkSpec network()
+  {
+    NetworkSpec n;
+    n.topology = v_.text("network.topology") == "leaf-spine" ? Topology::leaf_spine : Topology::single_switch;
+    n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
+    n.oversubscription = v_.number("network.oversubscription");
+    n.switch_latency = v_.number("network.switch_latency");
+    return n;
+  }
+
+  StoragePool pool(const std::string& section, const std::string& drives_key, const std::string& why)
+  {
+    require(v_, section + ".drive", why);
+    StoragePool p{find_entry(v_, section + ".drive", catalog_.drives(), "catalog/drives.yaml"),
+                  v_.count(section + "." + drives_key)};
+    for (const Figure* f : catalog_.drives().at(p.drive.name).figures())
+      used_.push_back(f);
+    return p;
+  }
+
+  StorageSpec storage()
+  {
+    StorageSpec st;
+    const std::string& where = v_.text("storage.dataset_on");
+    if (where == "local-nvme") {
+      st.dataset_on = DatasetLocation::local_nvme;
+      st.local_nvme = pool("storage.local_nvme", "drives_per_node", "storage.dataset_on is local-nvme");
+    } else if (where == "nvme-of") {
+      st.dataset_on = DatasetLocation::nvme_of;
+      const std::string why = "storage.dataset_on is nvme-of";
+      require(v_, "storage.nvme_of.targets", why);
+      NvmeOfSpec t;
+      t.targets = v_.count("storage.nvme_of.targets");
+      t.pool = pool("storage.nvme_of", "drives_per_target", why);
+      t.nic = find_entry(v_, "storage.nvme_of.nic", catalog_.nics(), "catalog/nics.yaml");
+      t.nics_per_target = v_.count("storage.nvme_of.nics_per_target");
+      t.transport = v_.text("storage.nvme_of.transport") == "tcp" ? Transport::tcp : Transport::rdma;
+      // Sources in the parameter table's help for storage.nvme_of.transport.
+      constexpr double rdma_fabric_latency = 20e-6, tcp_extra_latency = 90e-6;
+      t.transport_latency = rdma_fabric_latency + (t.transport == Transport::tcp ? tcp_extra_latency : 0);
+      for (const Figure* f : catalog_.nics().at(t.nic.name).figures())
+        used_.push_back(f);
+      st.nvme_of = t;
+    }
+    return st;
+  }
+
+  std::string workload_file() const
+  {
+    const std::string& model = v_.text("workload.model");
+    if (model.find('/') == std::string::npos && !model.ends_with(".yaml"))
+      return data_dir_ + "/workloads/" + model + ".yaml";
+    const std::filesystem::path relative(model);
+    return relative.is_absolute() ? model : (std::filesystem::path(file_).parent_path() / relative).string();
+  }
+
+  WorkloadSpec workload(const ClusterSpec& cluster)
+  {
+    WorkloadSpec w;
+    w.model_file = workload_file();
+    if (!std::filesystem::exists(w.model_file))
+      v_.fail("workload.model", fmt::format("expected a workload in workloads/ or a workload file path, found \"{}\" "
+                                            "(no file {})",
+                                            v_.text("workload.model"), w.model_file));
+    w.model = load_workload(w.model_file);
+    for (const Figure* f : w.model.figures())
+      owned_workload_figures_.push_back(*f);
+    w.dataset_samples = v_.has("workload.dataset_samples") ? v_.integer("workload.dataset_samples")
+                                                           : std::llround(w.model.dataset_samples.value);
+    w.batch_per_device = v_.count("workload.batch_per_device");
+    w.precision = v_.text("workload.precision");
+    if (!cluster.accelerator.peak_rate.contains(w.precision)) {
+      std::vector<std::string> offered;
+      for (const auto& [precision, rate] : cluster.accelerator.peak_rate)
+        offered.push_back(precision);
+      v_.fail("workload.precision", fmt::format("expected a precision that {} has a peak rate for ({}), found \"{}\"",
+                                                cluster.accelerator.name, fmt::join(offered, ", "), w.precision));
+    }
+    w.gradient_accumulation = v_.count("workload.gradient_accumulation");
+    if (v_.has("workload.steps") == v_.has("workload.epochs"))
+      v_.fail(v_.has("workload.steps") ? "workload.epochs" : "workload",
+              "expected exactly one of workload.steps or workload.epochs, found " +
+                  std::string(v_.has("workload.steps") ? "both" : "neither"));
+    if (v_.has("workload.steps")) {
+      w.steps = v_.integer("workload.steps");
+    } else {
+      w.epochs = v_.number("workload.epochs");
+      const double global_batch =
+          static_cast<double>(w.batch_per_device) * cluster.devices() * w.gradient_accumulation;
+      w.steps = static_cast<long long>(std::ceil(*w.epochs * static_cast<double>(w.dataset_samples) / global_batch));
+    }
+    return w;
+  }
+
+  TrainingSpec training()
+  {
+    TrainingSpec t;
+    t.bucket_bytes = v_.number("training.bucket_size");
+    t.overlap = v_.boolean("training.overlap");
+    t.allreduce =
+        v_.text("training.allreduce") == "hierarchical" ? AllReduceAlgorithm::hierarchical : AllReduceAlgorithm::ring;
+    t.loader_workers = v_.count("training.loader_workers");
+    t.prefetch = v_.count("training.prefetch");
+    t.gradient_bytes_per_param = v_.number("training.gradient_bytes_per_param");
+    t.model_state_bytes_per_param = v_.number("training.model_state_bytes_per_param");
+    t.optimizer_traffic_per_param = v_.number("training.optimizer_traffic_per_param");
+    t.step_overhead = v_.number("training.step_overhead");
+    t.collective_overhead = v_.number("training.collective_overhead");
+    return t;
+  }
+
+  CostSpec cost(const ClusterSpec& cluster)
+  {
+    CostSpec c;
+    const std::string& model = v_.text("cost.model");
+    if (model == "hourly") {
+      c.model = CostModel::hourly;
+      require(v_, "cost.device_hour_usd", "cost.model is hourly");
+      c.device_hour_usd = v_.number("cost.device_hour_usd");
+    } else if (model == "purchase") {
+      c.model = CostModel::purchase;
+      if (v_.has("cost.purchase_usd_per_device"))
+        c.purchase_usd_per_device = v_.number("cost.purchase_usd_per_device");
+      else if (cluster.accelerator.price_usd)
+        c.purchase_usd_per_device = cluster.accelerator.price_usd->value;
+      else
+        require(v_, "cost.purchase_usd_per_device",
+                fmt::format("cost.model is purchase and the catalog has no price for {}", cluster.accelerator.name));
+      c.service_life_years = v_.number("cost.service_life_years");
+      c.energy_usd_per_kwh = v_.number("cost.energy_usd_per_kwh");
+      c.pue = v_.number("cost.pue");
+    }
+    return c;
+  }
+
+  void check_memory(const Scenario& s) const
+  {
+    const double bytes_per_activation = (s.workload.precision == "fp32" || s.workload.precision == "tf32") ? 2.0 : 1.0;
+    const double state = s.workload.model.parameters.value * s.training.model_state_bytes_per_param;
+    const double per_sample = s.workload.model.activation_bytes_per_sample.value * bytes_per_activation;
+    const double activations = per_sample * s.workload.batch_per_device;
+    const double capacity = s.cluster.accelerator.memory.value;
+    if (state + activations <= capacity)
+      return;
+    const auto size = [](double b) { return units::format(b, Dimension::size); };
+    v_.fail("workload.batch_per_device",
+            fmt::format("expected a batch that fits in the {} memory of {}, found {}, which needs {} (model state {} + "
+                        "activations {} x {}); at most {} fit",
+                        size(capacity), s.cluster.accelerator.name, s.workload.batch_per_device, size(state + activations),
+                        size(state), s.workload.batch_per_device, size(per_sample),
+                        state >= capacity ? 0LL : static_cast<long long>((capacity - state) / per_sample)));
+  }
+
+  void collect_assumptions(Scenario& s) const
+  {
+    const auto add = [&s](const Figure& f) {
+      if (f.assumed)
+        s.assumptions.push_back({f.where, f.text, f.provenance});
+    };
+    for (const Figure* f : used_)
+      add(*f);
+    for (const Figure& f : owned_workload_figures_)
+      add(f);
+    std::sort(s.assumptions.begin(), s.assumptions.end(),
+              [](const Assumption& a, const Assumption& b) { return a.where < b.where; });
+    s.assumptions.erase(std::unique(s.assumptions.begin(), s.assumptions.end(),
+                                    [](const Assumption& a, const Assumption& b) { return a.where == b.where; }),
+                        s.assumptions.end());
+  }
+
+  const ResolvedParameters& v_;
+  const Catalog& catalog_;
+  std::string file_;
+  std::string data_dir_;
+  std::vector<const Figure*> used_;
+  std::vector<Figure> owned_workload_figures_;
+};
+
+void check_version(const Document& doc)
+{
+  const YAML::Node& root = doc.root();
+  const YAML::Node version = root["version"];
+  if (!version.IsDefined())
+    return; // reported as a missing key with the rest
+  if (read_integer(doc, version, "version") != 1)
+    fail(doc, "version", version,
+         fmt::format("expected 1, the only scenario format this dtsim reads, found {}", describe(version)));
+}
+
+} // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir)
+{
+  Document doc = Document::load(path);
+  for (const auto& assignment : overrides)
+    doc.apply_override(assignment);
+  check_version(doc);
+  const ResolvedParameters values = ResolvedParameters::resolve(doc, scenario_parameters());
+  const Catalog catalog = Catalog::load(data_dir);
+  return Builder(values, catalog, path, data_dir).build();
+}
+
+std::string to_string(IntraNode v)
+{
+  switch (v) {
+    case IntraNode::nvswitch: return "nvswitch";
+    case IntraNode::nvlink_mesh: return "nvlink-mesh";
+    case IntraNode::pcie: return "pcie";
+  }
+  return "?";
+}
+std::string to_string(Topology v)
+{
+  return v == Topology::leaf_spine ? "leaf-spine" : "single-switch";
+}
+std::string to_string(DatasetLocation v)
+{
+  switch (v) {
+    case DatasetLocation::memory: return "memory";
+    case DatasetLocation::local_nvme: return "local-nvme";
+    case DatasetLocation::nvme_of: return "nvme-of";
+  }
+  return "?";
+}
+std::string to_string(Transport v)
+{
+  return v == Transport::tcp ? "tcp" : "rdma";
+}
+std::string to_string(AllReduceAlgorithm v)
+{
+  return v == AllReduceAlgorithm::hierarchical ? "hierarchical" : "ring";
+}
+
+} // namespace dtsim::config

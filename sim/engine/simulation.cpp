@@ -1,0 +1,199 @@
+#include "engine/simulation.hpp"
+
+#include <simgrid/s4u.hpp>
+#include <stdexcept>
+#include <unordered_map>
+#include <xbt/log.h>
+
+namespace dtsim::engine {
+
+namespace s4u = simgrid::s4u;
+
+namespace {
+
+/// Turns a ZoneSpec tree into SimGrid zones; links are looked up by name across the whole tree.
+class PlatformBuilder {
+public:
+  void build(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
+  {
+    s4u::NetZone* zone =
+        spec.kind == platform::ZoneKind::star ? s4u::create_star_zone(spec.name) : s4u::create_full_zone(spec.name);
+    if (parent)
+      zone->set_parent(parent);
+    for (const auto& host : spec.hosts)
+      create_host(*zone, host);
+    for (const auto& router : spec.routers)
+      points_[router] = zone->create_router(router);
+    for (const auto& link : spec.links) {
+      s4u::SplitDuplexLink* created = zone->create_split_duplex_link(link.name, link.bandwidth);
+      created->set_latency(link.latency)->seal();
+      links_[link.name] = created;
+    }
+    zone_points_[spec.name] = zone->get_netpoint();
+    for (const auto& child : spec.children)
+      build(child, zone);
+    for (const auto& route : spec.routes)
+      add_route(*zone, route);
+    zone->seal();
+  }
+
+private:
+  void create_host(s4u::NetZone& zone, const platform::HostSpec& spec)
+  {
+    s4u::Host* host = zone.create_host(spec.name, spec.speed)->set_core_count(spec.cores);
+    for (const auto& disk : spec.disks)
+      host->create_disk(disk.name, disk.read_bandwidth, disk.write_bandwidth)->seal();
+    host->seal();
+    points_[spec.name] = host->get_netpoint();
+  }
+
+  simgrid::kernel::routing::NetPoint* point(const std::string& name) const
+  {
+    if (name.empty())
+      return nullptr;
+    if (const auto it = points_.find(name); it != points_.end())
+      return it->second;
+    if (const auto it = zone_points_.find(name); it != zone_points_.end())
+      return it->second;
+    throw std::logic_error("dtsim bug: route names unknown member " + name);
+  }
+
+  void add_route(s4u::NetZone& zone, const platform::RouteSpec& route)
+  {
+    std::vector<s4u::LinkInRoute> links;
+    for (const auto& use : route.links)
+      links.emplace_back(links_.at(use.link),
+                         use.up ? s4u::LinkInRoute::Direction::UP : s4u::LinkInRoute::Direction::DOWN);
+    zone.add_route(point(route.src), point(route.dst), point(route.gw_src), point(route.gw_dst), links, true);
+  }
+
+  std::unordered_map<std::string, simgrid::kernel::routing::NetPoint*> points_;
+  std::unordered_map<std::string, simgrid::kernel::routing::NetPoint*> zone_points_;
+  std::unordered_map<std::string, s4u::SplitDuplexLink*> links_;
+};
+
+} // namespace
+
+Simulation::Simulation(const platform::ZoneSpec& root, const Options& options)
+{
+  int argc = 1;
+  char name[] = "dtsim";
+  char* argv[] = {name, nullptr};
+  xbt_log_control_set("root.thresh:critical");
+  engine_ = std::make_unique<s4u::Engine>(&argc, argv);
+  engine_->set_config("network/model:CM02");
+  engine_->set_config("network/crosstraffic:0");
+  engine_->set_config("network/TCP-gamma:0");
+  engine_->set_config("contexts/stack-size:" + std::to_string(options.actor_stack_kib));
+  PlatformBuilder().build(root, nullptr);
+  engine_->seal_platform();
+}
+
+Simulation::~Simulation() = default;
+
+Host Simulation::host(const std::string& name) const
+{
+  s4u::Host* host = engine_->host_by_name_or_null(name);
+  if (!host)
+    throw std::logic_error("dtsim bug: no host named " + name);
+  return {host};
+}
+
+Disk Simulation::disk(Host host, const std::string& name) const
+{
+  for (s4u::Disk* disk : host.impl->get_disks())
+    if (disk->get_name() == name)
+      return {disk};
+  throw std::logic_error("dtsim bug: no disk " + name + " on " + host.impl->get_name());
+}
+
+void Simulation::spawn(const std::string& name, Host where, std::function<void()> body)
+{
+  s4u::Actor::create(name, where.impl, std::move(body));
+}
+
+double Simulation::run()
+{
+  engine_->run();
+  return s4u::Engine::get_clock();
+}
+
+double now()
+{
+  return s4u::Engine::get_clock();
+}
+
+void sleep_for(double seconds)
+{
+  if (seconds > 0)
+    s4u::this_actor::sleep_for(seconds);
+}
+
+void sleep_until(double time)
+{
+  if (time > now())
+    s4u::this_actor::sleep_until(time);
+}
+
+void compute(Host host, double flops)
+{
+  if (flops > 0)
+    s4u::this_actor::exec_init(flops)->set_host(host.impl)->wait();
+}
+
+double route_latency(Host from, Host to)
+{
+  if (from.impl == to.impl)
+    return 0;
+  std::vector<s4u::Link*> links;
+  double latency = 0;
+  from.impl->route_to(to.impl, links, &latency);
+  return latency;
+}
+
+ActivityGroup::ActivityGroup() = default;
+ActivityGroup::~ActivityGroup() = default;
+
+void ActivityGroup::compute(Host host, double flops)
+{
+  if (flops > 0)
+    pending_.push_back(s4u::this_actor::exec_init(flops)->set_host(host.impl)->start());
+}
+
+void ActivityGroup::transfer(Host from, Host to, double bytes)
+{
+  if (bytes > 0 && from.impl != to.impl)
+    pending_.push_back(s4u::Comm::sendto_async(from.impl, to.impl, static_cast<uint64_t>(bytes)));
+}
+
+void ActivityGroup::read(Disk disk, double bytes)
+{
+  if (bytes > 0)
+    pending_.push_back(disk.impl->read_async(static_cast<sg_size_t>(bytes)));
+}
+
+void ActivityGroup::write(Disk disk, double bytes)
+{
+  if (bytes > 0)
+    pending_.push_back(disk.impl->write_async(static_cast<sg_size_t>(bytes)));
+}
+
+void ActivityGroup::wait()
+{
+  for (auto& activity : pending_)
+    activity->wait();
+  pending_.clear();
+}
+
+Semaphore::Semaphore(int initial) : impl_(s4u::Semaphore::create(initial)) {}
+Semaphore::~Semaphore() = default;
+void Semaphore::acquire()
+{
+  impl_->acquire();
+}
+void Semaphore::release()
+{
+  impl_->release();
+}
+
+} // namespace dtsim::engine

@@ -1,0 +1,185 @@
+#include "platform/cluster_layout.hpp"
+
+#include <fmt/format.h>
+
+namespace dtsim::platform {
+
+using config::Scenario;
+
+namespace {
+
+std::string node_name(int node)
+{
+  return fmt::format("node-{}", node);
+}
+std::string accelerator_name(int node, int k)
+{
+  return fmt::format("node-{}-acc-{}", node, k);
+}
+
+void add_route(ZoneSpec& zone, std::string src, std::string dst, std::vector<LinkUse> links)
+{
+  zone.routes.push_back({std::move(src), std::move(dst), "", "", std::move(links)});
+}
+
+/// Device-to-device links and routes inside one node.
+void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector<std::string>& devices,
+                  const std::vector<std::string>& pcie)
+{
+  const auto& c = s.cluster;
+  const int g = c.accelerators_per_node;
+  switch (c.intra_node) {
+    case config::IntraNode::nvswitch: {
+      std::vector<std::string> ports;
+      for (int k = 0; k < g; ++k) {
+        ports.push_back(fmt::format("{}-nvlink", devices[k]));
+        zone.links.push_back({ports.back(), c.intra_node_bandwidth, c.intra_node_latency / 2});
+      }
+      for (int a = 0; a < g; ++a)
+        for (int b = a + 1; b < g; ++b)
+          add_route(zone, devices[a], devices[b], {{ports[a], true}, {ports[b], false}});
+      break;
+    }
+    case config::IntraNode::nvlink_mesh: {
+      const double per_pair = c.intra_node_bandwidth / std::max(1, g - 1);
+      for (int a = 0; a < g; ++a)
+        for (int b = a + 1; b < g; ++b) {
+          const std::string link = fmt::format("{}-nvlink-{}-{}", node_name(node), a, b);
+          zone.links.push_back({link, per_pair, c.intra_node_latency});
+          add_route(zone, devices[a], devices[b], {{link, true}});
+        }
+      break;
+    }
+    case config::IntraNode::pcie:
+      for (int a = 0; a < g; ++a)
+        for (int b = a + 1; b < g; ++b)
+          add_route(zone, devices[a], devices[b], {{pcie[a], true}, {pcie[b], false}});
+      break;
+  }
+}
+
+ZoneSpec node_zone(const Scenario& s, int node, ClusterLayout& layout)
+{
+  const auto& c = s.cluster;
+  ZoneSpec zone{node_name(node), ZoneKind::full};
+  const std::string cpu = fmt::format("{}-cpu", node_name(node));
+  const std::string gateway = fmt::format("{}-gw", node_name(node));
+  zone.gateway = gateway;
+  zone.routers.push_back(gateway);
+
+  HostSpec cpu_host{cpu, 1.0, c.cpu_cores_per_node, {}};
+  if (s.storage.local_nvme) {
+    const auto& pool = *s.storage.local_nvme;
+    cpu_host.disks.push_back({layout.local_disk, pool.drives * pool.drive.read_bandwidth.value,
+                              pool.drives * pool.drive.write_bandwidth.value});
+  }
+  zone.hosts.push_back(cpu_host);
+  layout.node_cpus.push_back(cpu);
+
+  // Half the switch latency on each NIC: a path between two nodes crosses two NICs and one switch.
+  std::vector<std::string> nics;
+  for (int j = 0; j < c.nics_per_node; ++j) {
+    nics.push_back(fmt::format("{}-nic-{}", node_name(node), j));
+    zone.links.push_back({nics.back(), c.nic_bandwidth, c.nic.latency.value + s.network.switch_latency / 2});
+  }
+
+  std::vector<std::string> devices, pcie;
+  const double peak = c.accelerator.peak_rate.at(s.workload.precision).value;
+  for (int k = 0; k < c.accelerators_per_node; ++k) {
+    devices.push_back(accelerator_name(node, k));
+    pcie.push_back(devices.back() + "-pcie");
+    zone.hosts.push_back({devices.back(), peak, 1, {}});
+    zone.links.push_back({pcie.back(), c.accelerator.host_link_bandwidth.value, c.intra_node_latency / 2});
+    layout.worker_hosts.push_back(devices.back());
+    layout.worker_node.push_back(node);
+    add_route(zone, cpu, devices[k], {{pcie[k], false}});
+    add_route(zone, devices[k], gateway, {{pcie[k], true}, {nics[k % c.nics_per_node], true}});
+  }
+  add_route(zone, cpu, gateway, {{nics[0], true}});
+  wire_devices(zone, s, node, devices, pcie);
+  return zone;
+}
+
+/// @brief A child zone of a star zone and the links from its gateway to the star's centre.
+struct Member {
+  ZoneSpec zone;
+  std::vector<LinkUse> uplink;
+};
+
+/// A star zone (a switch) whose centre each member reaches through its uplink.
+ZoneSpec star_of(std::string name, std::vector<Member> members)
+{
+  ZoneSpec zone{std::move(name), ZoneKind::star};
+  zone.gateway = zone.name + "-switch";
+  zone.routers.push_back(zone.gateway);
+  zone.routes.push_back({zone.gateway, "", "", "", {}});
+  for (auto& member : members) {
+    zone.routes.push_back({member.zone.name, "", member.zone.gateway, "", std::move(member.uplink)});
+    zone.children.push_back(std::move(member.zone));
+  }
+  return zone;
+}
+
+ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
+{
+  const auto& t = *s.storage.nvme_of;
+  ZoneSpec zone{"storage", ZoneKind::star};
+  zone.gateway = "storage-switch";
+  zone.routers.push_back(zone.gateway);
+  zone.routes.push_back({zone.gateway, "", "", "", {}});
+  const double nic_bandwidth = t.nics_per_target * t.nic.bandwidth.value;
+  const double nic_latency = t.nic.latency.value + t.transport_latency + s.network.switch_latency / 2;
+  for (int i = 0; i < t.targets; ++i) {
+    const std::string host = fmt::format("target-{}", i);
+    zone.hosts.push_back({host, 1.0, 1,
+                          {{layout.target_disk, t.pool.drives * t.pool.drive.read_bandwidth.value,
+                            t.pool.drives * t.pool.drive.write_bandwidth.value}}});
+    zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency});
+    zone.routes.push_back({host, "", "", "", {{host + "-nic", true}}});
+    layout.storage_targets.push_back(host);
+  }
+  return zone;
+}
+
+/// Groups node zones under leaf zones, each reaching the spine through one oversubscribed uplink.
+std::vector<Member> leaves(const Scenario& s, std::vector<Member> nodes)
+{
+  const auto& c = s.cluster;
+  const std::size_t per_leaf = static_cast<std::size_t>(s.network.nodes_per_leaf);
+  std::vector<Member> result;
+  for (std::size_t first = 0; first < nodes.size(); first += per_leaf) {
+    const std::size_t last = std::min(nodes.size(), first + per_leaf);
+    std::vector<Member> members(std::make_move_iterator(nodes.begin() + first),
+                                std::make_move_iterator(nodes.begin() + last));
+    const double down_capacity = static_cast<double>(members.size()) * c.nics_per_node * c.nic_bandwidth;
+    ZoneSpec leaf = star_of(fmt::format("leaf-{}", result.size()), std::move(members));
+    const std::string uplink = leaf.name + "-uplink";
+    leaf.links.push_back({uplink, down_capacity / s.network.oversubscription, s.network.switch_latency});
+    result.push_back({std::move(leaf), {{uplink, true}}});
+  }
+  return result;
+}
+
+} // namespace
+
+ClusterLayout lay_out_cluster(const Scenario& s)
+{
+  ClusterLayout layout;
+  if (s.storage.local_nvme)
+    layout.local_disk = "nvme";
+  if (s.storage.nvme_of)
+    layout.target_disk = "drives";
+
+  std::vector<Member> nodes;
+  for (int node = 0; node < s.cluster.nodes; ++node)
+    nodes.push_back({node_zone(s, node, layout), {}});
+
+  std::vector<Member> members =
+      s.network.topology == config::Topology::leaf_spine ? leaves(s, std::move(nodes)) : std::move(nodes);
+  if (s.storage.nvme_of)
+    members.push_back({storage_zone(s, layout), {}});
+  layout.root = star_of("cluster", std::move(members));
+  return layout;
+}
+
+} // namespace dtsim::platform

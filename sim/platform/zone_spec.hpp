@@ -1,0 +1,59 @@
+#pragma once
+/// @brief A platform as plain data: zones of hosts, routers, links and routes, in SI units.
+///
+/// The topology builders produce it without touching SimGrid; sim/engine turns it into SimGrid
+/// zones one to one. Routes are explicit inside full zones and per-member (to the centre) inside
+/// star zones, so no zone ever holds a route table that grows as the square of its members.
+#include <string>
+#include <vector>
+
+namespace dtsim::platform {
+
+struct LinkSpec {
+  std::string name;
+  double bandwidth = 0; ///< B/s, each direction
+  double latency = 0;   ///< s
+};
+
+struct DiskSpec {
+  std::string name;
+  double read_bandwidth = 0;  ///< B/s
+  double write_bandwidth = 0; ///< B/s
+};
+
+struct HostSpec {
+  std::string name;
+  double speed = 1; ///< FLOP/s per core
+  int cores = 1;
+  std::vector<DiskSpec> disks;
+};
+
+/// @brief One link of a route; links are full duplex, and `up` is the direction from src to dst.
+struct LinkUse {
+  std::string link;
+  bool up = true;
+};
+
+/// @brief A route between two members of a zone (dst empty: from src to the centre of a star zone).
+struct RouteSpec {
+  std::string src;
+  std::string dst;
+  std::string gw_src; ///< set when src is a child zone
+  std::string gw_dst;
+  std::vector<LinkUse> links;
+};
+
+enum class ZoneKind { full, star };
+
+struct ZoneSpec {
+  std::string name;
+  ZoneKind kind = ZoneKind::full;
+  std::vector<HostSpec> hosts;
+  std::vector<std::string> routers;
+  std::vector<LinkSpec> links;
+  std::vector<ZoneSpec> children;
+  std::vector<RouteSpec> routes; ///< between hosts, routers and child zones of this zone
+  std::string gateway;           ///< the member through which the parent reaches this zone
+};
+
+} // namespace dtsim::platform

@@ -1,0 +1,131 @@
+#include "report/summary.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <span>
+
+namespace dtsim::report {
+
+namespace {
+
+constexpr double seconds_per_hour = 3600;
+constexpr double seconds_per_year = 365.25 * 24 * seconds_per_hour;
+/// A phase is named the bottleneck when it takes at least this share of the step.
+constexpr double notable_share = 0.10;
+/// A resource this busy is called saturated.
+constexpr double saturated = 0.80;
+
+/// The second half of the steps: by then the input pipeline has filled and any prefetched
+/// surplus has drained, so they run at the rate the slowest resource sustains.
+std::span<const training::StepRecord> steady_steps(const std::vector<training::StepRecord>& steps)
+{
+  return std::span(steps).subspan(steps.size() / 2);
+}
+
+Breakdown mean_breakdown(std::span<const training::StepRecord> steps)
+{
+  Breakdown b;
+  for (const auto& s : steps) {
+    b.data_stall += s.data_stall;
+    b.compute += s.compute;
+    b.exposed_comm += s.exposed_comm;
+    b.optimizer += s.optimizer;
+    b.overhead += s.overhead;
+  }
+  const double n = std::max<double>(1, static_cast<double>(steps.size()));
+  return {b.data_stall / n, b.compute / n, b.exposed_comm / n, b.optimizer / n, b.overhead / n};
+}
+
+double storage_read_bandwidth(const config::Scenario& s)
+{
+  if (s.storage.local_nvme)
+    return s.cluster.nodes * s.storage.local_nvme->drives * s.storage.local_nvme->drive.read_bandwidth.value;
+  if (s.storage.nvme_of)
+    return s.storage.nvme_of->targets * s.storage.nvme_of->pool.drives *
+           s.storage.nvme_of->pool.drive.read_bandwidth.value;
+  return 0;
+}
+
+std::string input_cause(const config::Scenario& s, const Summary& summary, const training::RunTotals& totals)
+{
+  const auto pct = [](double x) { return fmt::format("{:.0f}%", 100 * x); };
+  if (totals.fetch_seconds >= totals.preprocess_seconds) {
+    if (summary.utilisation.storage && *summary.utilisation.storage >= saturated)
+      return fmt::format("storage drives {} busy ({})", pct(*summary.utilisation.storage),
+                         config::to_string(s.storage.dataset_on));
+    return fmt::format("reads from {} wait on the network or on latency (drives {} busy)",
+                       config::to_string(s.storage.dataset_on), pct(summary.utilisation.storage.value_or(0)));
+  }
+  if (summary.utilisation.cpu_cores >= saturated)
+    return fmt::format("CPU cores {} busy preprocessing", pct(summary.utilisation.cpu_cores));
+  return fmt::format("{} loader workers per device cannot preprocess fast enough, while CPU cores are only {} busy",
+                     s.training.loader_workers, pct(summary.utilisation.cpu_cores));
+}
+
+std::string name_bottleneck(const config::Scenario& s, const Summary& summary, const training::RunTotals& totals)
+{
+  const Breakdown& b = summary.breakdown;
+  const double step = summary.step_time;
+  const auto pct = [](double x) { return fmt::format("{:.0f}%", 100 * x); };
+  if (b.data_stall >= notable_share * step && b.data_stall >= b.exposed_comm)
+    return fmt::format("input-bound: data stall is {} of the step; {}", pct(b.data_stall / step),
+                       input_cause(s, summary, totals));
+  if (b.exposed_comm >= notable_share * step)
+    return fmt::format("communication-bound: exposed gradient all-reduce is {} of the step ({} over {} devices)",
+                       pct(b.exposed_comm / step), config::to_string(s.training.allreduce), summary.devices);
+  return fmt::format("compute-bound: accelerators busy {} of the time; compute is {} of the step",
+                     pct(summary.utilisation.accelerators), pct(b.compute / step));
+}
+
+std::optional<double> cost_of(const config::Scenario& s, const Summary& summary)
+{
+  const auto& c = s.cost;
+  const double device_hours = summary.devices * summary.time_to_train / seconds_per_hour;
+  switch (c.model) {
+    case config::CostModel::none: return std::nullopt;
+    case config::CostModel::hourly: return device_hours * c.device_hour_usd;
+    case config::CostModel::purchase:
+      return summary.devices * c.purchase_usd_per_device * summary.time_to_train /
+                 (c.service_life_years * seconds_per_year) +
+             summary.energy_kwh * c.energy_usd_per_kwh;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+Summary summarize(const config::Scenario& s, const RunResult& run, std::optional<double> baseline_throughput)
+{
+  Summary out;
+  out.devices = s.cluster.devices();
+  out.steps = static_cast<long long>(run.steps.size());
+  out.samples = static_cast<double>(out.steps) * s.workload.gradient_accumulation * s.workload.batch_per_device *
+                out.devices;
+  out.time_to_train = run.steps.empty() ? 0 : run.steps.back().end;
+  const auto steady = steady_steps(run.steps);
+  const double steady_time = steady.empty() ? 0 : steady.back().end - steady.front().start;
+  out.step_time = steady.empty() ? 0 : steady_time / static_cast<double>(steady.size());
+  out.throughput = out.step_time > 0 ? out.samples / static_cast<double>(out.steps) / out.step_time : 0;
+  out.breakdown = mean_breakdown(steady);
+  out.overall_throughput = out.time_to_train > 0 ? out.samples / out.time_to_train : 0;
+  out.baseline_throughput = out.devices == 1 ? std::optional(out.throughput) : baseline_throughput;
+  if (out.baseline_throughput && *out.baseline_throughput > 0)
+    out.scaling_efficiency = out.throughput / (out.devices * *out.baseline_throughput);
+
+  const double elapsed = std::max(out.time_to_train, 1e-12);
+  out.utilisation.accelerators = run.totals.device_busy_seconds / (out.devices * elapsed);
+  out.utilisation.cpu_cores =
+      run.totals.cpu_core_seconds / (static_cast<double>(s.cluster.nodes) * s.cluster.cpu_cores_per_node * elapsed);
+  if (const double bandwidth = storage_read_bandwidth(s); bandwidth > 0)
+    out.utilisation.storage = run.totals.storage_bytes_read / (bandwidth * elapsed);
+  out.bottleneck = name_bottleneck(s, out, run.totals);
+
+  const auto& a = s.cluster.accelerator;
+  const double watts = a.idle_power.value + out.utilisation.accelerators * (a.max_power.value - a.idle_power.value);
+  const double pue = s.cost.model == config::CostModel::purchase ? s.cost.pue : 1.0;
+  out.energy_kwh = out.devices * watts * out.time_to_train / seconds_per_hour / 1000 * pue;
+  out.cost_usd = cost_of(s, out);
+  return out;
+}
+
+} // namespace dtsim::report

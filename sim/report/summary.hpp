@@ -1,0 +1,52 @@
+#pragma once
+/// @brief The figures a run reports, derived from its step records and totals; no SimGrid here.
+#include "config/scenario.hpp"
+#include "training/compute_model.hpp"
+#include "training/metrics.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dtsim::report {
+
+/// @brief Everything a simulation produced, as plain data.
+struct RunResult {
+  std::vector<training::StepRecord> steps;
+  std::vector<training::TraceSpan> spans;
+  training::RunTotals totals;
+  training::ComputePlan plan;
+};
+
+struct Breakdown {
+  double data_stall = 0, compute = 0, exposed_comm = 0, optimizer = 0, overhead = 0; ///< s per step, means
+};
+
+struct Utilisation {
+  double accelerators = 0;
+  double cpu_cores = 0;
+  std::optional<double> storage; ///< drives' read bandwidth in use; none when the dataset is in memory
+};
+
+struct Summary {
+  int devices = 0;
+  long long steps = 0;
+  double samples = 0;
+  double time_to_train = 0; ///< s, simulated, every step
+  double throughput = 0;    ///< samples/s in steady state: the second half of the steps
+  double step_time = 0;     ///< s, mean over the steady-state steps
+  double overall_throughput = 0; ///< samples/s over the whole run, pipeline fill included
+  Breakdown breakdown;
+  std::optional<double> baseline_throughput; ///< one device, same per-device batch and storage
+  std::optional<double> scaling_efficiency;
+  Utilisation utilisation;
+  std::string bottleneck;
+  double energy_kwh = 0; ///< accelerators only, PUE included
+  std::optional<double> cost_usd;
+};
+
+/// `baseline_throughput`: samples/s of the one-device run, when one was simulated; a one-device
+/// scenario is its own baseline.
+Summary summarize(const config::Scenario& scenario, const RunResult& run, std::optional<double> baseline_throughput);
+
+} // namespace dtsim::report

@@ -1,0 +1,182 @@
+#include "report/writers.hpp"
+
+#include "units/units.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace dtsim::report {
+
+using units::Dimension;
+
+namespace {
+
+std::string percent(double part, double whole)
+{
+  return whole > 0 ? fmt::format("{:.1f}%", 100 * part / whole) : "-";
+}
+
+std::string thousands(double value)
+{
+  const std::string digits = fmt::format("{:.0f}", value);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-')
+      grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
+} // namespace
+
+void print_summary(std::ostream& out, const config::Scenario& s, const RunResult& run, const Summary& sum)
+{
+  const auto& c = s.cluster;
+  const auto& w = s.workload;
+  const auto time = [](double t) { return units::format(t, Dimension::time); };
+  fmt::print(out, "scenario            {}{}\n", s.file, s.name.empty() ? "" : " (" + s.name + ")");
+  fmt::print(out, "cluster             {} node{} x {} {}, {}, {}; dataset in {}\n", c.nodes, c.nodes > 1 ? "s" : "",
+             c.accelerators_per_node, c.accelerator.name, config::to_string(c.intra_node),
+             config::to_string(s.network.topology), config::to_string(s.storage.dataset_on));
+  fmt::print(out, "workload            {}, batch {}/device x {} accumulation, {}, {} steps\n", w.model.name,
+             w.batch_per_device, w.gradient_accumulation, w.precision, sum.steps);
+  fmt::print(out, "time to train       {} (simulated)\n", time(sum.time_to_train));
+  fmt::print(out, "throughput          {} {}/s in steady state (second half of the steps); {} over the whole run\n",
+             thousands(sum.throughput), w.model.sample_unit, thousands(sum.overall_throughput));
+  const Breakdown& b = sum.breakdown;
+  fmt::print(out, "step time           {}: compute {}, exposed comm {}, data stall {}, optimizer {}, overhead {}\n",
+             time(sum.step_time), percent(b.compute, sum.step_time), percent(b.exposed_comm, sum.step_time),
+             percent(b.data_stall, sum.step_time), percent(b.optimizer, sum.step_time),
+             percent(b.overhead, sum.step_time));
+  if (sum.scaling_efficiency)
+    fmt::print(out, "scaling efficiency  {:.1f}% (1 device: {} {}/s)\n", 100 * *sum.scaling_efficiency,
+               thousands(*sum.baseline_throughput), w.model.sample_unit);
+  else
+    fmt::print(out, "scaling efficiency  not computed\n");
+  fmt::print(out, "bottleneck          {}\n", sum.bottleneck);
+  fmt::print(out, "utilisation         accelerators {:.0f}%, CPU cores {:.0f}%{}\n", 100 * sum.utilisation.accelerators,
+             100 * sum.utilisation.cpu_cores,
+             sum.utilisation.storage ? fmt::format(", storage drives {:.0f}%", 100 * *sum.utilisation.storage) : "");
+  fmt::print(out, "compute rate        {:.1f}% of {} peak ({})\n", 100 * run.plan.efficiency,
+             units::format(run.plan.peak_rate, Dimension::flop_rate), run.plan.efficiency_basis);
+  fmt::print(out, "energy              {:.3g} kWh (accelerators)\n", sum.energy_kwh);
+  fmt::print(out, "cost                {}\n", sum.cost_usd ? fmt::format("${:.2f}", *sum.cost_usd) : "not requested");
+  if (!s.assumptions.empty()) {
+    fmt::print(out, "assumptions used    {} figures rest on assumptions, not sources:\n", s.assumptions.size());
+    for (const auto& a : s.assumptions)
+      fmt::print(out, "  {} = {}\n", a.where, a.value);
+  }
+}
+
+nlohmann::json settings_json(const config::Scenario& s)
+{
+  nlohmann::json settings = nlohmann::json::object();
+  for (const auto& setting : s.settings) {
+    if (setting.boolean)
+      settings[setting.path] = setting.number != 0;
+    else if (setting.numeric)
+      settings[setting.path] = {{"value", setting.number}, {"as_written", setting.text}};
+    else
+      settings[setting.path] = setting.text;
+  }
+  return settings;
+}
+
+nlohmann::json results_json(const config::Scenario& s, const RunResult& run, const Summary& sum,
+                            const std::string& version)
+{
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& r : run.steps)
+    steps.push_back({{"step", r.step},
+                     {"start_s", r.start},
+                     {"end_s", r.end},
+                     {"step_time_s", r.end - r.start},
+                     {"compute_s", r.compute},
+                     {"exposed_comm_s", r.exposed_comm},
+                     {"data_stall_s", r.data_stall},
+                     {"optimizer_s", r.optimizer},
+                     {"overhead_s", r.overhead}});
+  nlohmann::json assumptions = nlohmann::json::array();
+  for (const auto& a : s.assumptions)
+    assumptions.push_back({{"figure", a.where}, {"value", a.value}, {"assumption", a.reason}});
+  const Breakdown& b = sum.breakdown;
+  nlohmann::json summary = {
+      {"devices", sum.devices},
+      {"steps", sum.steps},
+      {"samples", sum.samples},
+      {"time_to_train_s", sum.time_to_train},
+      {"throughput_samples_per_s", sum.throughput},
+      {"overall_throughput_samples_per_s", sum.overall_throughput},
+      {"step_time_s", sum.step_time},
+      {"compute_s", b.compute},
+      {"exposed_comm_s", b.exposed_comm},
+      {"data_stall_s", b.data_stall},
+      {"optimizer_s", b.optimizer},
+      {"overhead_s", b.overhead},
+      {"bottleneck", sum.bottleneck},
+      {"accelerator_utilisation", sum.utilisation.accelerators},
+      {"cpu_utilisation", sum.utilisation.cpu_cores},
+      {"energy_kWh", sum.energy_kwh},
+      {"compute_efficiency", run.plan.efficiency},
+      {"compute_efficiency_basis", run.plan.efficiency_basis},
+      {"storage_read_B", run.totals.storage_bytes_read},
+      {"gradient_allreduced_per_device_B", run.totals.gradient_bytes_per_device},
+  };
+  summary["scaling_efficiency"] = sum.scaling_efficiency ? nlohmann::json(*sum.scaling_efficiency) : nullptr;
+  summary["baseline_throughput_samples_per_s"] =
+      sum.baseline_throughput ? nlohmann::json(*sum.baseline_throughput) : nullptr;
+  summary["storage_utilisation"] = sum.utilisation.storage ? nlohmann::json(*sum.utilisation.storage) : nullptr;
+  summary["cost_usd"] = sum.cost_usd ? nlohmann::json(*sum.cost_usd) : nullptr;
+  return {{"dtsim_version", version},
+          {"scenario", {{"file", s.file}, {"settings", settings_json(s)}}},
+          {"assumptions", assumptions},
+          {"summary", summary},
+          {"steps", steps}};
+}
+
+nlohmann::json chrome_trace(const RunResult& run)
+{
+  nlohmann::json events = nlohmann::json::array();
+  std::map<std::pair<int, std::string>, int> threads;
+  std::set<int> workers;
+  for (const auto& span : run.spans) {
+    if (workers.insert(span.worker).second)
+      events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", span.worker},
+                        {"args", {{"name", fmt::format("worker {}", span.worker)}}}});
+    const auto [it, added] = threads.emplace(std::make_pair(span.worker, span.stream), static_cast<int>(threads.size()));
+    if (added)
+      events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", span.worker}, {"tid", it->second},
+                        {"args", {{"name", span.stream}}}});
+    events.push_back({{"ph", "X"},
+                      {"name", span.name},
+                      {"cat", span.stream},
+                      {"pid", span.worker},
+                      {"tid", it->second},
+                      {"ts", span.start * 1e6},
+                      {"dur", (span.end - span.start) * 1e6}});
+  }
+  return {{"traceEvents", events}, {"displayTimeUnit", "ms"}};
+}
+
+void write_file_atomically(const std::string& path, const std::string& content)
+{
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out.flush())
+      throw std::runtime_error(fmt::format("cannot write {}", temporary));
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error)
+    throw std::runtime_error(fmt::format("cannot move {} to {}: {}", temporary, path, error.message()));
+}
+
+} // namespace dtsim::report

@@ -1,0 +1,29 @@
+#pragma once
+/// @brief Renders a run: the human summary, the JSON document, the Chrome/Perfetto timeline.
+#include "config/scenario.hpp"
+#include "report/summary.hpp"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+namespace dtsim::report {
+
+/// The short human summary printed on stdout.
+void print_summary(std::ostream& out, const config::Scenario& scenario, const RunResult& run, const Summary& summary);
+
+/// The whole run as one JSON document: simulated quantities only, so equal inputs give equal bytes.
+nlohmann::json results_json(const config::Scenario& scenario, const RunResult& run, const Summary& summary,
+                            const std::string& version);
+
+/// The resolved scenario: every key with its value, defaults included.
+nlohmann::json settings_json(const config::Scenario& scenario);
+
+/// Trace spans in the Chrome trace event format that Perfetto and chrome://tracing read.
+nlohmann::json chrome_trace(const RunResult& run);
+
+/// Writes `content` to `path` through a temporary file renamed into place, so a failed write
+/// never leaves a truncated file where a previous result was. Throws std::runtime_error.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+} // namespace dtsim::report

@@ -1,0 +1,68 @@
+#include "training/allreduce.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace dtsim::training {
+
+AllReduce::AllReduce(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
+                     double launch_overhead)
+    : algorithm_(algorithm), ranks_(std::move(ranks)), launch_overhead_(launch_overhead)
+{
+  const int n = static_cast<int>(ranks_.size());
+  std::vector<int> everyone(n);
+  std::iota(everyone.begin(), everyone.end(), 0);
+  global_ring_ = make_phase({everyone});
+
+  nodes_ = n == 0 ? 0 : node_of.back() + 1;
+  ranks_per_node_ = nodes_ == 0 ? 1 : n / nodes_;
+  std::vector<std::vector<int>> per_node(nodes_), per_local_rank(ranks_per_node_);
+  for (int r = 0; r < n; ++r) {
+    per_node[node_of[r]].push_back(r);
+    per_local_rank[r % ranks_per_node_].push_back(r);
+  }
+  intra_node_ = make_phase(per_node);
+  inter_node_ = make_phase(per_local_rank);
+}
+
+AllReduce::Phase AllReduce::make_phase(std::vector<std::vector<int>> rings) const
+{
+  Phase phase{std::move(rings), 0};
+  for (const auto& ring : phase.rings)
+    for (std::size_t i = 0; i < ring.size(); ++i) {
+      const int next = ring[(i + 1) % ring.size()];
+      phase.rounds_latency = std::max(phase.rounds_latency, engine::route_latency(ranks_[ring[i]], ranks_[next]));
+    }
+  return phase;
+}
+
+void AllReduce::run_phase(const Phase& phase, double bytes_per_rank, int rounds) const
+{
+  if (rounds <= 0 || bytes_per_rank <= 0)
+    return;
+  engine::ActivityGroup flows;
+  for (const auto& ring : phase.rings)
+    for (std::size_t i = 0; i < ring.size(); ++i)
+      flows.transfer(ranks_[ring[i]], ranks_[ring[(i + 1) % ring.size()]], bytes_per_rank);
+  flows.wait();
+  engine::sleep_for((rounds - 1) * phase.rounds_latency);
+}
+
+void AllReduce::run(double bytes) const
+{
+  const int n = static_cast<int>(ranks_.size());
+  if (n <= 1 || bytes <= 0)
+    return;
+  engine::sleep_for(launch_overhead_);
+  if (algorithm_ == config::AllReduceAlgorithm::ring) {
+    run_phase(global_ring_, 2.0 * (n - 1) / n * bytes, 2 * (n - 1));
+    return;
+  }
+  const int g = ranks_per_node_;
+  const int m = nodes_;
+  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);                 // reduce-scatter
+  run_phase(inter_node_, 2.0 * (m - 1) / m * bytes / g, 2 * (m - 1));   // all-reduce of one shard
+  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);                 // all-gather
+}
+
+} // namespace dtsim::training

@@ -1,0 +1,45 @@
+#pragma once
+/// @brief Flow-level all-reduce: one concurrent flow per participant per phase, plus a latency term.
+///
+/// A ring all-reduce of S bytes over N ranks sends 2(N-1) chunks of S/N around the ring; here each
+/// rank sends one flow of 2(N-1)/N x S to its successor, so the network shares bandwidth exactly as
+/// the pipelined ring does, and the 2(N-1) rounds of per-hop latency are added analytically (the
+/// flows themselves pay one). Hierarchical all-reduce is three such phases: ring reduce-scatter
+/// inside each node, ring all-reduce of the 1/g shard across nodes (g rings in parallel, one per
+/// local rank), ring all-gather inside each node. Cost per collective: O(N) flows, not O(N^2)
+/// messages. Chunk pipelining start-up and NCCL protocol choices are not modelled yet.
+#include "config/scenario.hpp"
+#include "engine/simulation.hpp"
+
+#include <vector>
+
+namespace dtsim::training {
+
+class AllReduce {
+public:
+  /// `ranks` in ring order; `node_of[i]` is the node of rank i (ranks of a node contiguous).
+  AllReduce(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
+            double launch_overhead);
+
+  /// Runs one all-reduce of `bytes` per rank; returns when every rank has the result. Call from an actor.
+  void run(double bytes) const;
+
+private:
+  /// @brief Rings that run concurrently in one phase, each a list of ranks.
+  struct Phase {
+    std::vector<std::vector<int>> rings;
+    double rounds_latency = 0; ///< s of per-hop latency for one round (slowest hop of any ring)
+  };
+  Phase make_phase(std::vector<std::vector<int>> rings) const;
+  /// Each rank of each ring sends `fraction` x bytes to its successor; then the remaining rounds' latency.
+  void run_phase(const Phase& phase, double bytes_per_rank, int rounds) const;
+
+  config::AllReduceAlgorithm algorithm_;
+  std::vector<engine::Host> ranks_;
+  double launch_overhead_;
+  Phase global_ring_, intra_node_, inter_node_;
+  int ranks_per_node_ = 1;
+  int nodes_ = 1;
+};
+
+} // namespace dtsim::training

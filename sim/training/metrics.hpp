@@ -1,0 +1,47 @@
+#pragma once
+/// @brief What the training model reports: one record per step, trace spans, and run totals.
+#include <string>
+
+namespace dtsim::training {
+
+/// @brief One optimizer step; components are means over workers and add up to the step's duration.
+struct StepRecord {
+  long long step = 0;
+  double start = 0; ///< s, simulated
+  double end = 0;
+  double data_stall = 0;
+  double compute = 0;
+  double exposed_comm = 0;
+  double optimizer = 0;
+  double overhead = 0;
+};
+
+/// @brief A span of activity on one worker's stream, for the timeline.
+struct TraceSpan {
+  int worker = 0;
+  std::string stream; ///< "compute", "comm", "input", "loader-<j>"
+  std::string name;
+  double start = 0;
+  double end = 0;
+};
+
+/// @brief Work done over the whole run, for utilisations.
+struct RunTotals {
+  double device_busy_seconds = 0;   ///< forward, backward and optimizer, summed over devices
+  double cpu_core_seconds = 0;      ///< preprocessing, summed over nodes
+  double storage_bytes_read = 0;
+  double fetch_seconds = 0;         ///< summed over batches: storage read time
+  double preprocess_seconds = 0;    ///< summed over batches: CPU time
+  double gradient_bytes_per_device = 0; ///< all-reduced per device over the run
+  double allreduce_seconds = 0;     ///< time the communicator spent in collectives
+};
+
+/// @brief Receives the model's output; writers and tests implement it.
+class MetricsSink {
+public:
+  virtual ~MetricsSink() = default;
+  virtual void step(const StepRecord& record) = 0;
+  virtual void span(const TraceSpan& span) = 0;
+};
+
+} // namespace dtsim::training

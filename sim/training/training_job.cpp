@@ -1,0 +1,245 @@
+#include "training/training_job.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <fmt/format.h>
+
+namespace dtsim::training {
+
+struct TrainingJob::Worker {
+  int rank = 0;
+  engine::Host device;
+  engine::Host cpu;
+  std::optional<engine::Disk> local_disk;
+  engine::Semaphore ready{0};
+  engine::Semaphore free_slots;
+  engine::Semaphore step_done{0};
+  long long batches_claimed = 0;
+  double backward_start = 0;
+  double backward_duration = 0;
+
+  explicit Worker(int slots) : free_slots(slots) {}
+};
+
+TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::ClusterLayout& layout,
+                         engine::Simulation& simulation, MetricsSink& sink, TraceWindow trace)
+    : scenario_(scenario), layout_(layout), simulation_(simulation), sink_(sink), trace_(trace),
+      plan_(plan_compute(scenario))
+{
+  const auto& t = scenario.training;
+  const auto& w = scenario.workload;
+  const int slots = t.loader_workers * t.prefetch;
+  std::vector<engine::Host> ranks;
+  for (std::size_t r = 0; r < layout.worker_hosts.size(); ++r) {
+    auto worker = std::make_unique<Worker>(slots);
+    worker->rank = static_cast<int>(r);
+    worker->device = simulation.host(layout.worker_hosts[r]);
+    worker->cpu = simulation.host(layout.node_cpus[layout.worker_node[r]]);
+    if (!layout.local_disk.empty())
+      worker->local_disk = simulation.disk(worker->cpu, layout.local_disk);
+    ranks.push_back(worker->device);
+    workers_.push_back(std::move(worker));
+  }
+  for (const auto& name : layout.storage_targets) {
+    targets_.push_back(simulation.host(name));
+    target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
+  }
+  allreduce_ = std::make_unique<AllReduce>(t.allreduce, std::move(ranks), layout.worker_node, t.collective_overhead);
+  all_backward_started_ = std::make_unique<engine::Semaphore>(0);
+
+  double gradient_bytes = w.model.parameters.value * t.gradient_bytes_per_param;
+  while (gradient_bytes > 0) {
+    bucket_bytes_.push_back(std::min(gradient_bytes, t.bucket_bytes));
+    gradient_bytes -= bucket_bytes_.back();
+  }
+  batches_per_worker_ = w.steps * w.gradient_accumulation;
+  batch_bytes_ = w.batch_per_device * w.model.sample_bytes.value;
+}
+
+TrainingJob::~TrainingJob() = default;
+
+void TrainingJob::start()
+{
+  for (auto& w : workers_) {
+    simulation_.spawn(fmt::format("trainer-{}", w->rank), w->device, [this, &w = *w] { trainer(w); });
+    for (int j = 0; j < scenario_.training.loader_workers; ++j) {
+      Loader& loader = *loaders_.emplace_back(std::make_unique<Loader>());
+      simulation_.spawn(fmt::format("reader-{}-{}", w->rank, j), w->cpu,
+                        [this, &w = *w, &loader, j] { reader(w, loader, j); });
+      simulation_.spawn(fmt::format("preprocessor-{}-{}", w->rank, j), w->cpu,
+                        [this, &w = *w, &loader, j] { preprocessor(w, loader, j); });
+    }
+  }
+  simulation_.spawn("communicator", workers_.front()->device, [this] { communicator(); });
+}
+
+void TrainingJob::trainer(Worker& w)
+{
+  const int micro_batches = scenario_.workload.gradient_accumulation;
+  for (long long step = 0; step < scenario_.workload.steps; ++step) {
+    StepRecord r{step, engine::now()};
+    for (int m = 0; m < micro_batches; ++m) {
+      const double wait_start = engine::now();
+      w.ready.acquire();
+      w.free_slots.release();
+      const double compute_start = engine::now();
+      r.data_stall += compute_start - wait_start;
+      trace(w.rank, "input", "data stall", wait_start, compute_start, step);
+      if (m == micro_batches - 1)
+        publish_backward(w, compute_start + plan_.forward_time(), plan_.backward_time());
+      engine::compute(w.device, plan_.forward_flops + plan_.backward_flops);
+      r.compute += engine::now() - compute_start;
+      trace(w.rank, "compute", "forward+backward", compute_start, engine::now(), step);
+    }
+    const double compute_end = engine::now();
+    w.step_done.acquire();
+    r.exposed_comm = engine::now() - compute_end;
+    const double optimizer_start = engine::now();
+    engine::sleep_for(plan_.optimizer_time);
+    r.optimizer = engine::now() - optimizer_start;
+    trace(w.rank, "compute", "optimizer", optimizer_start, engine::now(), step);
+    engine::sleep_for(scenario_.training.step_overhead);
+    r.overhead = scenario_.training.step_overhead;
+    r.end = engine::now();
+    totals_.device_busy_seconds += r.compute + r.optimizer;
+    finish_step(step, r);
+  }
+}
+
+void TrainingJob::publish_backward(Worker& w, double start, double duration)
+{
+  w.backward_start = start;
+  w.backward_duration = duration;
+  if (++published_ == static_cast<int>(workers_.size())) {
+    published_ = 0;
+    all_backward_started_->release();
+  }
+}
+
+double TrainingJob::bucket_ready_time(double produced_fraction) const
+{
+  double ready = 0;
+  for (const auto& w : workers_)
+    ready = std::max(ready, w->backward_start + produced_fraction * w->backward_duration);
+  return ready;
+}
+
+void TrainingJob::communicator()
+{
+  const double total_bytes = scenario_.workload.model.parameters.value * scenario_.training.gradient_bytes_per_param;
+  for (long long step = 0; step < scenario_.workload.steps; ++step) {
+    all_backward_started_->acquire();
+    double produced = 0;
+    for (std::size_t k = 0; k < bucket_bytes_.size(); ++k) {
+      produced += bucket_bytes_[k];
+      engine::sleep_until(bucket_ready_time(scenario_.training.overlap ? produced / total_bytes : 1.0));
+      const double start = engine::now();
+      allreduce_->run(bucket_bytes_[k]);
+      totals_.allreduce_seconds += engine::now() - start;
+      for (int rank = 0; rank < std::min<int>(trace_.workers, static_cast<int>(workers_.size())); ++rank)
+        trace(rank, "comm", fmt::format("all-reduce bucket {}", k), start, engine::now(), step);
+    }
+    totals_.gradient_bytes_per_device += total_bytes;
+    for (auto& w : workers_)
+      w->step_done.release();
+  }
+}
+
+/// @brief One loader worker: a reader that runs one batch ahead of the preprocessing that follows it.
+struct TrainingJob::Loader {
+  engine::Semaphore read_done{0};
+  engine::Semaphore read_slot{1};
+  std::deque<long long> read_batches; ///< batch indices read and not yet preprocessed; -1 ends the stream
+};
+
+void TrainingJob::reader(Worker& w, Loader& loader, int index)
+{
+  const std::string stream = fmt::format("loader-{}", index);
+  while (w.batches_claimed < batches_per_worker_) {
+    const long long batch = w.batches_claimed++;
+    w.free_slots.acquire();
+    loader.read_slot.acquire();
+    const double start = engine::now();
+    fetch(w, batch);
+    totals_.fetch_seconds += engine::now() - start;
+    trace(w.rank, stream, "read", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
+    loader.read_batches.push_back(batch);
+    loader.read_done.release();
+  }
+  loader.read_batches.push_back(-1);
+  loader.read_done.release();
+}
+
+void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
+{
+  const double cpu_seconds = scenario_.workload.batch_per_device * scenario_.workload.model.cpu_cost_per_sample.value;
+  const std::string stream = fmt::format("loader-{}", index);
+  while (true) {
+    loader.read_done.acquire();
+    const long long batch = loader.read_batches.front();
+    loader.read_batches.pop_front();
+    if (batch < 0)
+      return;
+    loader.read_slot.release();
+    const double start = engine::now();
+    engine::compute(w.cpu, cpu_seconds);
+    totals_.preprocess_seconds += engine::now() - start;
+    totals_.cpu_core_seconds += cpu_seconds;
+    trace(w.rank, stream, "preprocess", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
+    w.ready.release();
+  }
+}
+
+void TrainingJob::fetch(Worker& w, long long batch_index)
+{
+  engine::ActivityGroup io;
+  switch (scenario_.storage.dataset_on) {
+    case config::DatasetLocation::memory: return;
+    case config::DatasetLocation::local_nvme: io.read(*w.local_disk, batch_bytes_); break;
+    case config::DatasetLocation::nvme_of: {
+      const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
+      io.read(target_disks_[t], batch_bytes_);
+      io.transfer(targets_[t], w.cpu, batch_bytes_);
+      break;
+    }
+  }
+  io.wait();
+  totals_.storage_bytes_read += batch_bytes_;
+}
+
+void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
+{
+  auto& [reported, sums] = open_steps_[step];
+  if (reported == 0) {
+    sums = worker_record;
+  } else {
+    sums.start = std::min(sums.start, worker_record.start);
+    sums.end = std::max(sums.end, worker_record.end);
+    sums.data_stall += worker_record.data_stall;
+    sums.compute += worker_record.compute;
+    sums.exposed_comm += worker_record.exposed_comm;
+    sums.optimizer += worker_record.optimizer;
+    sums.overhead += worker_record.overhead;
+  }
+  if (++reported < static_cast<int>(workers_.size()))
+    return;
+  const double n = static_cast<double>(workers_.size());
+  StepRecord mean = sums;
+  mean.data_stall /= n;
+  mean.compute /= n;
+  mean.exposed_comm /= n;
+  mean.optimizer /= n;
+  mean.overhead /= n;
+  open_steps_.erase(step);
+  sink_.step(mean);
+}
+
+void TrainingJob::trace(int worker, const std::string& stream, const std::string& name, double start, double end,
+                        long long step)
+{
+  if (worker < trace_.workers && step < trace_.steps && end > start)
+    sink_.span({worker, stream, name, start, end});
+}
+
+} // namespace dtsim::training

@@ -1,0 +1,86 @@
+#pragma once
+/// @brief Synchronous data-parallel training played out step by step on a simulated cluster.
+///
+/// Actors per worker (accelerator): a trainer on the accelerator and `loader_workers` input
+/// loaders on the node's CPU; one communicator for the job. Each loader reads whole batches from
+/// the dataset's storage (disk read and network transfer run concurrently, so the slower bounds
+/// the batch) one batch ahead of preprocessing them on one CPU core, as tf.data's interleave or
+/// DALI's readers do; together they keep up to loader_workers x prefetch batches in flight.
+/// (A loader that read and then decoded in turn would, in a deterministic simulation, march in
+/// lock-step with the others: all reading, then all decoding, leaving storage idle half the time.) The trainer waits for a batch (data stall), runs forward and backward as one
+/// execution, and publishes when its backward starts and how long it lasts: since nothing else
+/// runs on an accelerator, the moment each gradient bucket is ready follows from that, so the
+/// communicator can start bucket k once every worker has produced it and bucket k-1 is reduced,
+/// without an event per bucket per worker. Buckets are produced in proportion to their bytes
+/// (gradient FLOPs assumed proportional to parameters). When the last bucket is reduced, every
+/// worker runs its optimizer and the fixed per-step overhead. Not modelled yet: checkpoints,
+/// IOPS limits, page cache, stragglers.
+#include "config/scenario.hpp"
+#include "engine/simulation.hpp"
+#include "platform/cluster_layout.hpp"
+#include "training/allreduce.hpp"
+#include "training/compute_model.hpp"
+#include "training/metrics.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace dtsim::training {
+
+/// @brief Which workers and steps the timeline records (recording every span of a large run would be huge).
+struct TraceWindow {
+  int workers = 0;
+  long long steps = 0;
+};
+
+class TrainingJob {
+public:
+  TrainingJob(const config::Scenario& scenario, const platform::ClusterLayout& layout, engine::Simulation& simulation,
+              MetricsSink& sink, TraceWindow trace);
+  ~TrainingJob();
+
+  /// Spawns the actors; the run happens in Simulation::run().
+  void start();
+
+  const RunTotals& totals() const { return totals_; }
+  const ComputePlan& compute_plan() const { return plan_; }
+
+private:
+  struct Worker;
+  struct Loader;
+
+  void trainer(Worker& w);
+  void reader(Worker& w, Loader& loader, int index);
+  void preprocessor(Worker& w, Loader& loader, int index);
+  void communicator();
+  void fetch(Worker& w, long long batch_index);
+  double bucket_ready_time(double produced_fraction) const;
+  void publish_backward(Worker& w, double start, double duration);
+  void finish_step(long long step, const StepRecord& worker_record);
+  void trace(int worker, const std::string& stream, const std::string& name, double start, double end,
+             long long step);
+
+  const config::Scenario& scenario_;
+  const platform::ClusterLayout& layout_;
+  engine::Simulation& simulation_;
+  MetricsSink& sink_;
+  TraceWindow trace_;
+  ComputePlan plan_;
+  RunTotals totals_;
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<Loader>> loaders_;
+  std::vector<double> bucket_bytes_;
+  std::unique_ptr<AllReduce> allreduce_;
+  std::unique_ptr<engine::Semaphore> all_backward_started_;
+  int published_ = 0;
+  long long batches_per_worker_ = 0;
+  double batch_bytes_ = 0;
+  std::vector<engine::Host> targets_;
+  std::vector<engine::Disk> target_disks_;
+  std::map<long long, std::pair<int, StepRecord>> open_steps_; ///< step -> workers reported, sums
+};
+
+} // namespace dtsim::training
