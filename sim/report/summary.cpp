@@ -15,11 +15,13 @@ constexpr double notable_share = 0.10;
 /// A resource this busy is called saturated.
 constexpr double saturated = 0.80;
 
-/// The second half of the steps: by then the input pipeline has filled and any prefetched
-/// surplus has drained, so they run at the rate the slowest resource sustains.
+/// The middle half of the steps: the input pipeline has filled and any prefetched surplus has
+/// drained, and the loaders have not yet stopped reading, so the slowest resource sets the rate.
 std::span<const training::StepRecord> steady_steps(const std::vector<training::StepRecord>& steps)
 {
-  return std::span(steps).subspan(steps.size() / 2);
+  const std::size_t first = steps.size() / 4;
+  const std::size_t last = std::max(first + 1, steps.size() - steps.size() / 4);
+  return std::span(steps).subspan(first, std::min(last, steps.size()) - first);
 }
 
 Breakdown mean_breakdown(std::span<const training::StepRecord> steps)

@@ -47,7 +47,7 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   fmt::print(out, "workload            {}, batch {}/device x {} accumulation, {}, {} steps\n", w.model.name,
              w.batch_per_device, w.gradient_accumulation, w.precision, sum.steps);
   fmt::print(out, "time to train       {} (simulated)\n", time(sum.time_to_train));
-  fmt::print(out, "throughput          {} {}/s in steady state (second half of the steps); {} over the whole run\n",
+  fmt::print(out, "throughput          {} {}/s in steady state (middle half of the steps); {} over the whole run\n",
              thousands(sum.throughput), w.model.sample_unit, thousands(sum.overall_throughput));
   const Breakdown& b = sum.breakdown;
   fmt::print(out, "step time           {}: compute {}, exposed comm {}, data stall {}, optimizer {}, overhead {}\n",

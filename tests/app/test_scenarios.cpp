@@ -1,0 +1,99 @@
+// The command line as a user runs it: exit codes, error messages, output files, determinism.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output; ///< stdout and stderr together
+};
+
+Outcome dtsim(const std::string& arguments)
+{
+  const std::string command = fmt::format("{}/build/sim/app/dtsim {} 2>&1", DTSIM_SOURCE_DIR, arguments);
+  Outcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe))
+    outcome.output.append(buffer, n);
+  const int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
+std::string read_file(const std::filesystem::path& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::filesystem::path scratch(const std::string& name)
+{
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("dtsim-test-{}", getpid());
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
+} // namespace
+
+TEST_CASE("app: --version prints the version")
+{
+  const Outcome out = dtsim("--version");
+  CHECK(out.exit_code == 0);
+  CHECK(out.output.find("dtsim 0.1.0") != std::string::npos);
+}
+
+TEST_CASE("app: the same scenario and seed give byte-identical JSON")
+{
+  const auto first = scratch("first.json"), second = scratch("second.json");
+  const std::string args = "run scenarios/cluster-4node-a100.yaml --set workload.steps=30 --json ";
+  REQUIRE(dtsim(args + first.string()).exit_code == 0);
+  REQUIRE(dtsim(args + second.string()).exit_code == 0);
+  const std::string a = read_file(first);
+  CHECK(a.size() > 1000);
+  CHECK(a == read_file(second));
+}
+
+TEST_CASE("app: run with --set, --json and --trace writes both files")
+{
+  const auto json = scratch("out.json"), trace = scratch("timeline.json");
+  const Outcome out = dtsim(fmt::format("run scenarios/cluster-4node-a100.yaml --set workload.batch_per_device=128 "
+                                        "--set workload.steps=20 --json {} --trace {}",
+                                        json.string(), trace.string()));
+  REQUIRE(out.exit_code == 0);
+  CHECK(out.output.find("bottleneck") != std::string::npos);
+  const std::string results = read_file(json);
+  CHECK(results.find("\"workload.batch_per_device\"") != std::string::npos);
+  CHECK(results.find("\"as_written\": \"128\"") != std::string::npos);
+  const std::string timeline = read_file(trace);
+  for (const char* stream : {"\"compute\"", "\"comm\"", "\"input\"", "\"loader-0\""})
+    CHECK(timeline.find(stream) != std::string::npos);
+}
+
+TEST_CASE("app: validate reports a bad file with file:line:column and exit code 2")
+{
+  const Outcome out = dtsim("validate tests/data/broken.yaml");
+  CHECK(out.exit_code == 2);
+  CHECK(out.output.find("tests/data/broken.yaml:12:3: workload.batch_per_devic: unknown key (did you mean "
+                        "\"batch_per_device\"?)") != std::string::npos);
+}
+
+TEST_CASE("app: a failed run leaves results written by an earlier run intact")
+{
+  const auto json = scratch("kept.json");
+  REQUIRE(dtsim(fmt::format("run scenarios/quickstart.yaml --json {}", json.string())).exit_code == 0);
+  const std::string before = read_file(json);
+  const Outcome failed = dtsim(fmt::format("run scenarios/quickstart.yaml --set cluster.nodes=0 --json {}", json.string()));
+  CHECK(failed.exit_code == 2);
+  CHECK(failed.output.find("--set cluster.nodes=0: cluster.nodes: expected a whole number >= 1") != std::string::npos);
+  CHECK(read_file(json) == before);
+}

@@ -1,0 +1,146 @@
+// Closed-form cross-checks of the training model: ring all-reduce time, compute-bound step time,
+// storage-bound throughput. Each TEST_CASE runs in its own process (one SimGrid engine each).
+#include "app/simulate.hpp"
+#include "config/scenario.hpp"
+#include "engine/simulation.hpp"
+#include "report/summary.hpp"
+#include "training/allreduce.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+namespace {
+
+using dtsim::config::AllReduceAlgorithm;
+
+/// N hosts on one switch, each through its own full-duplex link of bandwidth B and latency alpha/2,
+/// so every host-to-host route has bandwidth B and latency alpha.
+dtsim::platform::ZoneSpec star_of_hosts(int n, double bandwidth, double alpha)
+{
+  dtsim::platform::ZoneSpec zone{"switch", dtsim::platform::ZoneKind::star};
+  for (int i = 0; i < n; ++i) {
+    const std::string host = fmt::format("h{}", i);
+    zone.hosts.push_back({host, 1e12, 1, {}});
+    zone.links.push_back({host + "-link", bandwidth, alpha / 2});
+    zone.routes.push_back({host, "", "", "", {{host + "-link", true}}});
+  }
+  return zone;
+}
+
+/// Simulated duration of one flow-level all-reduce of `bytes` over `n` ranks on star_of_hosts.
+double simulated_ring_allreduce(int n, double bytes, double bandwidth, double alpha)
+{
+  dtsim::engine::Simulation simulation(star_of_hosts(n, bandwidth, alpha), {});
+  std::vector<dtsim::engine::Host> ranks;
+  for (int i = 0; i < n; ++i)
+    ranks.push_back(simulation.host(fmt::format("h{}", i)));
+  const dtsim::training::AllReduce allreduce(AllReduceAlgorithm::ring, ranks, std::vector<int>(n, 0), 0.0);
+  double duration = -1;
+  simulation.spawn("driver", ranks[0], [&] {
+    const double start = dtsim::engine::now();
+    allreduce.run(bytes);
+    duration = dtsim::engine::now() - start;
+  });
+  simulation.run();
+  return duration;
+}
+
+double ring_closed_form(int n, double bytes, double bandwidth, double alpha)
+{
+  return 2.0 * (n - 1) / n * bytes / bandwidth + 2.0 * (n - 1) * alpha;
+}
+
+void check_ring(int n, double bytes)
+{
+  const double bandwidth = 25e9, alpha = 5e-6;
+  const double expected = ring_closed_form(n, bytes, bandwidth, alpha);
+  const double simulated = simulated_ring_allreduce(n, bytes, bandwidth, alpha);
+  INFO(fmt::format("N={} S={} B: simulated {:.6e} s, closed form {:.6e} s", n, bytes, simulated, expected));
+  CHECK(simulated == Approx(expected).epsilon(0.02));
+}
+
+dtsim::config::Scenario load(const std::string& file, const std::vector<std::string>& overrides)
+{
+  return dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/" + file, overrides, DTSIM_SOURCE_DIR);
+}
+
+} // namespace
+
+TEST_CASE("training: ring all-reduce of 64 MiB on 2 ranks matches 2(N-1)/N S/B + 2(N-1) alpha")
+{
+  check_ring(2, 64.0 * (1 << 20));
+}
+
+TEST_CASE("training: ring all-reduce of 64 MiB on 8 ranks matches 2(N-1)/N S/B + 2(N-1) alpha")
+{
+  check_ring(8, 64.0 * (1 << 20));
+}
+
+TEST_CASE("training: ring all-reduce of 64 MiB on 64 ranks matches 2(N-1)/N S/B + 2(N-1) alpha")
+{
+  check_ring(64, 64.0 * (1 << 20));
+}
+
+TEST_CASE("training: latency-bound ring all-reduce of 8 KiB on 64 ranks matches the closed form")
+{
+  check_ring(64, 8192);
+}
+
+TEST_CASE("training: one worker with free storage and no optimizer runs at the calibrated compute rate")
+{
+  // ResNet-50 on an A100 in fp16 is calibrated on 2470 images/s at batch 256 (workloads/resnet50.yaml),
+  // so forward + backward of a 256-image batch must take 256 / 2470 s.
+  const auto scenario = load("scenarios/quickstart.yaml",
+                             {"cluster.accelerators_per_node=1", "storage.dataset_on=memory",
+                              "workload.batch_per_device=256", "workload.steps=40", "training.loader_workers=32",
+                              "training.optimizer_traffic_per_param=0 B", "training.step_overhead=0 s"});
+  const auto run = dtsim::app::simulate(scenario, {});
+  const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
+  const double expected = 256.0 / 2470.0;
+  CHECK(summary.step_time == Approx(expected).epsilon(0.01));
+  CHECK(summary.breakdown.compute == Approx(expected).epsilon(0.01));
+  CHECK(summary.breakdown.data_stall < 0.01 * expected);
+  CHECK(summary.throughput == Approx(2470).epsilon(0.01));
+}
+
+TEST_CASE("training: storage-bound throughput equals drive bandwidth over bytes per sample")
+{
+  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml", {});
+  const auto& target = *scenario.storage.nvme_of;
+  const double storage_bandwidth = target.targets * target.pool.drives * target.pool.drive.read_bandwidth.value;
+  const double expected = storage_bandwidth / scenario.workload.model.sample_bytes.value;
+  const auto run = dtsim::app::simulate(scenario, {});
+  const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
+  INFO(fmt::format("storage-bound: simulated {:.0f} samples/s, closed form {:.0f}", summary.throughput, expected));
+  CHECK(summary.throughput == Approx(expected).epsilon(0.02));
+  REQUIRE(summary.utilisation.storage.has_value());
+  CHECK(summary.bottleneck.find("input-bound") == 0);
+  CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
+}
+
+TEST_CASE("training: without storage limits the 4-node cluster is compute-bound and exposes little communication")
+{
+  const auto scenario = load("scenarios/cluster-4node-a100.yaml", {"workload.steps=40"});
+  const auto run = dtsim::app::simulate(scenario, {});
+  const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
+  CHECK(summary.bottleneck.find("compute-bound") == 0);
+  // Breakdown components are means over workers that add up to the step.
+  const auto& b = summary.breakdown;
+  CHECK(b.data_stall + b.compute + b.exposed_comm + b.optimizer + b.overhead ==
+        Approx(summary.step_time).epsilon(0.01));
+}
+
+TEST_CASE("training: overlap off exposes the whole all-reduce after backward")
+{
+  const std::vector<std::string> common{"workload.model=bert-large", "workload.batch_per_device=32",
+                                        "storage.dataset_on=memory", "workload.steps=8", "cluster.nics_per_node=1"};
+  auto without_overlap = common;
+  without_overlap.push_back("training.overlap=false");
+  const auto scenario = load("scenarios/cluster-4node-a100.yaml", without_overlap);
+  const auto run = dtsim::app::simulate(scenario, {});
+  const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
+  // With overlap off, exposed communication is every bucket's all-reduce back to back.
+  const double allreduce_per_step = run.totals.allreduce_seconds / static_cast<double>(run.steps.size());
+  CHECK(summary.breakdown.exposed_comm == Approx(allreduce_per_step).epsilon(0.02));
+  CHECK(summary.breakdown.exposed_comm > 0.05 * summary.step_time);
+}
