@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Simulator speed: wall time and peak memory of dtsim runs, as dtsim --verbose reports them
+# (a benchmark, not a test; numbers vary by machine). Usage: tools/bench.sh [steps]  (default 1000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+steps=${1:-1000}
+dtsim=build/sim/app/dtsim
+[ -x "$dtsim" ] || tools/build.sh
+printf '%-48s %6s  %s\n' scenario steps "simulator cost"
+for scenario in scenarios/quickstart.yaml scenarios/node-8xa100.yaml scenarios/cluster-4node-a100.yaml \
+                scenarios/cluster-4node-a100-storage-bound.yaml; do
+  cost=$("$dtsim" run "$scenario" --set workload.steps="$steps" --no-baseline --verbose 2>&1 >/dev/null |
+         sed -n 's/^dtsim: //p')
+  printf '%-48s %6s  %s\n' "$scenario" "$steps" "$cost"
+done
