@@ -27,14 +27,19 @@ dtsim::platform::ZoneSpec star_of_hosts(int n, double bandwidth, double alpha)
   return zone;
 }
 
-/// Simulated duration of one flow-level all-reduce of `bytes` over `n` ranks on star_of_hosts.
-double simulated_ring_allreduce(int n, double bytes, double bandwidth, double alpha)
+/// Simulated duration of one flow-level all-reduce of `bytes` over `n` ranks on star_of_hosts,
+/// ranks grouped `per_node` to a node.
+double simulated_allreduce(AllReduceAlgorithm algorithm, int n, int per_node, double bytes, double bandwidth,
+                           double alpha)
 {
   dtsim::engine::Simulation simulation(star_of_hosts(n, bandwidth, alpha), {});
   std::vector<dtsim::engine::Host> ranks;
-  for (int i = 0; i < n; ++i)
+  std::vector<int> node_of;
+  for (int i = 0; i < n; ++i) {
     ranks.push_back(simulation.host(fmt::format("h{}", i)));
-  const dtsim::training::AllReduce allreduce(AllReduceAlgorithm::ring, ranks, std::vector<int>(n, 0), 0.0);
+    node_of.push_back(i / per_node);
+  }
+  const dtsim::training::AllReduce allreduce(algorithm, ranks, node_of, 0.0);
   double duration = -1;
   simulation.spawn("driver", ranks[0], [&] {
     const double start = dtsim::engine::now();
@@ -54,7 +59,7 @@ void check_ring(int n, double bytes)
 {
   const double bandwidth = 25e9, alpha = 5e-6;
   const double expected = ring_closed_form(n, bytes, bandwidth, alpha);
-  const double simulated = simulated_ring_allreduce(n, bytes, bandwidth, alpha);
+  const double simulated = simulated_allreduce(AllReduceAlgorithm::ring, n, n, bytes, bandwidth, alpha);
   INFO(fmt::format("N={} S={} B: simulated {:.6e} s, closed form {:.6e} s", n, bytes, simulated, expected));
   CHECK(simulated == Approx(expected).epsilon(0.02));
 }
@@ -84,6 +89,18 @@ TEST_CASE("training: ring all-reduce of 64 MiB on 64 ranks matches 2(N-1)/N S/B 
 TEST_CASE("training: latency-bound ring all-reduce of 8 KiB on 64 ranks matches the closed form")
 {
   check_ring(64, 8192);
+}
+
+TEST_CASE("training: hierarchical all-reduce on 2 nodes of 4 matches its three ring phases")
+{
+  // Reduce-scatter and all-gather inside each node of g ranks, all-reduce of an S/g shard across m nodes.
+  const int g = 4, m = 2;
+  const double bytes = 64.0 * (1 << 20), bandwidth = 25e9, alpha = 5e-6;
+  const double expected = 2 * ((g - 1.0) / g * bytes / bandwidth + (g - 1) * alpha) +
+                          2.0 * (m - 1) / m * bytes / g / bandwidth + 2.0 * (m - 1) * alpha;
+  const double simulated =
+      simulated_allreduce(AllReduceAlgorithm::hierarchical, g * m, g, bytes, bandwidth, alpha);
+  CHECK(simulated == Approx(expected).epsilon(0.02));
 }
 
 TEST_CASE("training: one worker with free storage and no optimizer runs at the calibrated compute rate")
