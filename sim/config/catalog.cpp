@@ -3,6 +3,7 @@
 #include "config/value_reader.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -167,6 +168,19 @@ std::vector<const Figure*> Drive::figures() const
   if (price_usd)
     all.push_back(&*price_usd);
   return all;
+}
+
+const MeasuredThroughput* Workload::measurement(const std::string& accelerator, const std::string& precision,
+                                                long long batch_per_device) const
+{
+  const MeasuredThroughput* best = nullptr;
+  for (const auto& m : measured_throughput) {
+    if (m.accelerator != accelerator || m.precision != precision)
+      continue;
+    if (!best || std::llabs(m.batch_per_device - batch_per_device) < std::llabs(best->batch_per_device - batch_per_device))
+      best = &m;
+  }
+  return best;
 }
 
 std::vector<const Figure*> Workload::figures() const

@@ -58,6 +58,9 @@ struct Workload {
       dataset_samples, efficiency;
   std::vector<MeasuredThroughput> measured_throughput;
   std::vector<const Figure*> figures() const;
+  /// The published throughput on this accelerator and precision closest in batch size, or nullptr.
+  const MeasuredThroughput* measurement(const std::string& accelerator, const std::string& precision,
+                                        long long batch_per_device) const;
 };
 
 /// @brief The accelerators, NICs and drives known to dtsim, read from `<data_dir>/catalog/*.yaml`.

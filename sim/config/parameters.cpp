@@ -87,6 +87,13 @@ Parameter boolean(std::string path, std::string fallback, std::string help)
   return p;
 }
 
+/// Marks a parameter's default as resting on an assumption; `dtsim run` lists it when used.
+Parameter assumed(Parameter p, std::string why)
+{
+  p.assumption = std::move(why);
+  return p;
+}
+
 constexpr auto required = Presence::required;
 constexpr auto defaulted = Presence::defaulted;
 constexpr auto optional = Presence::optional;
@@ -104,18 +111,18 @@ const std::vector<Parameter>& scenario_parameters()
       text("cluster.accelerator", required, "",
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
       integer("cluster.accelerators_per_node", required, "", 1, "Accelerators in each node; each is one data-parallel worker."),
-      integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
-              "CPU cores per node that run the input pipeline (decode and augmentation). Default: 64, the core count "
-              "of a DGX A100's two AMD EPYC 7742 CPUs is 128; 64 assumes half of them serve the loaders."),
+      assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
+                      "CPU cores per node that run the input pipeline (decode and augmentation)."),
+              "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
       choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "pcie"}, defaulted, "nvswitch",
              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct NVLink mesh "
              "(each pair linked), or PCIe through the host bridge."),
       quantity("cluster.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
                "(nvswitch, nvlink-mesh) or host_link_bandwidth (pcie) from the catalog."),
-      quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
-               "Latency of one hop inside the node. Default 1 us (assumption: NVLink/NVSwitch and PCIe peer "
-               "latencies are of the order of a microsecond; no source states one figure)."),
+      assumed(quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
+                       "Latency of one hop inside the node."),
+              "NVLink/NVSwitch and PCIe peer latencies are of the order of a microsecond; no source states one figure."),
       text("cluster.nic", defaulted, "ConnectX-6-HDR-200G", "NIC model of the node, a name from catalog/nics.yaml."),
       integer("cluster.nics_per_node", defaulted, "1", 1,
               "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
@@ -128,9 +135,10 @@ const std::vector<Parameter>& scenario_parameters()
       integer("network.nodes_per_leaf", defaulted, "8", 1, "leaf-spine: nodes attached to each leaf switch."),
       number("network.oversubscription", defaulted, "1", 1, true,
              "leaf-spine: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is non-blocking."),
-      quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
-               "Latency added by each switch traversed, cables included. Default 1 us (assumption: InfiniBand and "
-               "data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and NIC queues)."),
+      assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
+                       "Latency added by each switch traversed, cables included."),
+              "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
+              "NIC queues."),
 
       choice("storage.dataset_on", {"memory", "local-nvme", "nvme-of"}, required, "",
              "Where the dataset is read from: host memory (no storage cost: an idealised, unlimited source), the "
@@ -165,8 +173,9 @@ const std::vector<Parameter>& scenario_parameters()
       choice("training.allreduce", {"ring", "hierarchical"}, defaulted, "ring",
              "All-reduce algorithm: one ring over all devices, or hierarchical (reduce-scatter inside the node, "
              "all-reduce across nodes, all-gather inside the node)."),
-      integer("training.loader_workers", defaulted, "4", 1,
-              "Input-pipeline workers per device, each preparing whole batches on one CPU core at a time."),
+      assumed(integer("training.loader_workers", defaulted, "4", 1,
+                      "Input-pipeline workers per device, each preparing whole batches on one CPU core at a time."),
+              "PyTorch's DataLoader defaults to 0 workers; 4 per device is a common setting in training scripts."),
       integer("training.prefetch", defaulted, "2", 1,
               "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
       number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
@@ -175,9 +184,10 @@ const std::vector<Parameter>& scenario_parameters()
       number("training.model_state_bytes_per_param", defaulted, "16", 0, false,
              "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
              "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
-      quantity("training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
-               "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory bandwidth. "
-               "Default 32 B (assumption: the 16 B/param of Adam mixed-precision state read once and written once)."),
+      assumed(quantity("training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
+                       "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
+                       "bandwidth."),
+              "The 16 B/param of Adam mixed-precision state read once and written once."),
       quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
                "Fixed framework cost per optimizer step (host bookkeeping, synchronisation)."),
       quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
@@ -412,7 +422,8 @@ std::string reference_markdown(const std::vector<Parameter>& table)
     const std::string fallback = p.presence == Presence::required ? "required"
                                  : p.presence == Presence::optional ? "—"
                                                                     : fmt::format("`{}`", p.default_value);
-    out += fmt::format("| `{}` | {} | {} | {} |\n", p.path, p.expected(), fallback, p.help);
+    const std::string why = p.assumption.empty() ? "" : fmt::format(" Default is an assumption: {}", p.assumption);
+    out += fmt::format("| `{}` | {} | {} | {}{} |\n", p.path, p.expected(), fallback, p.help, why);
   }
   return out;
 }

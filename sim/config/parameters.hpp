@@ -26,6 +26,7 @@ struct Parameter {
   bool minimum_inclusive = true;
   double maximum = std::numeric_limits<double>::infinity();
   std::string help;
+  std::string assumption; ///< why the default is what it is, when no source gives it
 
   std::string expected() const; ///< "a whole number >= 1", "one of ring, hierarchical", ...
 };

@@ -161,8 +161,11 @@ private:
                                             "(no file {})",
                                             v_.text("workload.model"), w.model_file));
     w.model = load_workload(w.model_file);
+    const bool calibrated = w.model.measurement(cluster.accelerator.name, v_.text("workload.precision"),
+                                                v_.integer("workload.batch_per_device")) != nullptr;
     for (const Figure* f : w.model.figures())
-      owned_workload_figures_.push_back(*f);
+      if (!(calibrated && f == &w.model.efficiency))
+        owned_workload_figures_.push_back(*f);
     w.dataset_samples = v_.has("workload.dataset_samples") ? v_.integer("workload.dataset_samples")
                                                            : std::llround(w.model.dataset_samples.value);
     w.batch_per_device = v_.count("workload.batch_per_device");
@@ -257,6 +260,9 @@ private:
     };
     for (const Figure* f : used_)
       add(*f);
+    for (const auto& [path, value] : v_.entries())
+      if (value->from_default && !value->parameter->assumption.empty())
+        s.assumptions.push_back({"scenario default: " + path, value->text, value->parameter->assumption});
     for (const Figure& f : owned_workload_figures_)
       add(f);
     std::sort(s.assumptions.begin(), s.assumptions.end(),

@@ -33,6 +33,11 @@ std::string thousands(double value)
   return grouped;
 }
 
+std::string usd(double amount)
+{
+  return amount < 100 ? fmt::format("${:.4g}", amount) : "$" + thousands(amount);
+}
+
 } // namespace
 
 void print_summary(std::ostream& out, const config::Scenario& s, const RunResult& run, const Summary& sum)
@@ -66,7 +71,7 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   fmt::print(out, "compute rate        {:.1f}% of {} peak ({})\n", 100 * run.plan.efficiency,
              units::format(run.plan.peak_rate, Dimension::flop_rate), run.plan.efficiency_basis);
   fmt::print(out, "energy              {:.3g} kWh (accelerators)\n", sum.energy_kwh);
-  fmt::print(out, "cost                {}\n", sum.cost_usd ? fmt::format("${:.2f}", *sum.cost_usd) : "not requested");
+  fmt::print(out, "cost                {}\n", sum.cost_usd ? usd(*sum.cost_usd) : "not requested");
   if (!s.assumptions.empty()) {
     fmt::print(out, "assumptions used    {} figures rest on assumptions, not sources:\n", s.assumptions.size());
     for (const auto& a : s.assumptions)

@@ -1,27 +1,11 @@
 #include "training/compute_model.hpp"
 
-#include <cmath>
-#include <cstdlib>
 #include <fmt/format.h>
 
 namespace dtsim::training {
 
 namespace {
 constexpr double backward_to_forward = 2.0;
-
-/// The published throughput for this accelerator and precision closest in batch size, if any.
-const config::MeasuredThroughput* measurement_for(const config::Scenario& s)
-{
-  const config::MeasuredThroughput* best = nullptr;
-  for (const auto& m : s.workload.model.measured_throughput) {
-    if (m.accelerator != s.cluster.accelerator.name || m.precision != s.workload.precision)
-      continue;
-    if (!best || std::llabs(m.batch_per_device - s.workload.batch_per_device) <
-                     std::llabs(best->batch_per_device - s.workload.batch_per_device))
-      best = &m;
-  }
-  return best;
-}
 } // namespace
 
 ComputePlan plan_compute(const config::Scenario& s)
@@ -30,7 +14,7 @@ ComputePlan plan_compute(const config::Scenario& s)
   const auto& model = s.workload.model;
   plan.peak_rate = s.cluster.accelerator.peak_rate.at(s.workload.precision).value;
   const double forward_per_sample = model.forward_flops_per_sample.value;
-  if (const auto* m = measurement_for(s)) {
+  if (const auto* m = model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
     plan.efficiency = (1 + backward_to_forward) * forward_per_sample * m->samples_per_second / plan.peak_rate;
     plan.efficiency_basis = fmt::format("calibrated: {:g} {}/s measured on {} {} at batch {} ({})",
                                         m->samples_per_second, model.sample_unit, m->accelerator, m->precision,
