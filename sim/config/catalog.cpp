@@ -25,8 +25,8 @@ Figure read_figure(const MapReader& entry, const std::string& key, Dimension dim
   Figure result;
   result.value = figure.quantity("value", dim);
   result.text = figure.text("value");
-  result.where = fmt::format("{}: {}", std::filesystem::path(entry.document().file()).filename().string(),
-                             entry.path_of(key));
+  result.where =
+      fmt::format("{}: {}", std::filesystem::path(entry.document().file()).filename().string(), entry.path_of(key));
   const bool sourced = figure.has("source");
   if (sourced == figure.has("assumption"))
     entry.fail_at(key, "expected exactly one of \"source\" or \"assumption\" next to the value");
@@ -177,7 +177,8 @@ const MeasuredThroughput* Workload::measurement(const std::string& accelerator, 
   for (const auto& m : measured_throughput) {
     if (m.accelerator != accelerator || m.precision != precision)
       continue;
-    if (!best || std::llabs(m.batch_per_device - batch_per_device) < std::llabs(best->batch_per_device - batch_per_device))
+    if (!best ||
+        std::llabs(m.batch_per_device - batch_per_device) < std::llabs(best->batch_per_device - batch_per_device))
       best = &m;
   }
   return best;
@@ -185,8 +186,9 @@ const MeasuredThroughput* Workload::measurement(const std::string& accelerator, 
 
 std::vector<const Figure*> Workload::figures() const
 {
-  return {&parameters,   &forward_flops_per_sample, &sample_bytes, &cpu_cost_per_sample, &activation_bytes_per_sample,
-          &dataset_samples, &efficiency};
+  return {&parameters,          &forward_flops_per_sample,    &sample_bytes,
+          &cpu_cost_per_sample, &activation_bytes_per_sample, &dataset_samples,
+          &efficiency};
 }
 
 } // namespace dtsim::config

@@ -8,12 +8,39 @@
 
 namespace dtsim::config {
 
-Document::Document(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}
+Document::Document(YAML::Node root, std::string file)
+    : root_(std::move(root))
+    , file_(std::move(file))
+{
+}
+
+namespace {
+/// yaml-cpp keeps the first of two equal keys silently; a scenario must not.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& name, const std::string& path)
+{
+  if (node.IsSequence())
+    for (const auto& item : node)
+      reject_duplicate_keys(item, name, path);
+  if (!node.IsMap())
+    return;
+  std::vector<std::string> seen;
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string child = join_path(path, key);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      throw ConfigError({name, entry.first.Mark().line + 1, entry.first.Mark().column + 1}, child,
+                        "key given twice in the same section; expected it once");
+    seen.push_back(key);
+    reject_duplicate_keys(entry.second, name, child);
+  }
+}
+} // namespace
 
 Document Document::parse(const std::string& text, const std::string& name)
 {
   try {
     YAML::Node root = YAML::Load(text);
+    reject_duplicate_keys(root, name, "");
     if (!root.IsMap() && !root.IsNull())
       throw ConfigError({name, root.Mark().line + 1, root.Mark().column + 1}, "",
                         "expected a mapping of keys at the top of the file, found a list or a scalar");
@@ -48,6 +75,8 @@ void Document::apply_override(const std::string& assignment)
   } catch (const YAML::ParserException& e) {
     throw ConfigError(option, path, "the value is not valid YAML: " + e.msg);
   }
+  if (value.IsNull())
+    throw ConfigError(option, path, "expected a value after '=', found nothing");
 
   std::vector<std::string> keys;
   std::stringstream split(path);
@@ -61,12 +90,16 @@ void Document::apply_override(const std::string& assignment)
   for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
     walked = join_path(walked, keys[i]);
     YAML::Node next = current[keys[i]];
-    if (!next.IsDefined() || next.IsNull())
+    if (!next.IsDefined() || next.IsNull()) {
       current[keys[i]] = YAML::Node(YAML::NodeType::Map);
-    else if (!next.IsMap())
+      overrides_.emplace_back(walked, option.origin);
+    } else if (!next.IsMap()) {
       throw ConfigError(option, walked, "expected a section to set a key inside, found a value");
+    }
     current.reset(current[keys[i]]);
   }
+  // Removing first detaches the key from a node it may share with a YAML anchor.
+  current.remove(keys.back());
   current[keys.back()] = value;
   overrides_.emplace_back(path, option.origin);
 }

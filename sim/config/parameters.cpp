@@ -103,14 +103,17 @@ constexpr auto optional = Presence::optional;
 const std::vector<Parameter>& scenario_parameters()
 {
   static const std::vector<Parameter> table{
-      integer("version", required, "", 1, "Scenario format version. This is format 1; later formats read or migrate it."),
+      integer("version", required, "", 1,
+              "Scenario format version. This is format 1; later formats read or migrate it."),
       text("name", defaulted, "\"\"", "Free text naming the scenario in reports."),
-      integer("seed", defaulted, "1", 0, "Seed of every random choice; the same scenario and seed give identical results."),
+      integer("seed", defaulted, "1", 0,
+              "Seed of every random choice; the same scenario and seed give identical results."),
 
       integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
       text("cluster.accelerator", required, "",
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
-      integer("cluster.accelerators_per_node", required, "", 1, "Accelerators in each node; each is one data-parallel worker."),
+      integer("cluster.accelerators_per_node", required, "", 1,
+              "Accelerators in each node; each is one data-parallel worker."),
       assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
                       "CPU cores per node that run the input pipeline (decode and augmentation)."),
               "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
@@ -120,9 +123,10 @@ const std::vector<Parameter>& scenario_parameters()
       quantity("cluster.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
                "(nvswitch, nvlink-mesh) or host_link_bandwidth (pcie) from the catalog."),
-      assumed(quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
-                       "Latency of one hop inside the node."),
-              "NVLink/NVSwitch and PCIe peer latencies are of the order of a microsecond; no source states one figure."),
+      assumed(
+          quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
+                   "Latency of one hop inside the node."),
+          "NVLink/NVSwitch and PCIe peer latencies are of the order of a microsecond; no source states one figure."),
       text("cluster.nic", defaulted, "ConnectX-6-HDR-200G", "NIC model of the node, a name from catalog/nics.yaml."),
       integer("cluster.nics_per_node", defaulted, "1", 1,
               "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
@@ -134,7 +138,8 @@ const std::vector<Parameter>& scenario_parameters()
              "whose leaf uplinks are oversubscribed."),
       integer("network.nodes_per_leaf", defaulted, "8", 1, "leaf-spine: nodes attached to each leaf switch."),
       number("network.oversubscription", defaulted, "1", 1, true,
-             "leaf-spine: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is non-blocking."),
+             "leaf-spine: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is "
+             "non-blocking."),
       assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
                        "Latency added by each switch traversed, cables included."),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
@@ -146,38 +151,47 @@ const std::vector<Parameter>& scenario_parameters()
       text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
       integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
       integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),
-      text("storage.nvme_of.drive", optional, "", "nvme-of: drive model in each target, a name from catalog/drives.yaml."),
+      text("storage.nvme_of.drive", optional, "",
+           "nvme-of: drive model in each target, a name from catalog/drives.yaml."),
       integer("storage.nvme_of.drives_per_target", defaulted, "1", 1, "nvme-of: drives per target, striped."),
-      text("storage.nvme_of.nic", defaulted, "ConnectX-6-HDR-200G", "nvme-of: NIC model of each target (catalog/nics.yaml)."),
+      text("storage.nvme_of.nic", defaulted, "ConnectX-6-HDR-200G",
+           "nvme-of: NIC model of each target (catalog/nics.yaml)."),
       integer("storage.nvme_of.nics_per_target", defaulted, "1", 1, "nvme-of: NICs per target."),
-      choice("storage.nvme_of.transport", {"rdma", "tcp"}, defaulted, "rdma",
-             "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
-             "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com 2022-05-03)."),
+      choice(
+          "storage.nvme_of.transport", {"rdma", "tcp"}, defaulted, "rdma",
+          "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
+          "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com 2022-05-03)."),
 
       text("workload.model", required, "",
-           "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a workload file."),
-      integer("workload.dataset_samples", optional, "", 1, "Samples in one epoch. Default: the workload's dataset_samples."),
+           "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a "
+           "workload file."),
+      integer("workload.dataset_samples", optional, "", 1,
+              "Samples in one epoch. Default: the workload's dataset_samples."),
       integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."),
       choice("workload.precision", {"fp32", "tf32", "fp16", "bf16", "fp8"}, defaulted, "fp16",
              "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),
       integer("workload.gradient_accumulation", defaulted, "1", 1,
               "Micro-batches computed before each gradient all-reduce and optimizer step."),
       integer("workload.steps", optional, "", 1, "Optimizer steps to simulate. Give steps or epochs, not both."),
-      number("workload.epochs", optional, "", 0, false,
-             "Epochs to simulate; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both."),
+      number(
+          "workload.epochs", optional, "", 0, false,
+          "Epochs to simulate; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both."),
 
       quantity("training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
                "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. Default 25 MiB, "
-               "PyTorch DDP's bucket_cap_mb (pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
-      boolean("training.overlap", "true", "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
+               "PyTorch DDP's bucket_cap_mb "
+               "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
+      boolean("training.overlap", "true",
+              "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
       choice("training.allreduce", {"ring", "hierarchical"}, defaulted, "ring",
              "All-reduce algorithm: one ring over all devices, or hierarchical (reduce-scatter inside the node, "
              "all-reduce across nodes, all-gather inside the node)."),
       assumed(integer("training.loader_workers", defaulted, "4", 1,
                       "Input-pipeline workers per device, each preparing whole batches on one CPU core at a time."),
               "PyTorch's DataLoader defaults to 0 workers; 4 per device is a common setting in training scripts."),
-      integer("training.prefetch", defaulted, "2", 1,
-              "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
+      integer(
+          "training.prefetch", defaulted, "2", 1,
+          "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
       number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
              "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
              "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as in apex."),
@@ -194,11 +208,14 @@ const std::vector<Parameter>& scenario_parameters()
                "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
 
       choice("cost.model", {"none", "hourly", "purchase"}, defaulted, "none",
-             "How cost is computed: not at all, rental by the device-hour, or purchase amortised over a service life plus energy."),
+             "How cost is computed: not at all, rental by the device-hour, or purchase amortised over a service life "
+             "plus energy."),
       number("cost.device_hour_usd", optional, "", 0, true, "hourly: price of one device-hour in USD."),
-      number("cost.purchase_usd_per_device", optional, "", 0, true,
-             "purchase: purchase price per device in USD, node and network share included. Default: the catalog price."),
-      number("cost.service_life_years", defaulted, "4", 0, false, "purchase: years over which the purchase is amortised."),
+      number(
+          "cost.purchase_usd_per_device", optional, "", 0, true,
+          "purchase: purchase price per device in USD, node and network share included. Default: the catalog price."),
+      number("cost.service_life_years", defaulted, "4", 0, false,
+             "purchase: years over which the purchase is amortised."),
       number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
       number("cost.pue", defaulted, "1.3", 1, true, "purchase: power usage effectiveness of the data centre."),
   };
@@ -213,13 +230,18 @@ std::string Parameter::expected() const
     return fmt::format("{} {} {}", what, minimum_inclusive ? ">=" : ">", minimum);
   };
   switch (kind) {
-    case ValueKind::integer: return bound("a whole number");
-    case ValueKind::number: return bound("a number");
-    case ValueKind::quantity:
-      return units::expected_form(dimension) + (minimum_inclusive ? " (zero or more)" : " (more than zero)");
-    case ValueKind::text: return "a text value";
-    case ValueKind::choice: return fmt::format("one of {}", fmt::join(choices, ", "));
-    case ValueKind::boolean: return "true or false";
+  case ValueKind::integer:
+    return bound("a whole number");
+  case ValueKind::number:
+    return bound("a number");
+  case ValueKind::quantity:
+    return units::expected_form(dimension) + (minimum_inclusive ? " (zero or more)" : " (more than zero)");
+  case ValueKind::text:
+    return "a text value";
+  case ValueKind::choice:
+    return fmt::format("one of {}", fmt::join(choices, ", "));
+  case ValueKind::boolean:
+    return "true or false";
   }
   return "a value";
 }
@@ -236,21 +258,30 @@ ResolvedValue read_value(const Document& doc, const Parameter& p, const YAML::No
     return value < p.minimum || (!p.minimum_inclusive && value == p.minimum) || value > p.maximum;
   };
   switch (p.kind) {
-    case ValueKind::integer: v.number = static_cast<double>(read_integer(doc, node, p.path)); break;
-    case ValueKind::number: v.number = read_quantity(doc, node, p.path, Dimension::number); break;
-    case ValueKind::quantity: v.number = read_quantity(doc, node, p.path, p.dimension); break;
-    case ValueKind::boolean: v.number = read_boolean(doc, node, p.path) ? 1 : 0; break;
-    case ValueKind::text: break;
-    case ValueKind::choice: {
-      const std::string value = read_text(doc, node, p.path);
-      if (std::find(p.choices.begin(), p.choices.end(), value) == p.choices.end()) {
-        const std::string near = closest_name(value, p.choices);
-        fail(doc, p.path, node,
-             fmt::format("expected {}, found \"{}\"{}", p.expected(), value,
-                         near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
-      }
-      break;
+  case ValueKind::integer:
+    v.number = static_cast<double>(read_integer(doc, node, p.path));
+    break;
+  case ValueKind::number:
+    v.number = read_quantity(doc, node, p.path, Dimension::number);
+    break;
+  case ValueKind::quantity:
+    v.number = read_quantity(doc, node, p.path, p.dimension);
+    break;
+  case ValueKind::boolean:
+    v.number = read_boolean(doc, node, p.path) ? 1 : 0;
+    break;
+  case ValueKind::text:
+    break;
+  case ValueKind::choice: {
+    const std::string value = read_text(doc, node, p.path);
+    if (std::find(p.choices.begin(), p.choices.end(), value) == p.choices.end()) {
+      const std::string near = closest_name(value, p.choices);
+      fail(doc, p.path, node,
+           fmt::format("expected {}, found \"{}\"{}", p.expected(), value,
+                       near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
     }
+    break;
+  }
   }
   v.text = read_text(doc, node, p.path);
   if ((p.kind == ValueKind::integer || p.kind == ValueKind::number || p.kind == ValueKind::quantity) &&
@@ -419,7 +450,7 @@ std::string reference_markdown(const std::vector<Parameter>& table)
       out += fmt::format("\n## `{}`\n\n| key | expects | default | meaning |\n|---|---|---|---|\n",
                          owner.empty() ? "top level" : owner);
     }
-    const std::string fallback = p.presence == Presence::required ? "required"
+    const std::string fallback = p.presence == Presence::required   ? "required"
                                  : p.presence == Presence::optional ? "—"
                                                                     : fmt::format("`{}`", p.default_value);
     const std::string why = p.assumption.empty() ? "" : fmt::format(" Default is an assumption: {}", p.assumption);

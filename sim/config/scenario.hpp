@@ -103,7 +103,7 @@ struct Assumption {
 /// @brief One resolved key of the scenario, as echoed next to the results.
 struct Setting {
   std::string path;
-  std::string text;  ///< as written, or the default
+  std::string text; ///< as written, or the default
   bool numeric = false;
   bool boolean = false;
   double number = 0; ///< SI value when numeric or boolean

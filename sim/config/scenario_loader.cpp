@@ -13,6 +13,10 @@ using units::Dimension;
 
 namespace {
 
+/// Bounds that keep counts inside the integer types the model uses.
+constexpr long long max_devices = 1'000'000;
+constexpr long long max_steps = 1'000'000'000;
+
 template <typename Entry>
 const Entry& find_entry(const ResolvedParameters& values, const std::string& path,
                         const std::map<std::string, Entry>& entries, const std::string& file)
@@ -41,7 +45,10 @@ void require(const ResolvedParameters& values, const std::string& path, const st
 class Builder {
 public:
   Builder(const ResolvedParameters& values, const Catalog& catalog, std::string scenario_file, std::string data_dir)
-      : v_(values), catalog_(catalog), file_(std::move(scenario_file)), data_dir_(std::move(data_dir))
+      : v_(values)
+      , catalog_(catalog)
+      , file_(std::move(scenario_file))
+      , data_dir_(std::move(data_dir))
   {
   }
 
@@ -76,9 +83,15 @@ private:
     c.nodes = v_.count("cluster.nodes");
     c.accelerator = find_entry(v_, "cluster.accelerator", catalog_.accelerators(), "catalog/accelerators.yaml");
     c.accelerators_per_node = v_.count("cluster.accelerators_per_node");
+    if (static_cast<long long>(c.nodes) * c.accelerators_per_node > max_devices)
+      v_.fail("cluster.accelerators_per_node",
+              fmt::format("expected at most {} devices in all, found {} nodes x {} = {}", max_devices, c.nodes,
+                          c.accelerators_per_node, static_cast<long long>(c.nodes) * c.accelerators_per_node));
     c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
     const std::string& intra = v_.text("cluster.intra_node");
-    c.intra_node = intra == "nvswitch" ? IntraNode::nvswitch : intra == "pcie" ? IntraNode::pcie : IntraNode::nvlink_mesh;
+    c.intra_node = intra == "nvswitch" ? IntraNode::nvswitch
+                   : intra == "pcie"   ? IntraNode::pcie
+                                       : IntraNode::nvlink_mesh;
     const Figure& intra_default =
         c.intra_node == IntraNode::pcie ? c.accelerator.host_link_bandwidth : c.accelerator.link_bandwidth;
     c.intra_node_bandwidth =
@@ -186,9 +199,12 @@ private:
       w.steps = v_.integer("workload.steps");
     } else {
       w.epochs = v_.number("workload.epochs");
-      const double global_batch =
-          static_cast<double>(w.batch_per_device) * cluster.devices() * w.gradient_accumulation;
-      w.steps = static_cast<long long>(std::ceil(*w.epochs * static_cast<double>(w.dataset_samples) / global_batch));
+      const double global_batch = static_cast<double>(w.batch_per_device) * cluster.devices() * w.gradient_accumulation;
+      const double steps = std::ceil(*w.epochs * static_cast<double>(w.dataset_samples) / global_batch);
+      if (steps > max_steps)
+        v_.fail("workload.epochs", fmt::format("expected at most {} steps, found {} epochs, which make {:g} steps",
+                                               max_steps, v_.text("workload.epochs"), steps));
+      w.steps = static_cast<long long>(steps);
     }
     return w;
   }
@@ -247,8 +263,8 @@ private:
     v_.fail("workload.batch_per_device",
             fmt::format("expected a batch that fits in the {} memory of {}, found {}, which needs {} (model state {} + "
                         "activations {} x {}); at most {} fit",
-                        size(capacity), s.cluster.accelerator.name, s.workload.batch_per_device, size(state + activations),
-                        size(state), s.workload.batch_per_device, size(per_sample),
+                        size(capacity), s.cluster.accelerator.name, s.workload.batch_per_device,
+                        size(state + activations), size(state), s.workload.batch_per_device, size(per_sample),
                         state >= capacity ? 0LL : static_cast<long long>((capacity - state) / per_sample)));
   }
 
@@ -307,9 +323,12 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 std::string to_string(IntraNode v)
 {
   switch (v) {
-    case IntraNode::nvswitch: return "nvswitch";
-    case IntraNode::nvlink_mesh: return "nvlink-mesh";
-    case IntraNode::pcie: return "pcie";
+  case IntraNode::nvswitch:
+    return "nvswitch";
+  case IntraNode::nvlink_mesh:
+    return "nvlink-mesh";
+  case IntraNode::pcie:
+    return "pcie";
   }
   return "?";
 }
@@ -320,9 +339,12 @@ std::string to_string(Topology v)
 std::string to_string(DatasetLocation v)
 {
   switch (v) {
-    case DatasetLocation::memory: return "memory";
-    case DatasetLocation::local_nvme: return "local-nvme";
-    case DatasetLocation::nvme_of: return "nvme-of";
+  case DatasetLocation::memory:
+    return "memory";
+  case DatasetLocation::local_nvme:
+    return "local-nvme";
+  case DatasetLocation::nvme_of:
+    return "nvme-of";
   }
   return "?";
 }

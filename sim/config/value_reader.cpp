@@ -88,7 +88,9 @@ void check_keys(const Document& doc, const YAML::Node& map, const std::string& p
 }
 
 MapReader::MapReader(const Document& doc, const YAML::Node& map, std::string path)
-    : doc_(doc), map_(map), path_(std::move(path))
+    : doc_(doc)
+    , map_(map)
+    , path_(std::move(path))
 {
   if (!map_.IsMap())
     fail(doc_, path_, map_, fmt::format("expected a section (a mapping of keys), found {}", describe(map_)));

@@ -185,7 +185,10 @@ void ActivityGroup::wait()
   pending_.clear();
 }
 
-Semaphore::Semaphore(int initial) : impl_(s4u::Semaphore::create(initial)) {}
+Semaphore::Semaphore(int initial)
+    : impl_(s4u::Semaphore::create(initial))
+{
+}
 Semaphore::~Semaphore() = default;
 void Semaphore::acquire()
 {

@@ -29,32 +29,32 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
   const auto& c = s.cluster;
   const int g = c.accelerators_per_node;
   switch (c.intra_node) {
-    case config::IntraNode::nvswitch: {
-      std::vector<std::string> ports;
-      for (int k = 0; k < g; ++k) {
-        ports.push_back(fmt::format("{}-nvlink", devices[k]));
-        zone.links.push_back({ports.back(), c.intra_node_bandwidth, c.intra_node_latency / 2});
+  case config::IntraNode::nvswitch: {
+    std::vector<std::string> ports;
+    for (int k = 0; k < g; ++k) {
+      ports.push_back(fmt::format("{}-nvlink", devices[k]));
+      zone.links.push_back({ports.back(), c.intra_node_bandwidth, c.intra_node_latency / 2});
+    }
+    for (int a = 0; a < g; ++a)
+      for (int b = a + 1; b < g; ++b)
+        add_route(zone, devices[a], devices[b], {{ports[a], true}, {ports[b], false}});
+    break;
+  }
+  case config::IntraNode::nvlink_mesh: {
+    const double per_pair = c.intra_node_bandwidth / std::max(1, g - 1);
+    for (int a = 0; a < g; ++a)
+      for (int b = a + 1; b < g; ++b) {
+        const std::string link = fmt::format("{}-nvlink-{}-{}", node_name(node), a, b);
+        zone.links.push_back({link, per_pair, c.intra_node_latency});
+        add_route(zone, devices[a], devices[b], {{link, true}});
       }
-      for (int a = 0; a < g; ++a)
-        for (int b = a + 1; b < g; ++b)
-          add_route(zone, devices[a], devices[b], {{ports[a], true}, {ports[b], false}});
-      break;
-    }
-    case config::IntraNode::nvlink_mesh: {
-      const double per_pair = c.intra_node_bandwidth / std::max(1, g - 1);
-      for (int a = 0; a < g; ++a)
-        for (int b = a + 1; b < g; ++b) {
-          const std::string link = fmt::format("{}-nvlink-{}-{}", node_name(node), a, b);
-          zone.links.push_back({link, per_pair, c.intra_node_latency});
-          add_route(zone, devices[a], devices[b], {{link, true}});
-        }
-      break;
-    }
-    case config::IntraNode::pcie:
-      for (int a = 0; a < g; ++a)
-        for (int b = a + 1; b < g; ++b)
-          add_route(zone, devices[a], devices[b], {{pcie[a], true}, {pcie[b], false}});
-      break;
+    break;
+  }
+  case config::IntraNode::pcie:
+    for (int a = 0; a < g; ++a)
+      for (int b = a + 1; b < g; ++b)
+        add_route(zone, devices[a], devices[b], {{pcie[a], true}, {pcie[b], false}});
+    break;
   }
 }
 
@@ -131,7 +131,9 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
   const double nic_latency = t.nic.latency.value + t.transport_latency + s.network.switch_latency / 2;
   for (int i = 0; i < t.targets; ++i) {
     const std::string host = fmt::format("target-{}", i);
-    zone.hosts.push_back({host, 1.0, 1,
+    zone.hosts.push_back({host,
+                          1.0,
+                          1,
                           {{layout.target_disk, t.pool.drives * t.pool.drive.read_bandwidth.value,
                             t.pool.drives * t.pool.drive.write_bandwidth.value}}});
     zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency});

@@ -84,12 +84,14 @@ std::optional<double> cost_of(const config::Scenario& s, const Summary& summary)
   const auto& c = s.cost;
   const double device_hours = summary.devices * summary.time_to_train / seconds_per_hour;
   switch (c.model) {
-    case config::CostModel::none: return std::nullopt;
-    case config::CostModel::hourly: return device_hours * c.device_hour_usd;
-    case config::CostModel::purchase:
-      return summary.devices * c.purchase_usd_per_device * summary.time_to_train /
-                 (c.service_life_years * seconds_per_year) +
-             summary.energy_kwh * c.energy_usd_per_kwh;
+  case config::CostModel::none:
+    return std::nullopt;
+  case config::CostModel::hourly:
+    return device_hours * c.device_hour_usd;
+  case config::CostModel::purchase:
+    return summary.devices * c.purchase_usd_per_device * summary.time_to_train /
+               (c.service_life_years * seconds_per_year) +
+           summary.energy_kwh * c.energy_usd_per_kwh;
   }
   return std::nullopt;
 }
@@ -101,8 +103,8 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   Summary out;
   out.devices = s.cluster.devices();
   out.steps = static_cast<long long>(run.steps.size());
-  out.samples = static_cast<double>(out.steps) * s.workload.gradient_accumulation * s.workload.batch_per_device *
-                out.devices;
+  out.samples =
+      static_cast<double>(out.steps) * s.workload.gradient_accumulation * s.workload.batch_per_device * out.devices;
   out.time_to_train = run.steps.empty() ? 0 : run.steps.back().end;
   const auto steady = steady_steps(run.steps);
   const double steady_time = steady.empty() ? 0 : steady.back().end - steady.front().start;

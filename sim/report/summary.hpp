@@ -32,9 +32,9 @@ struct Summary {
   int devices = 0;
   long long steps = 0;
   double samples = 0;
-  double time_to_train = 0; ///< s, simulated, every step
-  double throughput = 0;    ///< samples/s in steady state: the middle half of the steps
-  double step_time = 0;     ///< s, mean over the steady-state steps
+  double time_to_train = 0;      ///< s, simulated, every step
+  double throughput = 0;         ///< samples/s in steady state: the middle half of the steps
+  double step_time = 0;          ///< s, mean over the steady-state steps
   double overall_throughput = 0; ///< samples/s over the whole run, pipeline fill included
   Breakdown breakdown;
   std::optional<double> baseline_throughput; ///< one device, same per-device batch and storage

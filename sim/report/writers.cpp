@@ -152,11 +152,17 @@ nlohmann::json chrome_trace(const RunResult& run)
   std::set<int> workers;
   for (const auto& span : run.spans) {
     if (workers.insert(span.worker).second)
-      events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", span.worker},
+      events.push_back({{"ph", "M"},
+                        {"name", "process_name"},
+                        {"pid", span.worker},
                         {"args", {{"name", fmt::format("worker {}", span.worker)}}}});
-    const auto [it, added] = threads.emplace(std::make_pair(span.worker, span.stream), static_cast<int>(threads.size()));
+    const auto [it, added] =
+        threads.emplace(std::make_pair(span.worker, span.stream), static_cast<int>(threads.size()));
     if (added)
-      events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", span.worker}, {"tid", it->second},
+      events.push_back({{"ph", "M"},
+                        {"name", "thread_name"},
+                        {"pid", span.worker},
+                        {"tid", it->second},
                         {"args", {{"name", span.stream}}}});
     events.push_back({{"ph", "X"},
                       {"name", span.name},

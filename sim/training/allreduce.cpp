@@ -7,7 +7,9 @@ namespace dtsim::training {
 
 AllReduce::AllReduce(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
                      double launch_overhead)
-    : algorithm_(algorithm), ranks_(std::move(ranks)), launch_overhead_(launch_overhead)
+    : algorithm_(algorithm)
+    , ranks_(std::move(ranks))
+    , launch_overhead_(launch_overhead)
 {
   const int n = static_cast<int>(ranks_.size());
   std::vector<int> everyone(n);
@@ -60,9 +62,9 @@ void AllReduce::run(double bytes) const
   }
   const int g = ranks_per_node_;
   const int m = nodes_;
-  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);                 // reduce-scatter
-  run_phase(inter_node_, 2.0 * (m - 1) / m * bytes / g, 2 * (m - 1));   // all-reduce of one shard
-  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);                 // all-gather
+  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);               // reduce-scatter
+  run_phase(inter_node_, 2.0 * (m - 1) / m * bytes / g, 2 * (m - 1)); // all-reduce of one shard
+  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);               // all-gather
 }
 
 } // namespace dtsim::training

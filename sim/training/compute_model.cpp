@@ -14,15 +14,17 @@ ComputePlan plan_compute(const config::Scenario& s)
   const auto& model = s.workload.model;
   plan.peak_rate = s.cluster.accelerator.peak_rate.at(s.workload.precision).value;
   const double forward_per_sample = model.forward_flops_per_sample.value;
-  if (const auto* m = model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
+  if (const auto* m =
+          model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
     plan.efficiency = (1 + backward_to_forward) * forward_per_sample * m->samples_per_second / plan.peak_rate;
-    plan.efficiency_basis = fmt::format("calibrated: {:g} {}/s measured on {} {} at batch {} ({})",
-                                        m->samples_per_second, model.sample_unit, m->accelerator, m->precision,
-                                        m->batch_per_device, m->source);
+    plan.efficiency_basis =
+        fmt::format("calibrated: {:g} {}/s measured on {} {} at batch {} ({})", m->samples_per_second,
+                    model.sample_unit, m->accelerator, m->precision, m->batch_per_device, m->source);
   } else {
     plan.efficiency = model.efficiency.value;
-    plan.efficiency_basis = fmt::format("the workload's efficiency {:g} ({}: {})", model.efficiency.value,
-                                        model.efficiency.assumed ? "assumption" : "source", model.efficiency.provenance);
+    plan.efficiency_basis =
+        fmt::format("the workload's efficiency {:g} ({}: {})", model.efficiency.value,
+                    model.efficiency.assumed ? "assumption" : "source", model.efficiency.provenance);
   }
   const double batch = s.workload.batch_per_device;
   plan.forward_flops = forward_per_sample * batch / plan.efficiency;

@@ -27,13 +27,13 @@ struct TraceSpan {
 
 /// @brief Work done over the whole run, for utilisations.
 struct RunTotals {
-  double device_busy_seconds = 0;   ///< forward, backward and optimizer, summed over devices
-  double cpu_core_seconds = 0;      ///< preprocessing, summed over nodes
+  double device_busy_seconds = 0; ///< forward, backward and optimizer, summed over devices
+  double cpu_core_seconds = 0;    ///< preprocessing, summed over nodes
   double storage_bytes_read = 0;
-  double fetch_seconds = 0;         ///< summed over batches: storage read time
-  double preprocess_seconds = 0;    ///< summed over batches: CPU time
+  double fetch_seconds = 0;             ///< summed over batches: storage read time
+  double preprocess_seconds = 0;        ///< summed over batches: CPU time
   double gradient_bytes_per_device = 0; ///< all-reduced per device over the run
-  double allreduce_seconds = 0;     ///< time the communicator spent in collectives
+  double allreduce_seconds = 0;         ///< time the communicator spent in collectives
 };
 
 /// @brief Receives the model's output; writers and tests implement it.

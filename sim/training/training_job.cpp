@@ -19,13 +19,20 @@ struct TrainingJob::Worker {
   double backward_start = 0;
   double backward_duration = 0;
 
-  explicit Worker(int slots) : free_slots(slots) {}
+  explicit Worker(int slots)
+      : free_slots(slots)
+  {
+  }
 };
 
 TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::ClusterLayout& layout,
                          engine::Simulation& simulation, MetricsSink& sink, TraceWindow trace)
-    : scenario_(scenario), layout_(layout), simulation_(simulation), sink_(sink), trace_(trace),
-      plan_(plan_compute(scenario))
+    : scenario_(scenario)
+    , layout_(layout)
+    , simulation_(simulation)
+    , sink_(sink)
+    , trace_(trace)
+    , plan_(plan_compute(scenario))
 {
   const auto& t = scenario.training;
   const auto& w = scenario.workload;
@@ -195,14 +202,17 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
 {
   engine::ActivityGroup io;
   switch (scenario_.storage.dataset_on) {
-    case config::DatasetLocation::memory: return;
-    case config::DatasetLocation::local_nvme: io.read(*w.local_disk, batch_bytes_); break;
-    case config::DatasetLocation::nvme_of: {
-      const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
-      io.read(target_disks_[t], batch_bytes_);
-      io.transfer(targets_[t], w.cpu, batch_bytes_);
-      break;
-    }
+  case config::DatasetLocation::memory:
+    return;
+  case config::DatasetLocation::local_nvme:
+    io.read(*w.local_disk, batch_bytes_);
+    break;
+  case config::DatasetLocation::nvme_of: {
+    const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
+    io.read(target_disks_[t], batch_bytes_);
+    io.transfer(targets_[t], w.cpu, batch_bytes_);
+    break;
+  }
   }
   io.wait();
   totals_.storage_bytes_read += batch_bytes_;

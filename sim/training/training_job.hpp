@@ -7,14 +7,13 @@
 /// the batch) one batch ahead of preprocessing them on one CPU core, as tf.data's interleave or
 /// DALI's readers do; together they keep up to loader_workers x prefetch batches in flight.
 /// (A loader that read and then decoded in turn would, in a deterministic simulation, march in
-/// lock-step with the others: all reading, then all decoding, leaving storage idle half the time.) The trainer waits for a batch (data stall), runs forward and backward as one
-/// execution, and publishes when its backward starts and how long it lasts: since nothing else
-/// runs on an accelerator, the moment each gradient bucket is ready follows from that, so the
-/// communicator can start bucket k once every worker has produced it and bucket k-1 is reduced,
-/// without an event per bucket per worker. Buckets are produced in proportion to their bytes
-/// (gradient FLOPs assumed proportional to parameters). When the last bucket is reduced, every
-/// worker runs its optimizer and the fixed per-step overhead. Not modelled yet: checkpoints,
-/// IOPS limits, page cache, stragglers.
+/// lock-step with the others: all reading, then all decoding, leaving storage idle half the time.) The trainer waits
+/// for a batch (data stall), runs forward and backward as one execution, and publishes when its backward starts and how
+/// long it lasts: since nothing else runs on an accelerator, the moment each gradient bucket is ready follows from
+/// that, so the communicator can start bucket k once every worker has produced it and bucket k-1 is reduced, without an
+/// event per bucket per worker. Buckets are produced in proportion to their bytes (gradient FLOPs assumed proportional
+/// to parameters). When the last bucket is reduced, every worker runs its optimizer and the fixed per-step overhead.
+/// Not modelled yet: checkpoints, IOPS limits, page cache, stragglers.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
 #include "platform/cluster_layout.hpp"
@@ -59,8 +58,7 @@ private:
   double bucket_ready_time(double produced_fraction) const;
   void publish_backward(Worker& w, double start, double duration);
   void finish_step(long long step, const StepRecord& worker_record);
-  void trace(int worker, const std::string& stream, const std::string& name, double start, double end,
-             long long step);
+  void trace(int worker, const std::string& stream, const std::string& name, double start, double end, long long step);
 
   const config::Scenario& scenario_;
   const platform::ClusterLayout& layout_;

@@ -18,36 +18,36 @@ constexpr double kilo = 1e3, mega = 1e6, giga = 1e9, tera = 1e12, peta = 1e15;
 constexpr double kibi = 1024.0, mebi = kibi * 1024, gibi = mebi * 1024, tebi = gibi * 1024, pebi = tebi * 1024;
 
 constexpr std::array size_units{
-    Unit{"B", 1},          Unit{"kB", kilo},      Unit{"KB", kilo},     Unit{"MB", mega},       Unit{"GB", giga},
-    Unit{"TB", tera},      Unit{"PB", peta},      Unit{"KiB", kibi},    Unit{"MiB", mebi},      Unit{"GiB", gibi},
-    Unit{"TiB", tebi},     Unit{"PiB", pebi},     Unit{"bytes", 1},     Unit{"byte", 1},
+    Unit{"B", 1},      Unit{"kB", kilo},  Unit{"KB", kilo},  Unit{"MB", mega},  Unit{"GB", giga},
+    Unit{"TB", tera},  Unit{"PB", peta},  Unit{"KiB", kibi}, Unit{"MiB", mebi}, Unit{"GiB", gibi},
+    Unit{"TiB", tebi}, Unit{"PiB", pebi}, Unit{"bytes", 1},  Unit{"byte", 1},
 };
 
 constexpr std::array bandwidth_units{
-    Unit{"b/s", 1.0 / 8},     Unit{"kb/s", kilo / 8},  Unit{"Mb/s", mega / 8},  Unit{"Gb/s", giga / 8},
-    Unit{"Tb/s", tera / 8},   Unit{"bps", 1.0 / 8},    Unit{"kbps", kilo / 8},  Unit{"Mbps", mega / 8},
-    Unit{"Gbps", giga / 8},   Unit{"Tbps", tera / 8},  Unit{"B/s", 1},         Unit{"kB/s", kilo},
-    Unit{"KB/s", kilo},       Unit{"MB/s", mega},      Unit{"GB/s", giga},      Unit{"TB/s", tera},
-    Unit{"PB/s", peta},       Unit{"KiB/s", kibi},     Unit{"MiB/s", mebi},     Unit{"GiB/s", gibi},
-    Unit{"TiB/s", tebi},      Unit{"Bps", 1},          Unit{"kBps", kilo},      Unit{"MBps", mega},
-    Unit{"GBps", giga},       Unit{"TBps", tera},
+    Unit{"b/s", 1.0 / 8},   Unit{"kb/s", kilo / 8}, Unit{"Mb/s", mega / 8}, Unit{"Gb/s", giga / 8},
+    Unit{"Tb/s", tera / 8}, Unit{"bps", 1.0 / 8},   Unit{"kbps", kilo / 8}, Unit{"Mbps", mega / 8},
+    Unit{"Gbps", giga / 8}, Unit{"Tbps", tera / 8}, Unit{"B/s", 1},         Unit{"kB/s", kilo},
+    Unit{"KB/s", kilo},     Unit{"MB/s", mega},     Unit{"GB/s", giga},     Unit{"TB/s", tera},
+    Unit{"PB/s", peta},     Unit{"KiB/s", kibi},    Unit{"MiB/s", mebi},    Unit{"GiB/s", gibi},
+    Unit{"TiB/s", tebi},    Unit{"Bps", 1},         Unit{"kBps", kilo},     Unit{"MBps", mega},
+    Unit{"GBps", giga},     Unit{"TBps", tera},
 };
 
 constexpr std::array time_units{
-    Unit{"ns", 1e-9}, Unit{"us", 1e-6}, Unit{"µs", 1e-6}, Unit{"ms", 1e-3}, Unit{"s", 1},
-    Unit{"min", 60},  Unit{"h", 3600},
+    Unit{"ns", 1e-9}, Unit{"us", 1e-6}, Unit{"µs", 1e-6}, Unit{"ms", 1e-3},
+    Unit{"s", 1},     Unit{"min", 60},  Unit{"h", 3600},
 };
 
 constexpr std::array flop_count_units{
-    Unit{"FLOP", 1},         Unit{"kFLOP", kilo}, Unit{"MFLOP", mega}, Unit{"GFLOP", giga},
-    Unit{"TFLOP", tera},     Unit{"PFLOP", peta}, Unit{"EFLOP", 1e18},
+    Unit{"FLOP", 1},     Unit{"kFLOP", kilo}, Unit{"MFLOP", mega}, Unit{"GFLOP", giga},
+    Unit{"TFLOP", tera}, Unit{"PFLOP", peta}, Unit{"EFLOP", 1e18},
 };
 
 constexpr std::array flop_rate_units{
-    Unit{"FLOPS", 1},      Unit{"kFLOPS", kilo},   Unit{"MFLOPS", mega},   Unit{"GFLOPS", giga},
-    Unit{"TFLOPS", tera},  Unit{"PFLOPS", peta},   Unit{"EFLOPS", 1e18},   Unit{"FLOP/s", 1},
-    Unit{"kFLOP/s", kilo}, Unit{"MFLOP/s", mega},  Unit{"GFLOP/s", giga},  Unit{"TFLOP/s", tera},
-    Unit{"PFLOP/s", peta}, Unit{"EFLOP/s", 1e18}, Unit{"TOPS", tera},     Unit{"TOP/s", tera},
+    Unit{"FLOPS", 1},      Unit{"kFLOPS", kilo},  Unit{"MFLOPS", mega},  Unit{"GFLOPS", giga},
+    Unit{"TFLOPS", tera},  Unit{"PFLOPS", peta},  Unit{"EFLOPS", 1e18},  Unit{"FLOP/s", 1},
+    Unit{"kFLOP/s", kilo}, Unit{"MFLOP/s", mega}, Unit{"GFLOP/s", giga}, Unit{"TFLOP/s", tera},
+    Unit{"PFLOP/s", peta}, Unit{"EFLOP/s", 1e18}, Unit{"TOPS", tera},    Unit{"TOP/s", tera},
 };
 
 constexpr std::array power_units{Unit{"W", 1}, Unit{"kW", kilo}, Unit{"MW", mega}};
@@ -55,13 +55,20 @@ constexpr std::array power_units{Unit{"W", 1}, Unit{"kW", kilo}, Unit{"MW", mega
 std::span<const Unit> units_of(Dimension dim)
 {
   switch (dim) {
-    case Dimension::size: return size_units;
-    case Dimension::bandwidth: return bandwidth_units;
-    case Dimension::time: return time_units;
-    case Dimension::flop_count: return flop_count_units;
-    case Dimension::flop_rate: return flop_rate_units;
-    case Dimension::power: return power_units;
-    case Dimension::number: return {};
+  case Dimension::size:
+    return size_units;
+  case Dimension::bandwidth:
+    return bandwidth_units;
+  case Dimension::time:
+    return time_units;
+  case Dimension::flop_count:
+    return flop_count_units;
+  case Dimension::flop_rate:
+    return flop_rate_units;
+  case Dimension::power:
+    return power_units;
+  case Dimension::number:
+    return {};
   }
   return {};
 }
@@ -113,13 +120,20 @@ double parse(std::string_view text, Dimension dim)
 std::string expected_form(Dimension dim)
 {
   switch (dim) {
-    case Dimension::size: return "a size such as \"25 MiB\"";
-    case Dimension::bandwidth: return "a bandwidth such as \"200 Gb/s\" or \"25 GB/s\"";
-    case Dimension::time: return "a duration such as \"2 us\"";
-    case Dimension::flop_count: return "an operation count such as \"8.2 GFLOP\"";
-    case Dimension::flop_rate: return "a compute rate such as \"312 TFLOPS\"";
-    case Dimension::power: return "a power such as \"400 W\"";
-    case Dimension::number: return "a number";
+  case Dimension::size:
+    return "a size such as \"25 MiB\"";
+  case Dimension::bandwidth:
+    return "a bandwidth such as \"200 Gb/s\" or \"25 GB/s\"";
+  case Dimension::time:
+    return "a duration such as \"2 us\"";
+  case Dimension::flop_count:
+    return "an operation count such as \"8.2 GFLOP\"";
+  case Dimension::flop_rate:
+    return "a compute rate such as \"312 TFLOPS\"";
+  case Dimension::power:
+    return "a power such as \"400 W\"";
+  case Dimension::number:
+    return "a number";
   }
   return "a value";
 }
@@ -127,13 +141,20 @@ std::string expected_form(Dimension dim)
 std::string si_symbol(Dimension dim)
 {
   switch (dim) {
-    case Dimension::size: return "B";
-    case Dimension::bandwidth: return "B/s";
-    case Dimension::time: return "s";
-    case Dimension::flop_count: return "FLOP";
-    case Dimension::flop_rate: return "FLOP/s";
-    case Dimension::power: return "W";
-    case Dimension::number: return "";
+  case Dimension::size:
+    return "B";
+  case Dimension::bandwidth:
+    return "B/s";
+  case Dimension::time:
+    return "s";
+  case Dimension::flop_count:
+    return "FLOP";
+  case Dimension::flop_rate:
+    return "FLOP/s";
+  case Dimension::power:
+    return "W";
+  case Dimension::number:
+    return "";
   }
   return "";
 }
@@ -151,26 +172,33 @@ std::string with_prefix(double value, std::span<const Unit> scale)
 
 std::string format(double si_value, Dimension dim)
 {
-  static constexpr std::array size_scale{Unit{"B", 1}, Unit{"KiB", kibi}, Unit{"MiB", mebi}, Unit{"GiB", gibi},
-                                         Unit{"TiB", tebi}, Unit{"PiB", pebi}};
-  static constexpr std::array bandwidth_scale{Unit{"B/s", 1}, Unit{"kB/s", kilo}, Unit{"MB/s", mega},
+  static constexpr std::array size_scale{Unit{"B", 1},      Unit{"KiB", kibi}, Unit{"MiB", mebi},
+                                         Unit{"GiB", gibi}, Unit{"TiB", tebi}, Unit{"PiB", pebi}};
+  static constexpr std::array bandwidth_scale{Unit{"B/s", 1},     Unit{"kB/s", kilo}, Unit{"MB/s", mega},
                                               Unit{"GB/s", giga}, Unit{"TB/s", tera}, Unit{"PB/s", peta}};
   static constexpr std::array time_scale{Unit{"ns", 1e-9}, Unit{"us", 1e-6}, Unit{"ms", 1e-3}, Unit{"s", 1}};
-  static constexpr std::array flop_scale{Unit{"FLOP", 1}, Unit{"MFLOP", mega}, Unit{"GFLOP", giga},
-                                         Unit{"TFLOP", tera}, Unit{"PFLOP", peta}};
+  static constexpr std::array flop_scale{Unit{"FLOP", 1}, Unit{"MFLOP", mega}, Unit{"GFLOP", giga}, Unit{"TFLOP", tera},
+                                         Unit{"PFLOP", peta}};
   static constexpr std::array rate_scale{Unit{"FLOPS", 1}, Unit{"GFLOPS", giga}, Unit{"TFLOPS", tera},
                                          Unit{"PFLOPS", peta}};
   static constexpr std::array power_scale{Unit{"W", 1}, Unit{"kW", kilo}, Unit{"MW", mega}};
   if (si_value == 0 && dim != Dimension::number)
     return "0 " + si_symbol(dim);
   switch (dim) {
-    case Dimension::size: return with_prefix(si_value, size_scale);
-    case Dimension::bandwidth: return with_prefix(si_value, bandwidth_scale);
-    case Dimension::time: return with_prefix(si_value, time_scale);
-    case Dimension::flop_count: return with_prefix(si_value, flop_scale);
-    case Dimension::flop_rate: return with_prefix(si_value, rate_scale);
-    case Dimension::power: return with_prefix(si_value, power_scale);
-    case Dimension::number: return fmt::format("{:.6g}", si_value);
+  case Dimension::size:
+    return with_prefix(si_value, size_scale);
+  case Dimension::bandwidth:
+    return with_prefix(si_value, bandwidth_scale);
+  case Dimension::time:
+    return with_prefix(si_value, time_scale);
+  case Dimension::flop_count:
+    return with_prefix(si_value, flop_scale);
+  case Dimension::flop_rate:
+    return with_prefix(si_value, rate_scale);
+  case Dimension::power:
+    return with_prefix(si_value, power_scale);
+  case Dimension::number:
+    return fmt::format("{:.6g}", si_value);
   }
   return fmt::format("{}", si_value);
 }

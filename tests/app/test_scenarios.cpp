@@ -92,7 +92,8 @@ TEST_CASE("app: a failed run leaves results written by an earlier run intact")
   const auto json = scratch("kept.json");
   REQUIRE(dtsim(fmt::format("run scenarios/quickstart.yaml --json {}", json.string())).exit_code == 0);
   const std::string before = read_file(json);
-  const Outcome failed = dtsim(fmt::format("run scenarios/quickstart.yaml --set cluster.nodes=0 --json {}", json.string()));
+  const Outcome failed =
+      dtsim(fmt::format("run scenarios/quickstart.yaml --set cluster.nodes=0 --json {}", json.string()));
   CHECK(failed.exit_code == 2);
   CHECK(failed.output.find("--set cluster.nodes=0: cluster.nodes: expected a whole number >= 1") != std::string::npos);
   CHECK(read_file(json) == before);

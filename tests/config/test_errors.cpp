@@ -1,0 +1,569 @@
+// Bad scenarios, overrides and data files: every error says where (file, line, column or the --set
+// option), which key, and what was expected. The invalid example files live in tests/data/; each is
+// the same small valid scenario (kValidBase below, after a one-line comment) with one defect.
+#include "config/config_error.hpp"
+#include "config/scenario.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using dtsim::config::ConfigError;
+using dtsim::config::load_scenario;
+
+namespace {
+
+/// The scenario every invalid example starts from; line 1 of an example is a comment, so line n here
+/// is line n+1 there.
+constexpr const char* kValidBase = R"(version: 1
+cluster:
+  nodes: 1
+  accelerator: A100-SXM4-80GB
+  accelerators_per_node: 2
+storage:
+  dataset_on: memory
+workload:
+  model: resnet50
+  batch_per_device: 64
+  steps: 10
+)";
+
+std::string data_file(const std::string& name)
+{
+  return std::string(DTSIM_SOURCE_DIR) + "/tests/data/" + name;
+}
+
+/// A fresh folder of this process for files written by a test.
+fs::path scratch_dir()
+{
+  const fs::path dir = fs::temp_directory_path() / fmt::format("dtsim-test-config-{}", getpid());
+  fs::create_directories(dir);
+  return dir;
+}
+
+fs::path write_file(const fs::path& path, const std::string& text)
+{
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  REQUIRE(out.good());
+  return path;
+}
+
+std::string read_text(const fs::path& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The ConfigError loading `path` throws; fails the test when it loads.
+ConfigError load_error(const std::string& path, const std::vector<std::string>& overrides = {},
+                       const std::string& data_dir = DTSIM_SOURCE_DIR)
+{
+  try {
+    load_scenario(path, overrides, data_dir);
+  } catch (const ConfigError& e) {
+    return e;
+  }
+  FAIL("expected a ConfigError loading " << path);
+  throw std::logic_error("unreachable");
+}
+
+ConfigError example_error(const std::string& name)
+{
+  const std::string path = data_file(name);
+  REQUIRE(fs::exists(path));
+  return load_error(path);
+}
+
+/// Checks the error points at `line`:`column` of `file` for `key`, and its message contains `fragment`.
+void check_error(const ConfigError& e, const std::string& file, int line, int column, const std::string& key,
+                 const std::string& fragment)
+{
+  INFO(e.what());
+  CHECK(e.where().origin == file);
+  CHECK(e.where().line == line);
+  CHECK(e.where().column == column);
+  CHECK(e.key() == key);
+  CHECK_THAT(e.message(), Catch::Contains(fragment));
+  // what() is "file:line:col: key: message".
+  const std::string prefix = key.empty() ? fmt::format("{}:{}:{}: ", file, line, column)
+                                         : fmt::format("{}:{}:{}: {}: ", file, line, column, key);
+  CHECK(std::string(e.what()) == prefix + e.message());
+}
+
+void check_example(const std::string& name, int line, int column, const std::string& key, const std::string& fragment)
+{
+  check_error(example_error(name), data_file(name), line, column, key, fragment);
+}
+
+} // namespace
+
+// --- The invalid example files in tests/data/ ---------------------------------------------------
+
+TEST_CASE("config: the base of the invalid examples is itself valid")
+{
+  const auto path = write_file(scratch_dir() / "valid-base.yaml", std::string("# valid\n") + kValidBase);
+  const auto s = load_scenario(path.string(), {}, DTSIM_SOURCE_DIR);
+  CHECK(s.cluster.devices() == 2);
+  CHECK(s.workload.batch_per_device == 64);
+  CHECK(s.workload.steps == 10);
+}
+
+TEST_CASE("config: every invalid example in tests/data fails to load")
+{
+  int examples = 0;
+  for (const auto& entry : fs::directory_iterator(data_file(""))) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("invalid-") || !name.ends_with(".yaml"))
+      continue;
+    ++examples;
+    INFO(name);
+    CHECK_THROWS_AS(load_scenario(entry.path().string(), {}, DTSIM_SOURCE_DIR), ConfigError);
+  }
+  CHECK(examples >= 17);
+}
+
+TEST_CASE("config: unknown key suggests the closest one")
+{
+  const ConfigError e = example_error("invalid-unknown-key.yaml");
+  check_error(e, data_file("invalid-unknown-key.yaml"), 11, 3, "workload.batch_per_devic",
+              "unknown key (did you mean \"batch_per_device\"?)");
+  CHECK_THAT(e.message(), Catch::Contains("expected one of: model, dataset_samples, batch_per_device"));
+}
+
+TEST_CASE("config: unknown top-level section suggests the closest one")
+{
+  const ConfigError e = example_error("invalid-unknown-section.yaml");
+  check_error(e, data_file("invalid-unknown-section.yaml"), 13, 1, "trainig",
+              "unknown key (did you mean \"training\"?)");
+  CHECK_THAT(e.message(), Catch::Contains("version, name, seed, cluster, network, storage, workload, training, cost"));
+}
+
+TEST_CASE("config: missing required key points into its section")
+{
+  // cluster.nodes is absent: the error points at the cluster section's first key (line 4, column 3),
+  // the position yaml-cpp gives the section's mapping.
+  const ConfigError e = example_error("invalid-missing-key.yaml");
+  check_error(e, data_file("invalid-missing-key.yaml"), 4, 3, "cluster.nodes",
+              "missing key: expected a whole number >= 1");
+  CHECK_THAT(e.message(), Catch::Contains("Number of compute nodes"));
+}
+
+TEST_CASE("config: a list where a whole number is expected")
+{
+  check_example("invalid-wrong-type-list.yaml", 11, 21, "workload.batch_per_device",
+                "expected a whole number >= 1, found a list");
+}
+
+TEST_CASE("config: text where a whole number is expected")
+{
+  check_example("invalid-wrong-type-text.yaml", 6, 26, "cluster.accelerators_per_node",
+                "expected a whole number, found \"two\"");
+}
+
+TEST_CASE("config: unknown unit lists the known ones")
+{
+  const ConfigError e = example_error("invalid-bad-unit.yaml");
+  check_error(e, data_file("invalid-bad-unit.yaml"), 7, 18, "cluster.nic_bandwidth", "unknown unit \"Gbs\"");
+  CHECK_THAT(e.message(), Catch::Contains("known units: b/s, kb/s, Mb/s, Gb/s"));
+  CHECK_THAT(e.message(), Catch::Contains("expected a bandwidth such as \"200 Gb/s\""));
+}
+
+TEST_CASE("config: a bandwidth without its unit")
+{
+  check_example("invalid-bare-number.yaml", 7, 18, "cluster.nic_bandwidth",
+                "(the unit is part of the value), found the bare number \"200\"");
+}
+
+TEST_CASE("config: zero nodes is out of range")
+{
+  check_example("invalid-zero-nodes.yaml", 4, 10, "cluster.nodes", "expected a whole number >= 1, found \"0\"");
+}
+
+TEST_CASE("config: a negative bandwidth is out of range")
+{
+  check_example("invalid-negative-bandwidth.yaml", 7, 18, "cluster.nic_bandwidth",
+                "(more than zero), found \"-5 Gb/s\"");
+}
+
+TEST_CASE("config: a batch that does not fit in device memory says what it needs and what fits")
+{
+  // ResNet-50: 25,557,032 parameters x 16 B of model state = 390 MiB; 44.5 MB of activations per
+  // sample in fp16; A100-SXM4-80GB has 80 GB = 74.51 GiB. 4096 samples need 170.1 GiB; at most
+  // floor((80e9 - 408,912,512) / 44.5e6) = 1788 fit.
+  const ConfigError e = example_error("invalid-batch-too-large.yaml");
+  check_error(e, data_file("invalid-batch-too-large.yaml"), 11, 21, "workload.batch_per_device",
+              "expected a batch that fits in the 74.51 GiB memory of A100-SXM4-80GB, found 4096");
+  CHECK_THAT(e.message(), Catch::Contains("which needs 170.1 GiB"));
+  CHECK_THAT(e.message(), Catch::Contains("model state 390 MiB"));
+  CHECK_THAT(e.message(), Catch::Contains("4096 x 42.44 MiB"));
+  CHECK_THAT(e.message(), Catch::Contains("at most 1788 fit"));
+}
+
+TEST_CASE("config: the largest batch the memory check allows does load")
+{
+  const auto dir = scratch_dir();
+  std::string text = kValidBase;
+  text.replace(text.find("batch_per_device: 64"), 20, "batch_per_device: 1788");
+  CHECK(load_scenario(write_file(dir / "fits.yaml", text).string(), {}, DTSIM_SOURCE_DIR).workload.batch_per_device ==
+        1788);
+  text.replace(text.find("batch_per_device: 1788"), 22, "batch_per_device: 1789");
+  const auto path = write_file(dir / "does-not-fit.yaml", text);
+  check_error(load_error(path.string()), path.string(), 10, 21, "workload.batch_per_device", "at most 1788 fit");
+}
+
+TEST_CASE("config: an accelerator not in the catalog suggests a near name")
+{
+  const ConfigError e = example_error("invalid-unknown-accelerator.yaml");
+  check_error(e, data_file("invalid-unknown-accelerator.yaml"), 5, 16, "cluster.accelerator",
+              "expected a name from catalog/accelerators.yaml");
+  CHECK_THAT(e.message(), Catch::Contains("found \"A100-SXM4-90GB\""));
+  CHECK_THAT(e.message(), Catch::Contains("A100-SXM4-80GB, Alveo-U280, H100-SXM5-80GB"));
+  // 90GB is one edit away from both 40GB and 80GB; either is a fair suggestion.
+  CHECK_THAT(e.message(), Catch::Contains("(did you mean \"A100-SXM4-40GB\"?)") ||
+                              Catch::Contains("(did you mean \"A100-SXM4-80GB\"?)"));
+}
+
+TEST_CASE("config: a workload that does not exist")
+{
+  const ConfigError e = example_error("invalid-unknown-workload.yaml");
+  check_error(e, data_file("invalid-unknown-workload.yaml"), 10, 10, "workload.model",
+              "expected a workload in workloads/ or a workload file path, found \"resnet5\"");
+  CHECK_THAT(e.message(), Catch::Contains("workloads/resnet5.yaml"));
+}
+
+TEST_CASE("config: a choice not in the list suggests the closest one")
+{
+  check_example("invalid-bad-choice.yaml", 14, 14, "training.allreduce",
+                "expected one of ring, hierarchical, found \"rings\" (did you mean \"ring\"?)");
+}
+
+TEST_CASE("config: steps and epochs both given")
+{
+  check_example("invalid-steps-and-epochs.yaml", 13, 11, "workload.epochs",
+                "expected exactly one of workload.steps or workload.epochs, found both");
+}
+
+TEST_CASE("config: neither steps nor epochs given")
+{
+  std::string text = kValidBase;
+  text.erase(text.find("  steps: 10\n"));
+  const auto path = write_file(scratch_dir() / "no-steps.yaml", text);
+  // There is no value to point at, so the error points at the start of the file.
+  check_error(load_error(path.string()), path.string(), 1, 1, "workload",
+              "expected exactly one of workload.steps or workload.epochs, found neither");
+}
+
+TEST_CASE("config: nvme-of storage without targets")
+{
+  // The key is missing, so there is no value to point at: the error points at the first line of the
+  // scenario (line 2, after the comment), not at the storage section.
+  check_example("invalid-nvme-of-without-targets.yaml", 2, 1, "storage.nvme_of.targets",
+                "missing key: expected a whole number >= 1, since storage.dataset_on is nvme-of");
+}
+
+TEST_CASE("config: local-nvme storage without a drive")
+{
+  std::string text = kValidBase;
+  text.replace(text.find("dataset_on: memory"), 18, "dataset_on: local-nvme");
+  const auto path = write_file(scratch_dir() / "no-drive.yaml", text);
+  const ConfigError e = load_error(path.string());
+  CHECK(e.key() == "storage.local_nvme.drive");
+  CHECK_THAT(e.message(),
+             Catch::Contains("missing key: expected a text value, since storage.dataset_on is local-nvme"));
+}
+
+TEST_CASE("config: scenario format version 2 is refused")
+{
+  check_example("invalid-version.yaml", 2, 10, "version",
+                "expected 1, the only scenario format this dtsim reads, found \"2\"");
+}
+
+TEST_CASE("config: invalid YAML reports the parser's line and column")
+{
+  check_example("invalid-yaml-syntax.yaml", 7, 8, "", "invalid YAML: end of sequence flow not found");
+}
+
+TEST_CASE("config: more errors written from strings")
+{
+  const auto dir = scratch_dir();
+  struct Case {
+    std::string name, from, to;
+    int line, column;
+    std::string key, fragment;
+  };
+  // Lines are those of kValidBase (no comment line).
+  const std::vector<Case> cases{
+      {"precision", "  steps: 10\n", "  steps: 10\n  precision: fp8\n", 12, 14, "workload.precision",
+       "expected a precision that A100-SXM4-80GB has a peak rate for (bf16, fp16, fp32, tf32), found \"fp8\""},
+      {"section-scalar", "storage:\n  dataset_on: memory\n", "storage: memory\n", 6, 10, "storage",
+       "expected a section (a mapping of keys), found \"memory\""},
+      {"boolean", "  steps: 10\n", "  steps: 10\ntraining:\n  overlap: yes\n", 13, 12, "training.overlap",
+       "expected true or false, found \"yes\""},
+      {"fraction", "  nodes: 1\n", "  nodes: 1.5\n", 3, 10, "cluster.nodes", "expected a whole number, found \"1.5\""},
+      {"section-for-value", "  nodes: 1\n", "  nodes:\n    count: 1\n", 4, 5, "cluster.nodes",
+       "expected a whole number >= 1, found a section"},
+      {"oversubscription", "  steps: 10\n", "  steps: 10\nnetwork:\n  oversubscription: 0.5\n", 13, 21,
+       "network.oversubscription", "expected a number >= 1, found \"0.5\""},
+      {"epochs-zero", "  steps: 10\n", "  epochs: 0\n", 11, 11, "workload.epochs",
+       "expected a number > 0, found \"0\""},
+      {"unknown-nic", "  accelerators_per_node: 2\n", "  accelerators_per_node: 2\n  nic: ConnectX-6-HDR-100G\n", 6, 8,
+       "cluster.nic", "(did you mean \"ConnectX-6-HDR-200G\"?)"},
+      {"version-text", "version: 1\n", "version: one\n", 1, 10, "version", "expected a whole number, found \"one\""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    std::string text = kValidBase;
+    const auto at = text.find(c.from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, c.from.size(), c.to);
+    const auto path = write_file(dir / (c.name + ".yaml"), text);
+    check_error(load_error(path.string()), path.string(), c.line, c.column, c.key, c.fragment);
+  }
+}
+
+TEST_CASE("config: a file that does not exist")
+{
+  const std::string path = data_file("no-such-scenario.yaml");
+  const ConfigError e = load_error(path);
+  CHECK(e.where().origin == path);
+  CHECK(e.where().line == 0);
+  CHECK(e.message() == "cannot open the file");
+}
+
+// --- --set overrides --------------------------------------------------------------------------
+
+TEST_CASE("config: --set with text for a whole number names the option")
+{
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {"workload.batch_per_device=abc"});
+  CHECK(e.where().origin == "--set workload.batch_per_device=abc");
+  CHECK(e.where().line == 0);
+  CHECK(e.where().column == 0);
+  CHECK(e.key() == "workload.batch_per_device");
+  CHECK(e.message() == "expected a whole number, found \"abc\"");
+  CHECK(std::string(e.what()) ==
+        "--set workload.batch_per_device=abc: workload.batch_per_device: expected a whole number, found \"abc\"");
+}
+
+TEST_CASE("config: --set of an unknown key names the option")
+{
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {"workload.batch_per_devce=3"});
+  CHECK(e.where().origin == "--set workload.batch_per_devce=3");
+  CHECK(e.where().line == 0);
+  CHECK(e.key() == "workload.batch_per_devce");
+  CHECK_THAT(e.message(), Catch::Contains("unknown key (did you mean \"batch_per_device\"?)"));
+}
+
+TEST_CASE("config: --set of a list for a whole number")
+{
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {"cluster.nodes=[1,2]"});
+  CHECK(e.where().origin == "--set cluster.nodes=[1,2]");
+  CHECK(e.where().line == 0);
+  CHECK(e.key() == "cluster.nodes");
+  CHECK(e.message() == "expected a whole number >= 1, found a list");
+}
+
+TEST_CASE("config: malformed --set options")
+{
+  const std::string quickstart = "scenarios/quickstart.yaml";
+  {
+    const ConfigError e = load_error(quickstart, {"workload.batch_per_device"});
+    CHECK(e.where().origin == "--set workload.batch_per_device");
+    CHECK_THAT(e.message(), Catch::Contains("found no '='"));
+  }
+  {
+    const ConfigError e = load_error(quickstart, {"workload..steps=3"});
+    CHECK(e.key() == "workload..steps");
+    CHECK_THAT(e.message(), Catch::Contains("expected a dotted key path"));
+  }
+  {
+    const ConfigError e = load_error(quickstart, {"cluster.nodes.count=3"});
+    CHECK(e.where().origin == "--set cluster.nodes.count=3");
+    CHECK(e.key() == "cluster.nodes");
+    CHECK_THAT(e.message(), Catch::Contains("expected a section to set a key inside, found a value"));
+  }
+  {
+    const ConfigError e = load_error(quickstart, {"workload.steps=["});
+    CHECK(e.where().origin == "--set workload.steps=[");
+    CHECK(e.key() == "workload.steps");
+    CHECK_THAT(e.message(), Catch::Contains("the value is not valid YAML"));
+  }
+}
+
+TEST_CASE("config: --set errors found after validation also name the option")
+{
+  {
+    const ConfigError e = load_error("scenarios/quickstart.yaml", {"workload.epochs=1"});
+    CHECK(e.where().origin == "--set workload.epochs=1");
+    CHECK(e.key() == "workload.epochs");
+    CHECK_THAT(e.message(), Catch::Contains("found both"));
+  }
+  {
+    const ConfigError e = load_error("scenarios/quickstart.yaml", {"version=2"});
+    CHECK(e.where().origin == "--set version=2");
+    CHECK(e.key() == "version");
+  }
+  {
+    // The last of two overrides of the same key wins, and is the one named.
+    const ConfigError e = load_error("scenarios/quickstart.yaml", {"cluster.nodes=2", "cluster.nodes=0"});
+    CHECK(e.where().origin == "--set cluster.nodes=0");
+    CHECK(e.message() == "expected a whole number >= 1, found \"0\"");
+  }
+}
+
+TEST_CASE("config: a valid --set changes the scenario")
+{
+  const auto plain = load_scenario("scenarios/quickstart.yaml", {}, DTSIM_SOURCE_DIR);
+  REQUIRE(plain.workload.batch_per_device == 128);
+  const auto changed = load_scenario("scenarios/quickstart.yaml",
+                                     {"workload.batch_per_device=64", "network.topology=leaf-spine"}, DTSIM_SOURCE_DIR);
+  CHECK(changed.workload.batch_per_device == 64);
+  CHECK(changed.network.topology == dtsim::config::Topology::leaf_spine);
+  CHECK(changed.workload.steps == plain.workload.steps);
+  const auto setting = std::find_if(changed.settings.begin(), changed.settings.end(),
+                                    [](const auto& s) { return s.path == "workload.batch_per_device"; });
+  REQUIRE(setting != changed.settings.end());
+  CHECK(setting->text == "64");
+  CHECK(setting->number == 64);
+  CHECK_FALSE(setting->from_default);
+}
+
+TEST_CASE("config: --set of a key in a new unknown section names the option")
+{
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {"trainig.allreduce=ring"});
+  CHECK(e.key() == "trainig");
+  CHECK_THAT(e.message(), Catch::Contains("did you mean \"training\""));
+  CHECK(e.where().origin == "--set trainig.allreduce=ring");
+  CHECK(e.where().line == 0);
+}
+
+TEST_CASE("config: a key given twice in one section is refused")
+{
+  const auto path = write_file(scratch_dir() / "duplicate-key.yaml", std::string(kValidBase) + "  steps: 20\n");
+  const ConfigError e = load_error(path.string());
+  CHECK(e.key() == "workload.steps");
+  CHECK(e.where().line == 12);
+}
+
+TEST_CASE("config: --set of a value written as a YAML alias changes only that key")
+{
+  std::string text = kValidBase;
+  text.replace(text.find("nodes: 1"), 8, "nodes: &n 2");
+  text.replace(text.find("accelerators_per_node: 2"), 24, "accelerators_per_node: *n");
+  const auto path = write_file(scratch_dir() / "alias.yaml", text);
+  const auto plain = load_scenario(path.string(), {}, DTSIM_SOURCE_DIR);
+  REQUIRE(plain.cluster.nodes == 2);
+  REQUIRE(plain.cluster.accelerators_per_node == 2);
+  const auto changed = load_scenario(path.string(), {"cluster.nodes=1"}, DTSIM_SOURCE_DIR);
+  CHECK(changed.cluster.nodes == 1);
+  CHECK(changed.cluster.accelerators_per_node == 2);
+}
+
+// --- Broken data files --------------------------------------------------------------------------
+
+namespace {
+
+/// A copy of the data dir (catalog/ and workloads/) in which `file` has `from` replaced by `to`.
+fs::path data_dir_with(const std::string& file, const std::string& from, const std::string& to)
+{
+  const fs::path dir = scratch_dir() / fmt::format("data-{}", std::hash<std::string>{}(file + from + to));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy(fs::path(DTSIM_SOURCE_DIR) / "catalog", dir / "catalog", fs::copy_options::recursive);
+  fs::copy(fs::path(DTSIM_SOURCE_DIR) / "workloads", dir / "workloads", fs::copy_options::recursive);
+  std::string text = read_text(dir / file);
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  write_file(dir / file, text);
+  return dir;
+}
+
+/// The 1-based line of `dir/file` on which `needle` first occurs.
+int line_of(const fs::path& path, const std::string& needle)
+{
+  std::ifstream in(path);
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (line.find(needle) != std::string::npos)
+      return number;
+  }
+  return 0;
+}
+
+} // namespace
+
+TEST_CASE("config: the copied data dir loads like the original")
+{
+  const fs::path dir = data_dir_with("catalog/nics.yaml", "nics:", "nics:");
+  const auto s = load_scenario("scenarios/quickstart.yaml", {}, dir.string());
+  CHECK(s.cluster.accelerator.peak_rate.at("fp16").value == Approx(312e12));
+  CHECK(s.workload.model_file == (dir / "workloads" / "resnet50.yaml").string());
+}
+
+TEST_CASE("config: a catalog figure without source or assumption names its file")
+{
+  const std::string nic_latency =
+      R"(latency: {value: "600 ns", source: "docs.nvidia.com/networking/display/ConnectX6EN)";
+  const fs::path dir =
+      data_dir_with("catalog/nics.yaml", nic_latency,
+                    R"(latency: {value: "600 ns", note: "docs.nvidia.com/networking/display/ConnectX6EN)");
+  const fs::path nics = dir / "catalog" / "nics.yaml";
+  const int line = line_of(nics, "latency: {value: \"600 ns\", note:");
+  REQUIRE(line > 0);
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {}, dir.string());
+  INFO(e.what());
+  CHECK(e.where().origin == nics.string());
+  CHECK(e.where().line == line);
+  CHECK(e.where().column == 14); // the figure's mapping, after "    latency: "
+  CHECK(e.key() == "nics.ConnectX-6-HDR-200G.latency");
+  CHECK(e.message() == "expected exactly one of \"source\" or \"assumption\" next to the value");
+}
+
+TEST_CASE("config: a catalog figure with both source and assumption names its file")
+{
+  const fs::path dir = data_dir_with("catalog/drives.yaml", R"(read_bandwidth: {value: "7000 MB/s", source:)",
+                                     R"(read_bandwidth: {value: "7000 MB/s", assumption: "x", source:)");
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {}, dir.string());
+  CHECK(e.where().origin == (dir / "catalog" / "drives.yaml").string());
+  CHECK(e.key() == "drives.Micron-9400-7.68TB.read_bandwidth");
+  CHECK_THAT(e.message(), Catch::Contains("exactly one of \"source\" or \"assumption\""));
+}
+
+TEST_CASE("config: a catalog figure with a bad unit names its file")
+{
+  const fs::path dir = data_dir_with("catalog/accelerators.yaml",
+                                     R"(memory: {value: "80 GB", source: "hardware.md C.1 [S]: 80 GB HBM2e"})",
+                                     R"(memory: {value: "80 GBs", source: "hardware.md C.1 [S]: 80 GB HBM2e"})");
+  const fs::path file = dir / "catalog" / "accelerators.yaml";
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {}, dir.string());
+  CHECK(e.where().origin == file.string());
+  CHECK(e.where().line == line_of(file, "80 GBs"));
+  CHECK(e.key() == "accelerators.A100-SXM4-80GB.memory.value");
+  CHECK_THAT(e.message(), Catch::Contains("unknown unit \"GBs\""));
+}
+
+TEST_CASE("config: an unknown key in a workload file names its file")
+{
+  const fs::path dir =
+      data_dir_with("workloads/resnet50.yaml", "sample_unit: images", "sample_unit: images\nsample_units: images");
+  const fs::path file = dir / "workloads" / "resnet50.yaml";
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {}, dir.string());
+  CHECK(e.where().origin == file.string());
+  CHECK(e.where().line == line_of(file, "sample_units:"));
+  CHECK(e.where().column == 1);
+  CHECK(e.key() == "sample_units");
+  CHECK_THAT(e.message(), Catch::Contains("unknown key"));
+}

@@ -98,8 +98,7 @@ TEST_CASE("training: hierarchical all-reduce on 2 nodes of 4 matches its three r
   const double bytes = 64.0 * (1 << 20), bandwidth = 25e9, alpha = 5e-6;
   const double expected = 2 * ((g - 1.0) / g * bytes / bandwidth + (g - 1) * alpha) +
                           2.0 * (m - 1) / m * bytes / g / bandwidth + 2.0 * (m - 1) * alpha;
-  const double simulated =
-      simulated_allreduce(AllReduceAlgorithm::hierarchical, g * m, g, bytes, bandwidth, alpha);
+  const double simulated = simulated_allreduce(AllReduceAlgorithm::hierarchical, g * m, g, bytes, bandwidth, alpha);
   CHECK(simulated == Approx(expected).epsilon(0.02));
 }
 
