@@ -218,6 +218,11 @@ const std::vector<Parameter>& scenario_parameters()
              "purchase: years over which the purchase is amortised."),
       number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
       number("cost.pue", defaulted, "1.3", 1, true, "purchase: power usage effectiveness of the data centre."),
+
+      boolean("simulation.reuse_collectives", "true",
+              "Speed knob that leaves results unchanged: when no other traffic crosses the network (dataset in memory "
+              "or on local NVMe), an all-reduce of a size already simulated takes the duration it took then instead "
+              "of being simulated flow by flow again. With NVMe-oF storage every all-reduce is simulated."),
   };
   return table;
 }

@@ -82,6 +82,7 @@ struct TrainingSpec {
   double optimizer_traffic_per_param = 32; ///< bytes of HBM traffic per parameter for one update
   double step_overhead = 0;                ///< s per optimizer step
   double collective_overhead = 0;          ///< s per collective launch
+  bool reuse_collectives = true;           ///< reuse all-reduce durations when nothing else uses the network
 };
 
 struct CostSpec {

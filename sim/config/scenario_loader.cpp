@@ -223,6 +223,7 @@ private:
     t.optimizer_traffic_per_param = v_.number("training.optimizer_traffic_per_param");
     t.step_overhead = v_.number("training.step_overhead");
     t.collective_overhead = v_.number("training.collective_overhead");
+    t.reuse_collectives = v_.boolean("simulation.reuse_collectives");
     return t;
   }
 

@@ -53,6 +53,9 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
   }
   allreduce_ = std::make_unique<AllReduce>(t.allreduce, std::move(ranks), layout.worker_node, t.collective_overhead);
+  const bool network_carries_only_collectives = scenario.storage.dataset_on != config::DatasetLocation::nvme_of;
+  if (t.reuse_collectives && network_carries_only_collectives)
+    allreduce_->reuse_durations();
   all_backward_started_ = std::make_unique<engine::Semaphore>(0);
 
   double gradient_bytes = w.model.parameters.value * t.gradient_bytes_per_param;

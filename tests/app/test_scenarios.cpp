@@ -1,5 +1,6 @@
 // The command line as a user runs it: exit codes, error messages, output files, determinism.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
@@ -34,6 +35,27 @@ std::string read_file(const std::filesystem::path& path)
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+bool same_up_to_rounding(const nlohmann::json& a, const nlohmann::json& b)
+{
+  if (a.is_number() && b.is_number())
+    return a.get<double>() == Approx(b.get<double>()).epsilon(1e-9).margin(1e-12);
+  if (a.type() != b.type() || a.size() != b.size())
+    return false;
+  if (a.is_object()) {
+    for (const auto& [key, value] : a.items())
+      if (!b.contains(key) || !same_up_to_rounding(value, b[key]))
+        return false;
+    return true;
+  }
+  if (a.is_array()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_up_to_rounding(a[i], b[i]))
+        return false;
+    return true;
+  }
+  return a == b;
 }
 
 std::filesystem::path scratch(const std::string& name)
@@ -97,4 +119,18 @@ TEST_CASE("app: a failed run leaves results written by an earlier run intact")
   CHECK(failed.exit_code == 2);
   CHECK(failed.output.find("--set cluster.nodes=0: cluster.nodes: expected a whole number >= 1") != std::string::npos);
   CHECK(read_file(json) == before);
+}
+
+TEST_CASE("app: reusing collective durations on an otherwise idle network changes no result")
+{
+  const auto reused = scratch("reused.json"), simulated = scratch("simulated.json");
+  const std::string args = "run scenarios/node-8xa100.yaml --set workload.model=bert-large "
+                           "--set workload.batch_per_device=16 --set workload.steps=12 --no-baseline --json ";
+  REQUIRE(dtsim(args + reused.string()).exit_code == 0);
+  REQUIRE(dtsim(args + simulated.string() + " --set simulation.reuse_collectives=false").exit_code == 0);
+  const auto a = nlohmann::json::parse(read_file(reused)), b = nlohmann::json::parse(read_file(simulated));
+  CHECK(a["summary"]["exposed_comm_s"].get<double>() > 0);
+  // Equal up to floating-point rounding of absolute simulated times (a sleep instead of flows).
+  CHECK(same_up_to_rounding(a["summary"], b["summary"]));
+  CHECK(same_up_to_rounding(a["steps"], b["steps"]));
 }
