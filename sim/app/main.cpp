@@ -1,9 +1,11 @@
-// dtsim command line: run, validate, reference. Only this file picks exit codes:
+// dtsim command line: run, collective, validate, reference. Only this file picks exit codes:
 // 0 success, 2 bad input, 3 simulation failure.
+#include "app/collective_benchmark.hpp"
 #include "app/simulate.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
 #include "report/writers.hpp"
+#include "units/units.hpp"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -69,6 +71,45 @@ int run(const RunOptions& options, const std::string& data_dir)
   return exit_ok;
 }
 
+struct CollectiveOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string op = "all_reduce";
+  std::string sizes = "8B:8GiB";
+  double factor = 2;
+};
+
+/// "8B:8GiB" -> the sizes from 8 B to 8 GiB, multiplying by `factor`.
+std::vector<double> parse_sizes(const std::string& range, double factor)
+{
+  const dtsim::config::Location option{"--sizes " + range, 0, 0};
+  const auto colon = range.find(':');
+  try {
+    const double first = dtsim::units::parse(range.substr(0, colon), dtsim::units::Dimension::size);
+    const double last = colon == std::string::npos
+                            ? first
+                            : dtsim::units::parse(range.substr(colon + 1), dtsim::units::Dimension::size);
+    return dtsim::report::size_series(first, last, factor);
+  } catch (const std::exception& e) {
+    throw dtsim::config::ConfigError(option, "", std::string(e.what()) + " (expected FIRST:LAST such as 8B:8GiB)");
+  }
+}
+
+int collective(const CollectiveOptions& options, const std::string& data_dir)
+{
+  dtsim::report::CollectiveOp op{};
+  try {
+    op = dtsim::report::collective_op(options.op);
+  } catch (const std::invalid_argument& e) {
+    throw dtsim::config::ConfigError({"--op " + options.op, 0, 0}, "", e.what());
+  }
+  const std::vector<double> sizes = parse_sizes(options.sizes, options.factor);
+  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
+  const auto rows = dtsim::app::benchmark_collective(scenario, op, sizes);
+  dtsim::report::print_collective_table(std::cout, op, scenario.cluster.devices(), rows);
+  return exit_ok;
+}
+
 int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
@@ -103,6 +144,18 @@ int main(int argc, char** argv)
   validate_cmd->add_option("scenario", validate_file, "Scenario YAML file")->required();
   validate_cmd->add_option("--set", validate_overrides, "Override a key before validation (repeatable)");
 
+  CollectiveOptions collective_options;
+  CLI::App* collective_cmd = app.add_subcommand(
+      "collective", "Time one collective over the scenario's accelerators at a range of sizes (nccl-tests style)");
+  collective_cmd->add_option("scenario", collective_options.scenario, "Scenario YAML file")->required();
+  collective_cmd->add_option("--set", collective_options.overrides, "Override a key before validation (repeatable)");
+  collective_cmd->add_option("--op", collective_options.op, "all_reduce, reduce_scatter, all_gather or broadcast")
+      ->capture_default_str();
+  collective_cmd->add_option("--sizes", collective_options.sizes, "FIRST:LAST bytes, units included")
+      ->capture_default_str();
+  collective_cmd->add_option("--factor", collective_options.factor, "Multiply the size by this between rows")
+      ->capture_default_str();
+
   CLI::App* reference_cmd =
       app.add_subcommand("reference", "Print the scenario reference (docs/scenario-reference.md) in Markdown");
 
@@ -116,6 +169,8 @@ int main(int argc, char** argv)
   try {
     if (*run_cmd)
       return run(run_options, data_dir);
+    if (*collective_cmd)
+      return collective(collective_options, data_dir);
     if (*validate_cmd)
       return validate(validate_file, validate_overrides, data_dir);
     if (*reference_cmd) {

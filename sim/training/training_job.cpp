@@ -52,7 +52,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     targets_.push_back(simulation.host(name));
     target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
   }
-  allreduce_ = std::make_unique<AllReduce>(t.allreduce, std::move(ranks), layout.worker_node, t.collective_overhead);
+  allreduce_ = std::make_unique<Collectives>(t.allreduce, std::move(ranks), layout.worker_node, t.collective_overhead);
   const bool network_carries_only_collectives = scenario.storage.dataset_on != config::DatasetLocation::nvme_of;
   if (t.reuse_collectives && network_carries_only_collectives)
     allreduce_->reuse_durations();
@@ -145,7 +145,7 @@ void TrainingJob::communicator()
       produced += bucket_bytes_[k];
       engine::sleep_until(bucket_ready_time(scenario_.training.overlap ? produced / total_bytes : 1.0));
       const double start = engine::now();
-      allreduce_->run(bucket_bytes_[k]);
+      allreduce_->all_reduce(bucket_bytes_[k]);
       totals_.allreduce_seconds += engine::now() - start;
       for (int rank = 0; rank < std::min<int>(trace_.workers, static_cast<int>(workers_.size())); ++rank)
         trace(rank, "comm", fmt::format("all-reduce bucket {}", k), start, engine::now(), step);

@@ -17,7 +17,7 @@
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
 #include "platform/cluster_layout.hpp"
-#include "training/allreduce.hpp"
+#include "training/collectives.hpp"
 #include "training/compute_model.hpp"
 #include "training/metrics.hpp"
 
@@ -71,7 +71,7 @@ private:
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::unique_ptr<Loader>> loaders_;
   std::vector<double> bucket_bytes_;
-  std::unique_ptr<AllReduce> allreduce_;
+  std::unique_ptr<Collectives> allreduce_;
   std::unique_ptr<engine::Semaphore> all_backward_started_;
   int published_ = 0;
   long long batches_per_worker_ = 0;

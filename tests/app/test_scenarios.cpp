@@ -1,10 +1,10 @@
 // The command line as a user runs it: exit codes, error messages, output files, determinism.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -133,4 +133,35 @@ TEST_CASE("app: reusing collective durations on an otherwise idle network change
   // Equal up to floating-point rounding of absolute simulated times (a sleep instead of flows).
   CHECK(same_up_to_rounding(a["summary"], b["summary"]));
   CHECK(same_up_to_rounding(a["steps"], b["steps"]));
+}
+
+TEST_CASE("app: collective prints nccl-tests columns that match the ring closed form")
+{
+  // quickstart: 2 A100 on NVSwitch at 300 GB/s per direction, 1 us per hop inside the node.
+  const Outcome out = dtsim("collective scenarios/quickstart.yaml --op all_reduce --sizes 1GiB:1GiB");
+  REQUIRE(out.exit_code == 0);
+  std::istringstream table(out.output);
+  std::string line;
+  std::getline(table, line);
+  CHECK(line.find("all_reduce over 2 ranks") != std::string::npos);
+  std::getline(table, line);
+  CHECK(line.find("busbw(GB/s)") != std::string::npos);
+  double size = 0, count = 0, time_us = 0, algbw = 0, busbw = 0;
+  std::string type;
+  table >> size >> count >> type >> time_us >> algbw >> busbw;
+  const double expected_us = (2.0 * 1 / 2 * size / 300e9 + 2 * 1e-6) * 1e6;
+  CHECK(size == 1073741824);
+  CHECK(time_us == Approx(expected_us).epsilon(0.001));
+  CHECK(algbw == Approx(size / (time_us * 1e-6) / 1e9).epsilon(0.001));
+  CHECK(busbw == Approx(algbw * 2 * (2 - 1) / 2.0).epsilon(0.001));
+}
+
+TEST_CASE("app: collective rejects an unknown operation and a bad size range with exit code 2")
+{
+  const Outcome op = dtsim("collective scenarios/quickstart.yaml --op allreduce");
+  CHECK(op.exit_code == 2);
+  CHECK(op.output.find("--op allreduce: expected all_reduce") != std::string::npos);
+  const Outcome sizes = dtsim("collective scenarios/quickstart.yaml --sizes 8GiB:8B");
+  CHECK(sizes.exit_code == 2);
+  CHECK(sizes.output.find("--sizes 8GiB:8B") != std::string::npos);
 }

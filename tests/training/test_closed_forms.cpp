@@ -4,7 +4,7 @@
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
 #include "report/summary.hpp"
-#include "training/allreduce.hpp"
+#include "training/collectives.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -39,11 +39,11 @@ double simulated_allreduce(AllReduceAlgorithm algorithm, int n, int per_node, do
     ranks.push_back(simulation.host(fmt::format("h{}", i)));
     node_of.push_back(i / per_node);
   }
-  const dtsim::training::AllReduce allreduce(algorithm, ranks, node_of, 0.0);
+  const dtsim::training::Collectives allreduce(algorithm, ranks, node_of, 0.0);
   double duration = -1;
   simulation.spawn("driver", ranks[0], [&] {
     const double start = dtsim::engine::now();
-    allreduce.run(bytes);
+    allreduce.all_reduce(bytes);
     duration = dtsim::engine::now() - start;
   });
   simulation.run();

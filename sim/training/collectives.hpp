@@ -1,5 +1,5 @@
 #pragma once
-/// @brief Flow-level all-reduce: one concurrent flow per participant per phase, plus a latency term.
+/// @brief Flow-level collectives: one concurrent flow per participant per phase, plus a latency term.
 ///
 /// A ring all-reduce of S bytes over N ranks sends 2(N-1) chunks of S/N around the ring; here each
 /// rank sends one flow of 2(N-1)/N x S to its successor, so the network shares bandwidth exactly as
@@ -7,7 +7,9 @@
 /// flows themselves pay one). Hierarchical all-reduce is three such phases: ring reduce-scatter
 /// inside each node, ring all-reduce of the 1/g shard across nodes (g rings in parallel, one per
 /// local rank), ring all-gather inside each node. Cost per collective: O(N) flows, not O(N^2)
-/// messages. Chunk pipelining start-up and NCCL protocol choices are not modelled yet.
+/// messages. Reduce-scatter and all-gather are one ring phase of (N-1)/N x S each (S: the whole
+/// array, as nccl-tests counts it); a pipelined ring broadcast is one flow of S per link with N-1
+/// hops of latency. Chunk pipelining start-up and NCCL protocol choices are not modelled yet.
 /// SimGrid 3.32 spends O(N) per finished flow, so one all-reduce over N ranks costs O(N^2) of wall
 /// time; reuse_durations() avoids re-simulating identical collectives on an otherwise idle network.
 #include "config/scenario.hpp"
@@ -18,14 +20,21 @@
 
 namespace dtsim::training {
 
-class AllReduce {
+class Collectives {
 public:
   /// `ranks` in ring order; `node_of[i]` is the node of rank i (ranks of a node contiguous).
-  AllReduce(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
-            double launch_overhead);
+  Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
+              double launch_overhead);
 
   /// Runs one all-reduce of `bytes` per rank; returns when every rank has the result. Call from an actor.
-  void run(double bytes) const;
+  void all_reduce(double bytes) const;
+  /// Ring reduce-scatter of an array of `bytes` in all (each rank ends with bytes/N of it).
+  void reduce_scatter(double bytes) const;
+  /// Ring all-gather into an array of `bytes` in all (each rank contributes bytes/N).
+  void all_gather(double bytes) const;
+  /// Pipelined ring broadcast of `bytes` from rank 0.
+  void broadcast(double bytes) const;
+  int size() const { return static_cast<int>(ranks_.size()); }
 
   /// From now on, an all-reduce of a size already run sleeps for the duration it took then. Only
   /// valid while no other traffic shares the network: the duration is then a function of the size.
@@ -38,9 +47,10 @@ private:
     double rounds_latency = 0; ///< s of per-hop latency for one round (slowest hop of any ring)
   };
   Phase make_phase(std::vector<std::vector<int>> rings) const;
-  void simulate(double bytes) const;
-  /// Each rank of each ring sends `fraction` x bytes to its successor; then the remaining rounds' latency.
-  void run_phase(const Phase& phase, double bytes_per_rank, int rounds) const;
+  void simulate_all_reduce(double bytes) const;
+  /// Each rank of each ring sends `bytes_per_rank` to its successor (the last rank of an open chain
+  /// sends nothing); then the latency of the remaining rounds.
+  void run_phase(const Phase& phase, double bytes_per_rank, int rounds, bool closed = true) const;
 
   config::AllReduceAlgorithm algorithm_;
   std::vector<engine::Host> ranks_;

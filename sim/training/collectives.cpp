@@ -1,12 +1,12 @@
-#include "training/allreduce.hpp"
+#include "training/collectives.hpp"
 
 #include <algorithm>
 #include <numeric>
 
 namespace dtsim::training {
 
-AllReduce::AllReduce(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
-                     double launch_overhead)
+Collectives::Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks,
+                         std::vector<int> node_of, double launch_overhead)
     : algorithm_(algorithm)
     , ranks_(std::move(ranks))
     , launch_overhead_(launch_overhead)
@@ -27,7 +27,7 @@ AllReduce::AllReduce(config::AllReduceAlgorithm algorithm, std::vector<engine::H
   inter_node_ = make_phase(per_local_rank);
 }
 
-AllReduce::Phase AllReduce::make_phase(std::vector<std::vector<int>> rings) const
+Collectives::Phase Collectives::make_phase(std::vector<std::vector<int>> rings) const
 {
   Phase phase{std::move(rings), 0};
   for (const auto& ring : phase.rings)
@@ -38,19 +38,19 @@ AllReduce::Phase AllReduce::make_phase(std::vector<std::vector<int>> rings) cons
   return phase;
 }
 
-void AllReduce::run_phase(const Phase& phase, double bytes_per_rank, int rounds) const
+void Collectives::run_phase(const Phase& phase, double bytes_per_rank, int rounds, bool closed) const
 {
   if (rounds <= 0 || bytes_per_rank <= 0)
     return;
   engine::ActivityGroup flows;
   for (const auto& ring : phase.rings)
-    for (std::size_t i = 0; i < ring.size(); ++i)
+    for (std::size_t i = 0; i + (closed ? 0 : 1) < ring.size(); ++i)
       flows.transfer(ranks_[ring[i]], ranks_[ring[(i + 1) % ring.size()]], bytes_per_rank);
   flows.wait();
   engine::sleep_for((rounds - 1) * phase.rounds_latency);
 }
 
-void AllReduce::run(double bytes) const
+void Collectives::all_reduce(double bytes) const
 {
   const int n = static_cast<int>(ranks_.size());
   if (n <= 1 || bytes <= 0)
@@ -62,12 +62,12 @@ void AllReduce::run(double bytes) const
     }
   }
   const double start = engine::now();
-  simulate(bytes);
+  simulate_all_reduce(bytes);
   if (reuse_)
     durations_.emplace(bytes, engine::now() - start);
 }
 
-void AllReduce::simulate(double bytes) const
+void Collectives::simulate_all_reduce(double bytes) const
 {
   const int n = static_cast<int>(ranks_.size());
   engine::sleep_for(launch_overhead_);
@@ -80,6 +80,29 @@ void AllReduce::simulate(double bytes) const
   run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);               // reduce-scatter
   run_phase(inter_node_, 2.0 * (m - 1) / m * bytes / g, 2 * (m - 1)); // all-reduce of one shard
   run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);               // all-gather
+}
+
+void Collectives::reduce_scatter(double bytes) const
+{
+  const int n = size();
+  if (n <= 1)
+    return;
+  engine::sleep_for(launch_overhead_);
+  run_phase(global_ring_, (n - 1.0) / n * bytes, n - 1);
+}
+
+void Collectives::all_gather(double bytes) const
+{
+  reduce_scatter(bytes); // the same ring traffic, in the other sense of the data
+}
+
+void Collectives::broadcast(double bytes) const
+{
+  const int n = size();
+  if (n <= 1)
+    return;
+  engine::sleep_for(launch_overhead_);
+  run_phase(global_ring_, bytes, n - 1, false);
 }
 
 } // namespace dtsim::training

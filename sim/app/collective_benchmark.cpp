@@ -1,0 +1,44 @@
+#include "app/collective_benchmark.hpp"
+
+#include "engine/simulation.hpp"
+#include "platform/cluster_layout.hpp"
+#include "training/collectives.hpp"
+
+namespace dtsim::app {
+
+std::vector<report::CollectiveRow> benchmark_collective(const config::Scenario& scenario, report::CollectiveOp op,
+                                                        const std::vector<double>& sizes)
+{
+  const platform::ClusterLayout layout = platform::lay_out_cluster(scenario);
+  engine::Simulation simulation(layout.root, engine::Options{});
+  std::vector<engine::Host> ranks;
+  for (const auto& name : layout.worker_hosts)
+    ranks.push_back(simulation.host(name));
+  const training::Collectives collectives(scenario.training.allreduce, ranks, layout.worker_node,
+                                          scenario.training.collective_overhead);
+  std::vector<report::CollectiveRow> rows;
+  simulation.spawn("benchmark", ranks.front(), [&] {
+    for (const double bytes : sizes) {
+      const double start = engine::now();
+      switch (op) {
+      case report::CollectiveOp::all_reduce:
+        collectives.all_reduce(bytes);
+        break;
+      case report::CollectiveOp::reduce_scatter:
+        collectives.reduce_scatter(bytes);
+        break;
+      case report::CollectiveOp::all_gather:
+        collectives.all_gather(bytes);
+        break;
+      case report::CollectiveOp::broadcast:
+        collectives.broadcast(bytes);
+        break;
+      }
+      rows.push_back({bytes, engine::now() - start});
+    }
+  });
+  simulation.run();
+  return rows;
+}
+
+} // namespace dtsim::app

@@ -1,0 +1,29 @@
+#pragma once
+/// @brief The nccl-tests-style table of `dtsim collective`: size, time, algbw, busbw.
+///
+/// Formulas from NVIDIA/nccl-tests doc/PERFORMANCE.md: algbw = S / t; busbw = algbw x 2(n-1)/n
+/// for all-reduce, x (n-1)/n for reduce-scatter and all-gather (S the whole array), x 1 for broadcast.
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace dtsim::report {
+
+enum class CollectiveOp { all_reduce, reduce_scatter, all_gather, broadcast };
+
+struct CollectiveRow {
+  double bytes = 0;
+  double seconds = 0;
+};
+
+/// Parses an operation name as nccl-tests spells its binaries' operations (all_reduce, ...); throws
+/// std::invalid_argument.
+CollectiveOp collective_op(const std::string& name);
+std::string to_string(CollectiveOp op);
+double bus_bandwidth_factor(CollectiveOp op, int ranks);
+/// Sizes from `first` to `last` multiplying by `factor`, as nccl-tests -b/-e/-f do.
+std::vector<double> size_series(double first, double last, double factor);
+
+void print_collective_table(std::ostream& out, CollectiveOp op, int ranks, const std::vector<CollectiveRow>& rows);
+
+} // namespace dtsim::report
