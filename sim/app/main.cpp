@@ -1,16 +1,19 @@
-// dtsim command line: run, collective, validate, reference. Only this file picks exit codes:
+// dtsim command line: run, collective, topology, validate, reference. Only this file picks exit codes:
 // 0 success, 2 bad input, 3 simulation failure.
 #include "app/collective_benchmark.hpp"
 #include "app/simulate.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
+#include "platform/cluster_layout.hpp"
 #include "report/writers.hpp"
+#include "topology/topology_graph.hpp"
 #include "units/units.hpp"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <fmt/format.h>
 #include <iostream>
+#include <sstream>
 #include <sys/resource.h>
 
 #ifndef DTSIM_VERSION
@@ -110,6 +113,28 @@ int collective(const CollectiveOptions& options, const std::string& data_dir)
   return exit_ok;
 }
 
+int topology(const std::string& file, const std::vector<std::string>& overrides, const std::string& dot_file,
+             const std::string& data_dir)
+{
+  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
+  const auto graph = dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario));
+  const auto s = dtsim::topology::summarize(graph);
+  fmt::print("accelerators        {}\n", s.accelerators);
+  fmt::print("CPUs (PCIe roots)   {}\n", s.cpus);
+  fmt::print("storage targets     {}\n", s.storage_targets);
+  fmt::print("switches            {}\n", s.switches);
+  fmt::print("links               {} (full duplex)\n", s.links);
+  fmt::print("diameter            {} links between the farthest two accelerators\n", s.diameter_hops);
+  fmt::print("bisection bandwidth {} one way, between the first and second half of the accelerators\n",
+             dtsim::units::format(s.bisection_bandwidth, dtsim::units::Dimension::bandwidth));
+  if (!dot_file.empty()) {
+    std::ostringstream dot;
+    dtsim::topology::write_dot(dot, graph);
+    dtsim::report::write_file_atomically(dot_file, dot.str());
+  }
+  return exit_ok;
+}
+
 int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
@@ -156,6 +181,14 @@ int main(int argc, char** argv)
   collective_cmd->add_option("--factor", collective_options.factor, "Multiply the size by this between rows")
       ->capture_default_str();
 
+  std::string topology_file, dot_file;
+  std::vector<std::string> topology_overrides;
+  CLI::App* topology_cmd = app.add_subcommand(
+      "topology", "Count the cluster's devices, switches and links; diameter and bisection bandwidth");
+  topology_cmd->add_option("scenario", topology_file, "Scenario YAML file")->required();
+  topology_cmd->add_option("--set", topology_overrides, "Override a key before validation (repeatable)");
+  topology_cmd->add_option("--dot", dot_file, "Write the topology as a Graphviz .dot file");
+
   CLI::App* reference_cmd =
       app.add_subcommand("reference", "Print the scenario reference (docs/scenario-reference.md) in Markdown");
 
@@ -171,6 +204,8 @@ int main(int argc, char** argv)
       return run(run_options, data_dir);
     if (*collective_cmd)
       return collective(collective_options, data_dir);
+    if (*topology_cmd)
+      return topology(topology_file, topology_overrides, dot_file, data_dir);
     if (*validate_cmd)
       return validate(validate_file, validate_overrides, data_dir);
     if (*reference_cmd) {

@@ -33,7 +33,8 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
     std::vector<std::string> ports;
     for (int k = 0; k < g; ++k) {
       ports.push_back(fmt::format("{}-nvlink", devices[k]));
-      zone.links.push_back({ports.back(), c.intra_node_bandwidth, c.intra_node_latency / 2});
+      zone.links.push_back(
+          {ports.back(), c.intra_node_bandwidth, c.intra_node_latency / 2, devices[k], node_name(node) + "-nvswitch"});
     }
     for (int a = 0; a < g; ++a)
       for (int b = a + 1; b < g; ++b)
@@ -45,7 +46,7 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
     for (int a = 0; a < g; ++a)
       for (int b = a + 1; b < g; ++b) {
         const std::string link = fmt::format("{}-nvlink-{}-{}", node_name(node), a, b);
-        zone.links.push_back({link, per_pair, c.intra_node_latency});
+        zone.links.push_back({link, per_pair, c.intra_node_latency, devices[a], devices[b]});
         add_route(zone, devices[a], devices[b], {{link, true}});
       }
     break;
@@ -80,7 +81,8 @@ ZoneSpec node_zone(const Scenario& s, int node, ClusterLayout& layout)
   std::vector<std::string> nics;
   for (int j = 0; j < c.nics_per_node; ++j) {
     nics.push_back(fmt::format("{}-nic-{}", node_name(node), j));
-    zone.links.push_back({nics.back(), c.nic_bandwidth, c.nic.latency.value + s.network.switch_latency / 2});
+    zone.links.push_back(
+        {nics.back(), c.nic_bandwidth, c.nic.latency.value + s.network.switch_latency / 2, cpu, gateway});
   }
 
   std::vector<std::string> devices, pcie;
@@ -89,7 +91,8 @@ ZoneSpec node_zone(const Scenario& s, int node, ClusterLayout& layout)
     devices.push_back(accelerator_name(node, k));
     pcie.push_back(devices.back() + "-pcie");
     zone.hosts.push_back({devices.back(), peak, 1, {}});
-    zone.links.push_back({pcie.back(), c.accelerator.host_link_bandwidth.value, c.intra_node_latency / 2});
+    zone.links.push_back(
+        {pcie.back(), c.accelerator.host_link_bandwidth.value, c.intra_node_latency / 2, cpu, devices.back()});
     layout.worker_hosts.push_back(devices.back());
     layout.worker_node.push_back(node);
     add_route(zone, cpu, devices[k], {{pcie[k], false}});
@@ -136,7 +139,7 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
                           1,
                           {{layout.target_disk, t.pool.drives * t.pool.drive.read_bandwidth.value,
                             t.pool.drives * t.pool.drive.write_bandwidth.value}}});
-    zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency});
+    zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency, host, zone.gateway});
     zone.routes.push_back({host, "", "", "", {{host + "-nic", true}}});
     layout.storage_targets.push_back(host);
   }
@@ -156,7 +159,8 @@ std::vector<Member> leaves(const Scenario& s, std::vector<Member> nodes)
     const double down_capacity = static_cast<double>(members.size()) * c.nics_per_node * c.nic_bandwidth;
     ZoneSpec leaf = star_of(fmt::format("leaf-{}", result.size()), std::move(members));
     const std::string uplink = leaf.name + "-uplink";
-    leaf.links.push_back({uplink, down_capacity / s.network.oversubscription, s.network.switch_latency});
+    leaf.links.push_back(
+        {uplink, down_capacity / s.network.oversubscription, s.network.switch_latency, leaf.gateway, "cluster-switch"});
     result.push_back({std::move(leaf), {{uplink, true}}});
   }
   return result;

@@ -9,10 +9,14 @@
 
 namespace dtsim::platform {
 
+/// @brief A full-duplex link and the two points of the physical topology it joins (for analysis only:
+/// SimGrid knows links only through the routes that use them).
 struct LinkSpec {
   std::string name;
   double bandwidth = 0; ///< B/s, each direction
   double latency = 0;   ///< s
+  std::string from;
+  std::string to;
 };
 
 struct DiskSpec {

@@ -165,3 +165,14 @@ TEST_CASE("app: collective rejects an unknown operation and a bad size range wit
   CHECK(sizes.exit_code == 2);
   CHECK(sizes.output.find("--sizes 8GiB:8B") != std::string::npos);
 }
+
+TEST_CASE("app: topology prints counts, diameter and bisection and writes a .dot file")
+{
+  const auto dot = scratch("cluster.dot");
+  const Outcome out = dtsim("topology scenarios/cluster-4node-a100.yaml --dot " + dot.string());
+  REQUIRE(out.exit_code == 0);
+  CHECK(out.output.find("accelerators        32") != std::string::npos);
+  CHECK(out.output.find("diameter            4 links") != std::string::npos);
+  CHECK(out.output.find("bisection bandwidth 400 GB/s") != std::string::npos);
+  CHECK(read_file(dot).find("graph G {") == 0);
+}

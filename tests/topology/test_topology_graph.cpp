@@ -1,0 +1,63 @@
+// The topology graph against counts and capacities worked out by hand from the scenario.
+#include "config/scenario.hpp"
+#include "platform/cluster_layout.hpp"
+#include "topology/topology_graph.hpp"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+namespace {
+
+dtsim::topology::TopologySummary summary_of(const std::vector<std::string>& overrides)
+{
+  const auto scenario = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/cluster-4node-a100.yaml",
+                                                     overrides, DTSIM_SOURCE_DIR);
+  return dtsim::topology::summarize(dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario)));
+}
+
+} // namespace
+
+TEST_CASE("topology: 4 DGX-like nodes on one switch")
+{
+  const auto s = summary_of({});
+  CHECK(s.accelerators == 32);
+  CHECK(s.cpus == 4);
+  CHECK(s.storage_targets == 2);
+  CHECK(s.switches == 4 + 1); // an NVSwitch per node and the cluster switch
+  // Per node: 8 NVLink ports, 8 PCIe links, 8 NICs; per target one NIC link.
+  CHECK(s.links == 4 * 24 + 2);
+  CHECK(s.diameter_hops == 4); // accelerator, PCIe root, switch, PCIe root, accelerator
+  // Two nodes on each side, each with 8 NICs of 200 Gb/s.
+  CHECK(s.bisection_bandwidth == Approx(2 * 8 * 25e9));
+}
+
+TEST_CASE("topology: an oversubscribed leaf-spine halves the bisection and adds two hops")
+{
+  const auto s = summary_of({"cluster.nodes=16", "network.topology=leaf-spine", "network.nodes_per_leaf=4",
+                             "network.oversubscription=2"});
+  CHECK(s.accelerators == 128);
+  CHECK(s.switches == 16 + 4 + 1); // NVSwitches, leaves, spine
+  CHECK(s.links == 16 * 24 + 4 + 2); // node links, leaf uplinks, target NICs
+  CHECK(s.diameter_hops == 6);
+  // Each side holds two leaves, each uplinked at 4 nodes x 8 x 25 GB/s / 2.
+  CHECK(s.bisection_bandwidth == Approx(2 * 4 * 8 * 25e9 / 2));
+}
+
+TEST_CASE("topology: inside one NVSwitch node the bisection is the NVLink ports plus PCIe peers")
+{
+  const auto s = summary_of({"cluster.nodes=1", "storage.dataset_on=memory"});
+  CHECK(s.diameter_hops == 2);
+  // Four devices on each side: 300 GB/s of NVLink each, plus their PCIe links through the host bridge.
+  CHECK(s.bisection_bandwidth == Approx(4 * (300e9 + 31.5e9)));
+}
+
+TEST_CASE("topology: the Graphviz output names every accelerator and link bandwidth")
+{
+  const auto scenario = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", {},
+                                                     DTSIM_SOURCE_DIR);
+  std::ostringstream dot;
+  dtsim::topology::write_dot(dot, dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario)));
+  CHECK(dot.str().find("graph G {") == 0);
+  CHECK(dot.str().find("node-0-acc-1") != std::string::npos);
+  CHECK(dot.str().find("label=\"300 GB/s\"") != std::string::npos);
+}
