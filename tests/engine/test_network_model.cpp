@@ -1,0 +1,72 @@
+// dtsim's network model choice (CM02, no cross-traffic, no TCP window bound), checked on two hosts.
+#include "engine/simulation.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+/// Two hosts through one switch: each has a full-duplex link of `bandwidth` and latency `latency / 2`.
+dtsim::platform::ZoneSpec two_hosts(double bandwidth, double latency)
+{
+  dtsim::platform::ZoneSpec zone{"switch", dtsim::platform::ZoneKind::star};
+  for (const std::string host : {"a", "b"}) {
+    zone.hosts.push_back({host, 1e9, 1, {}});
+    zone.links.push_back({host + "-link", bandwidth, latency / 2, host, "switch"});
+    zone.routes.push_back({host, "", "", "", {{host + "-link", true}}});
+  }
+  return zone;
+}
+
+} // namespace
+
+TEST_CASE("engine: a flow of S bytes takes exactly L + S/B (LV08 would scale L by 13.01 and B by 0.97)")
+{
+  // SimGrid's default TCP-gamma (4 MiB) would cap this flow at 4 MiB / (2 L) = 21 GB/s.
+  const double bandwidth = 25e9, latency = 100e-6, bytes = 1e9;
+  dtsim::engine::Simulation simulation(two_hosts(bandwidth, latency), {});
+  const auto a = simulation.host("a"), b = simulation.host("b");
+  double duration = 0;
+  simulation.spawn("sender", a, [&] {
+    dtsim::engine::ActivityGroup flow;
+    flow.transfer(a, b, bytes);
+    flow.wait();
+    duration = dtsim::engine::now();
+  });
+  simulation.run();
+  CHECK(duration == Approx(latency + bytes / bandwidth).epsilon(1e-9));
+  CHECK(dtsim::engine::route_latency(a, b) == Approx(latency));
+}
+
+TEST_CASE("engine: opposite flows on full-duplex links do not slow each other (no cross-traffic)")
+{
+  const double bandwidth = 10e9, bytes = 1e9;
+  dtsim::engine::Simulation simulation(two_hosts(bandwidth, 0), {});
+  const auto a = simulation.host("a"), b = simulation.host("b");
+  double duration = 0;
+  simulation.spawn("both", a, [&] {
+    dtsim::engine::ActivityGroup flows;
+    flows.transfer(a, b, bytes);
+    flows.transfer(b, a, bytes);
+    flows.wait();
+    duration = dtsim::engine::now();
+  });
+  simulation.run();
+  CHECK(duration == Approx(bytes / bandwidth).epsilon(1e-9));
+}
+
+TEST_CASE("engine: two flows in the same direction share the link equally (max-min fairness)")
+{
+  const double bandwidth = 10e9, bytes = 1e9;
+  dtsim::engine::Simulation simulation(two_hosts(bandwidth, 0), {});
+  const auto a = simulation.host("a"), b = simulation.host("b");
+  double duration = 0;
+  simulation.spawn("both", a, [&] {
+    dtsim::engine::ActivityGroup flows;
+    flows.transfer(a, b, bytes);
+    flows.transfer(a, b, bytes);
+    flows.wait();
+    duration = dtsim::engine::now();
+  });
+  simulation.run();
+  CHECK(duration == Approx(2 * bytes / bandwidth).epsilon(1e-9));
+}
