@@ -186,6 +186,10 @@ const std::vector<Parameter>& scenario_parameters()
       choice("training.allreduce", {"ring", "hierarchical"}, defaulted, "ring",
              "All-reduce algorithm: one ring over all devices, or hierarchical (reduce-scatter inside the node, "
              "all-reduce across nodes, all-gather inside the node)."),
+      integer("training.channels", optional, "", 1,
+              "Rings a ring collective splits its data over, each crossing nodes on its own NIC pair. Default: one per "
+              "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
+              "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
       assumed(integer("training.loader_workers", defaulted, "4", 1,
                       "Input-pipeline workers per device, each preparing whole batches on one CPU core at a time."),
               "PyTorch's DataLoader defaults to 0 workers; 4 per device is a common setting in training scripts."),

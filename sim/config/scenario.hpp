@@ -75,6 +75,7 @@ struct TrainingSpec {
   double bucket_bytes = 0;
   bool overlap = true;
   AllReduceAlgorithm allreduce = AllReduceAlgorithm::ring;
+  int channels = 1;
   int loader_workers = 1;
   int prefetch = 2;
   double gradient_bytes_per_param = 4;

@@ -63,7 +63,7 @@ public:
     s.network = network();
     s.storage = storage();
     s.workload = workload(s.cluster);
-    s.training = training();
+    s.training = training(s.cluster);
     s.cost = cost(s.cluster);
     check_memory(s);
     collect_assumptions(s);
@@ -209,13 +209,16 @@ private:
     return w;
   }
 
-  TrainingSpec training()
+  TrainingSpec training(const ClusterSpec& cluster)
   {
     TrainingSpec t;
     t.bucket_bytes = v_.number("training.bucket_size");
     t.overlap = v_.boolean("training.overlap");
     t.allreduce =
         v_.text("training.allreduce") == "hierarchical" ? AllReduceAlgorithm::hierarchical : AllReduceAlgorithm::ring;
+    t.channels = v_.has("training.channels") ? v_.count("training.channels")
+                 : cluster.nodes > 1         ? cluster.nics_per_node
+                                             : 1;
     t.loader_workers = v_.count("training.loader_workers");
     t.prefetch = v_.count("training.prefetch");
     t.gradient_bytes_per_param = v_.number("training.gradient_bytes_per_param");

@@ -6,18 +6,20 @@
 namespace dtsim::training {
 
 Collectives::Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks,
-                         std::vector<int> node_of, double launch_overhead)
+                         std::vector<int> node_of, int channels, double launch_overhead)
     : algorithm_(algorithm)
     , ranks_(std::move(ranks))
     , launch_overhead_(launch_overhead)
+    , channels_(std::max(1, channels))
 {
   const int n = static_cast<int>(ranks_.size());
-  std::vector<int> everyone(n);
-  std::iota(everyone.begin(), everyone.end(), 0);
-  global_ring_ = make_phase({everyone});
-
   nodes_ = n == 0 ? 0 : node_of.back() + 1;
   ranks_per_node_ = nodes_ == 0 ? 1 : n / nodes_;
+  std::vector<std::vector<int>> channel_rings;
+  for (int c = 0; c < channels_; ++c)
+    channel_rings.push_back(channel_ring(c));
+  global_ring_ = make_phase(std::move(channel_rings));
+
   std::vector<std::vector<int>> per_node(nodes_), per_local_rank(ranks_per_node_);
   for (int r = 0; r < n; ++r) {
     per_node[node_of[r]].push_back(r);
@@ -25,6 +27,20 @@ Collectives::Collectives(config::AllReduceAlgorithm algorithm, std::vector<engin
   }
   intra_node_ = make_phase(per_node);
   inter_node_ = make_phase(per_local_rank);
+}
+
+std::vector<int> Collectives::channel_ring(int channel) const
+{
+  // Inside each node the ring starts at local rank `channel`, so it leaves the node from local
+  // rank channel-1 and enters the next at local rank channel: each channel crosses nodes on its
+  // own pair of NICs, as NCCL's rings do on rail-optimised nodes. Rotated to start at rank 0.
+  const int g = ranks_per_node_;
+  std::vector<int> ring;
+  for (int node = 0; node < nodes_; ++node)
+    for (int j = 0; j < g; ++j)
+      ring.push_back(node * g + (channel + j) % g);
+  std::rotate(ring.begin(), std::find(ring.begin(), ring.end(), 0), ring.end());
+  return ring;
 }
 
 Collectives::Phase Collectives::make_phase(std::vector<std::vector<int>> rings) const
@@ -72,7 +88,7 @@ void Collectives::simulate_all_reduce(double bytes) const
   const int n = static_cast<int>(ranks_.size());
   engine::sleep_for(launch_overhead_);
   if (algorithm_ == config::AllReduceAlgorithm::ring) {
-    run_phase(global_ring_, 2.0 * (n - 1) / n * bytes, 2 * (n - 1));
+    run_phase(global_ring_, 2.0 * (n - 1) / n * bytes / channels_, 2 * (n - 1));
     return;
   }
   const int g = ranks_per_node_;
@@ -88,7 +104,7 @@ void Collectives::reduce_scatter(double bytes) const
   if (n <= 1)
     return;
   engine::sleep_for(launch_overhead_);
-  run_phase(global_ring_, (n - 1.0) / n * bytes, n - 1);
+  run_phase(global_ring_, (n - 1.0) / n * bytes / channels_, n - 1);
 }
 
 void Collectives::all_gather(double bytes) const
@@ -102,7 +118,7 @@ void Collectives::broadcast(double bytes) const
   if (n <= 1)
     return;
   engine::sleep_for(launch_overhead_);
-  run_phase(global_ring_, bytes, n - 1, false);
+  run_phase(global_ring_, bytes / channels_, n - 1, false);
 }
 
 } // namespace dtsim::training

@@ -2,7 +2,8 @@
 /// @brief Flow-level collectives: one concurrent flow per participant per phase, plus a latency term.
 ///
 /// A ring all-reduce of S bytes over N ranks sends 2(N-1) chunks of S/N around the ring; here each
-/// rank sends one flow of 2(N-1)/N x S to its successor, so the network shares bandwidth exactly as
+/// rank sends one flow of 2(N-1)/N x S to its successor (split over C channel rings, each crossing
+/// nodes on its own NICs), so the network shares bandwidth exactly as
 /// the pipelined ring does, and the 2(N-1) rounds of per-hop latency are added analytically (the
 /// flows themselves pay one). Hierarchical all-reduce is three such phases: ring reduce-scatter
 /// inside each node, ring all-reduce of the 1/g shard across nodes (g rings in parallel, one per
@@ -23,8 +24,9 @@ namespace dtsim::training {
 class Collectives {
 public:
   /// `ranks` in ring order; `node_of[i]` is the node of rank i (ranks of a node contiguous).
+  /// Ring collectives split the data over `channels` rings, each leaving every node on its own NIC.
   Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
-              double launch_overhead);
+              int channels, double launch_overhead);
 
   /// Runs one all-reduce of `bytes` per rank; returns when every rank has the result. Call from an actor.
   void all_reduce(double bytes) const;
@@ -47,6 +49,7 @@ private:
     double rounds_latency = 0; ///< s of per-hop latency for one round (slowest hop of any ring)
   };
   Phase make_phase(std::vector<std::vector<int>> rings) const;
+  std::vector<int> channel_ring(int channel) const;
   void simulate_all_reduce(double bytes) const;
   /// Each rank of each ring sends `bytes_per_rank` to its successor (the last rank of an open chain
   /// sends nothing); then the latency of the remaining rounds.
@@ -55,6 +58,7 @@ private:
   config::AllReduceAlgorithm algorithm_;
   std::vector<engine::Host> ranks_;
   double launch_overhead_;
+  int channels_ = 1;
   Phase global_ring_, intra_node_, inter_node_;
   int ranks_per_node_ = 1;
   int nodes_ = 1;

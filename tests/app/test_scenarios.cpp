@@ -176,3 +176,33 @@ TEST_CASE("app: topology prints counts, diameter and bisection and writes a .dot
   CHECK(out.output.find("bisection bandwidth 400 GB/s") != std::string::npos);
   CHECK(read_file(dot).find("graph G {") == 0);
 }
+
+namespace {
+/// Time in microseconds of the last row of a `dtsim collective` table.
+double last_row_time_us(const std::string& table)
+{
+  std::istringstream lines(table);
+  std::string line, last;
+  while (std::getline(lines, line))
+    if (!line.empty() && line[0] != '#')
+      last = line;
+  std::istringstream row(last);
+  double size = 0, count = 0, time_us = 0;
+  std::string type;
+  row >> size >> count >> type >> time_us;
+  return time_us;
+}
+} // namespace
+
+TEST_CASE("app: ring channels spread inter-node traffic over the NICs (one ring per rail)")
+{
+  // 2 nodes x 2 A100, 2 HDR NICs (25 GB/s) each: a ring all-reduce of S moves 2(N-1)/N x S per rank,
+  // which C channels split over C NIC pairs.
+  const std::string base = "collective scenarios/quickstart.yaml --set cluster.nodes=2 --set cluster.nics_per_node=2 "
+                           "--set storage.dataset_on=memory --sizes 1GiB:1GiB";
+  const double bytes = 1073741824.0, nic = 25e9;
+  const double two_channels = last_row_time_us(dtsim(base).output);
+  const double one_channel = last_row_time_us(dtsim(base + " --set training.channels=1").output);
+  CHECK(two_channels == Approx(2 * 3 / 4.0 * bytes / 2 / nic * 1e6).epsilon(0.01));
+  CHECK(one_channel == Approx(2 * 3 / 4.0 * bytes / nic * 1e6).epsilon(0.01));
+}

@@ -10,8 +10,8 @@ namespace {
 
 dtsim::topology::TopologySummary summary_of(const std::vector<std::string>& overrides)
 {
-  const auto scenario = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/cluster-4node-a100.yaml",
-                                                     overrides, DTSIM_SOURCE_DIR);
+  const auto scenario = dtsim::config::load_scenario(
+      std::string(DTSIM_SOURCE_DIR) + "/scenarios/cluster-4node-a100.yaml", overrides, DTSIM_SOURCE_DIR);
   return dtsim::topology::summarize(dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario)));
 }
 
@@ -33,10 +33,10 @@ TEST_CASE("topology: 4 DGX-like nodes on one switch")
 
 TEST_CASE("topology: an oversubscribed leaf-spine halves the bisection and adds two hops")
 {
-  const auto s = summary_of({"cluster.nodes=16", "network.topology=leaf-spine", "network.nodes_per_leaf=4",
-                             "network.oversubscription=2"});
+  const auto s = summary_of(
+      {"cluster.nodes=16", "network.topology=leaf-spine", "network.nodes_per_leaf=4", "network.oversubscription=2"});
   CHECK(s.accelerators == 128);
-  CHECK(s.switches == 16 + 4 + 1); // NVSwitches, leaves, spine
+  CHECK(s.switches == 16 + 4 + 1);   // NVSwitches, leaves, spine
   CHECK(s.links == 16 * 24 + 4 + 2); // node links, leaf uplinks, target NICs
   CHECK(s.diameter_hops == 6);
   // Each side holds two leaves, each uplinked at 4 nodes x 8 x 25 GB/s / 2.
@@ -53,8 +53,8 @@ TEST_CASE("topology: inside one NVSwitch node the bisection is the NVLink ports 
 
 TEST_CASE("topology: the Graphviz output names every accelerator and link bandwidth")
 {
-  const auto scenario = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", {},
-                                                     DTSIM_SOURCE_DIR);
+  const auto scenario =
+      dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", {}, DTSIM_SOURCE_DIR);
   std::ostringstream dot;
   dtsim::topology::write_dot(dot, dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario)));
   CHECK(dot.str().find("graph G {") == 0);

@@ -39,7 +39,7 @@ double simulated_allreduce(AllReduceAlgorithm algorithm, int n, int per_node, do
     ranks.push_back(simulation.host(fmt::format("h{}", i)));
     node_of.push_back(i / per_node);
   }
-  const dtsim::training::Collectives allreduce(algorithm, ranks, node_of, 0.0);
+  const dtsim::training::Collectives allreduce(algorithm, ranks, node_of, 1, 0.0);
   double duration = -1;
   simulation.spawn("driver", ranks[0], [&] {
     const double start = dtsim::engine::now();
