@@ -1,7 +1,8 @@
-// dtsim command line: run, collective, topology, validate, reference. Only this file picks exit codes:
-// 0 success, 2 bad input, 3 simulation failure.
+// dtsim command line: run, collective, topology, check, validate, reference. Only this file picks exit codes:
+// 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure.
 #include "app/collective_benchmark.hpp"
 #include "app/simulate.hpp"
+#include "app/validation_cases.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
 #include "platform/cluster_layout.hpp"
@@ -10,6 +11,7 @@
 #include "units/units.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 #include <iostream>
@@ -28,6 +30,7 @@ namespace {
 constexpr int exit_ok = 0;
 constexpr int exit_bad_input = 2;
 constexpr int exit_simulation_failed = 3;
+constexpr int exit_out_of_bounds = 1; ///< dtsim check: a prediction outside its bound
 
 struct RunOptions {
   std::string scenario;
@@ -51,12 +54,12 @@ int run(const RunOptions& options, const std::string& data_dir)
 {
   const auto wall_start = std::chrono::steady_clock::now();
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
-  std::optional<dtsim::app::BaselineRun> baseline;
+  std::optional<dtsim::app::ChildComputation> baseline;
   if (options.baseline && scenario.cluster.devices() > 1)
-    baseline.emplace(scenario);
+    baseline.emplace([&scenario] { return dtsim::app::baseline_throughput(scenario); });
   const dtsim::report::RunResult result =
       dtsim::app::simulate(scenario, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps});
-  const std::optional<double> baseline_throughput = baseline ? baseline->throughput() : std::nullopt;
+  const std::optional<double> baseline_throughput = baseline ? baseline->result() : std::nullopt;
   const dtsim::report::Summary reported = dtsim::report::summarize(scenario, result, baseline_throughput);
 
   dtsim::report::print_summary(std::cout, scenario, result, reported);
@@ -135,6 +138,15 @@ int topology(const std::string& file, const std::vector<std::string>& overrides,
   return exit_ok;
 }
 
+int check(const std::string& cases_file, const std::string& data_dir)
+{
+  const auto outcomes = dtsim::app::run_cases(dtsim::app::load_cases(cases_file), data_dir);
+  dtsim::app::print_outcomes(std::cout, outcomes);
+  const bool all_within =
+      std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.within_bounds(); });
+  return all_within ? exit_ok : exit_out_of_bounds;
+}
+
 int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
@@ -189,6 +201,11 @@ int main(int argc, char** argv)
   topology_cmd->add_option("--set", topology_overrides, "Override a key before validation (repeatable)");
   topology_cmd->add_option("--dot", dot_file, "Write the topology as a Graphviz .dot file");
 
+  std::string cases_file;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check", "Simulate published cases and compare with the measurements (exit 1 if out of bounds)");
+  check_cmd->add_option("cases", cases_file, "Cases file, such as scenarios/validation/cases.yaml")->required();
+
   CLI::App* reference_cmd =
       app.add_subcommand("reference", "Print the scenario reference (docs/scenario-reference.md) in Markdown");
 
@@ -206,6 +223,8 @@ int main(int argc, char** argv)
       return collective(collective_options, data_dir);
     if (*topology_cmd)
       return topology(topology_file, topology_overrides, dot_file, data_dir);
+    if (*check_cmd)
+      return check(cases_file, data_dir);
     if (*validate_cmd)
       return validate(validate_file, validate_overrides, data_dir);
     if (*reference_cmd) {

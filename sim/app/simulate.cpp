@@ -28,7 +28,13 @@ config::Scenario one_device_baseline(const config::Scenario& scenario)
   return baseline;
 }
 
-BaselineRun::BaselineRun(const config::Scenario& scenario)
+double baseline_throughput(const config::Scenario& scenario)
+{
+  const config::Scenario baseline = one_device_baseline(scenario);
+  return report::summarize(baseline, simulate(baseline, {}), std::nullopt).throughput;
+}
+
+ChildComputation::ChildComputation(const std::function<double()>& compute)
 {
   int fds[2];
   if (pipe(fds) != 0)
@@ -41,20 +47,24 @@ BaselineRun::BaselineRun(const config::Scenario& scenario)
   }
   if (child_ == 0) {
     close(fds[0]);
-    const config::Scenario baseline = one_device_baseline(scenario);
-    const double throughput = report::summarize(baseline, simulate(baseline, {}), std::nullopt).throughput;
-    _exit(write(fds[1], &throughput, sizeof throughput) == sizeof throughput ? 0 : 1);
+    double value = 0;
+    try {
+      value = compute();
+    } catch (...) {
+      _exit(1);
+    }
+    _exit(write(fds[1], &value, sizeof value) == sizeof value ? 0 : 1);
   }
   close(fds[1]);
   read_fd_ = fds[0];
 }
 
-BaselineRun::~BaselineRun()
+ChildComputation::~ChildComputation()
 {
-  throughput();
+  result();
 }
 
-std::optional<double> BaselineRun::throughput()
+std::optional<double> ChildComputation::result()
 {
   if (child_ <= 0)
     return std::nullopt;

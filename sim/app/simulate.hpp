@@ -3,6 +3,7 @@
 #include "report/summary.hpp"
 #include "training/training_job.hpp"
 
+#include <functional>
 #include <optional>
 
 namespace dtsim::app {
@@ -14,17 +15,20 @@ report::RunResult simulate(const config::Scenario& scenario, training::TraceWind
 /// The same scenario on one device with the same per-device batch, storage and step count.
 config::Scenario one_device_baseline(const config::Scenario& scenario);
 
-/// @brief The one-device baseline, simulated in a child process (the engine cannot run twice in one)
-/// while the parent simulates the scenario itself. Start it before any simulation in this process.
-class BaselineRun {
-public:
-  explicit BaselineRun(const config::Scenario& scenario);
-  ~BaselineRun();
-  BaselineRun(const BaselineRun&) = delete;
-  BaselineRun& operator=(const BaselineRun&) = delete;
+/// Steady-state throughput (samples/s) of one_device_baseline(scenario). Simulates: once per process.
+double baseline_throughput(const config::Scenario& scenario);
 
-  /// Waits for the child; its throughput in samples/s, or nothing if it failed.
-  std::optional<double> throughput();
+/// @brief A number computed in a forked child process, since each SimGrid simulation needs a
+/// process of its own; the parent goes on meanwhile. Create it before any simulation in this process.
+class ChildComputation {
+public:
+  explicit ChildComputation(const std::function<double()>& compute);
+  ~ChildComputation();
+  ChildComputation(const ChildComputation&) = delete;
+  ChildComputation& operator=(const ChildComputation&) = delete;
+
+  /// Waits for the child; its number, or nothing if it failed.
+  std::optional<double> result();
 
 private:
   int child_ = -1;
