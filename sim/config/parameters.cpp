@@ -145,9 +145,10 @@ const std::vector<Parameter>& scenario_parameters()
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
               "NIC queues."),
 
-      choice("storage.dataset_on", {"memory", "local-nvme", "nvme-of"}, required, "",
-             "Where the dataset is read from: host memory (no storage cost: an idealised, unlimited source), the "
-             "node's local NVMe drives, or NVMe-oF targets over the cluster network."),
+      choice("storage.dataset_on", {"synthetic", "memory", "local-nvme", "nvme-of"}, required, "",
+             "Where the dataset is read from: synthetic (tensors made on the device: no reading, no preprocessing, "
+             "as in tf_cnn_benchmarks' synthetic mode), host memory (no storage cost, preprocessing on the CPU), "
+             "the node's local NVMe drives, or NVMe-oF targets over the cluster network."),
       text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
       integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
       integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),

@@ -13,7 +13,7 @@ namespace dtsim::config {
 
 enum class IntraNode { nvswitch, nvlink_mesh, pcie };
 enum class Topology { single_switch, leaf_spine };
-enum class DatasetLocation { memory, local_nvme, nvme_of };
+enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
 enum class AllReduceAlgorithm { ring, hierarchical };
 enum class CostModel { none, hourly, purchase };

@@ -133,7 +133,9 @@ private:
   {
     StorageSpec st;
     const std::string& where = v_.text("storage.dataset_on");
-    if (where == "local-nvme") {
+    if (where == "synthetic") {
+      st.dataset_on = DatasetLocation::synthetic;
+    } else if (where == "local-nvme") {
       st.dataset_on = DatasetLocation::local_nvme;
       st.local_nvme = pool("storage.local_nvme", "drives_per_node", "storage.dataset_on is local-nvme");
     } else if (where == "nvme-of") {
@@ -343,6 +345,8 @@ std::string to_string(Topology v)
 std::string to_string(DatasetLocation v)
 {
   switch (v) {
+  case DatasetLocation::synthetic:
+    return "synthetic";
   case DatasetLocation::memory:
     return "memory";
   case DatasetLocation::local_nvme:

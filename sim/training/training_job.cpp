@@ -184,7 +184,9 @@ void TrainingJob::reader(Worker& w, Loader& loader, int index)
 
 void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
 {
-  const double cpu_seconds = scenario_.workload.batch_per_device * scenario_.workload.model.cpu_cost_per_sample.value;
+  const bool synthetic = scenario_.storage.dataset_on == config::DatasetLocation::synthetic;
+  const double cpu_seconds =
+      synthetic ? 0 : scenario_.workload.batch_per_device * scenario_.workload.model.cpu_cost_per_sample.value;
   const std::string stream = fmt::format("loader-{}", index);
   while (true) {
     loader.read_done.acquire();
@@ -206,6 +208,7 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
 {
   engine::ActivityGroup io;
   switch (scenario_.storage.dataset_on) {
+  case config::DatasetLocation::synthetic:
   case config::DatasetLocation::memory:
     return;
   case config::DatasetLocation::local_nvme:
