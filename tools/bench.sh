@@ -13,3 +13,7 @@ for scenario in scenarios/quickstart.yaml scenarios/node-8xa100.yaml scenarios/c
          sed -n 's/^dtsim: //p')
   printf '%-48s %6s  %s\n' "$scenario" "$steps" "$cost"
 done
+# Thousands of accelerators: 4,096 A100s, 100 steps.
+scenario=scenarios/cluster-512node-a100.yaml
+cost=$("$dtsim" run "$scenario" --set workload.steps=100 --no-baseline --verbose 2>&1 >/dev/null | sed -n 's/^dtsim: //p')
+printf '%-48s %6s  %s\n' "$scenario" 100 "$cost"
