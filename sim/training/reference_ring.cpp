@@ -1,0 +1,32 @@
+#include "training/reference_ring.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <memory>
+
+namespace dtsim::training {
+
+void spawn_ring_all_reduce_by_messages(engine::Simulation& simulation, const std::vector<engine::Host>& ranks,
+                                       double bytes, double& finished)
+{
+  const int n = static_cast<int>(ranks.size());
+  auto received = std::make_shared<std::vector<std::unique_ptr<engine::Semaphore>>>();
+  for (int i = 0; i < n; ++i)
+    received->push_back(std::make_unique<engine::Semaphore>(0));
+  const double chunk = bytes / n;
+  for (int i = 0; i < n; ++i) {
+    simulation.spawn(fmt::format("ring-rank-{}", i), ranks[i], [=, &finished] {
+      const int next = (i + 1) % n;
+      for (int round = 0; round < 2 * (n - 1); ++round) {
+        engine::ActivityGroup message;
+        message.transfer(ranks[i], ranks[next], chunk);
+        message.wait();
+        (*received)[next]->release();
+        (*received)[i]->acquire();
+      }
+      finished = std::max(finished, engine::now());
+    });
+  }
+}
+
+} // namespace dtsim::training
