@@ -184,9 +184,10 @@ const std::vector<Parameter>& scenario_parameters()
                "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
       boolean("training.overlap", "true",
               "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
-      choice("training.allreduce", {"ring", "hierarchical"}, defaulted, "ring",
-             "All-reduce algorithm: one ring over all devices, or hierarchical (reduce-scatter inside the node, "
-             "all-reduce across nodes, all-gather inside the node)."),
+      choice("training.allreduce", {"ring", "tree", "hierarchical"}, defaulted, "ring",
+             "All-reduce algorithm: rings over all devices; NCCL's double binary tree (a chain inside each node, "
+             "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
+             "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node)."),
       integer("training.channels", optional, "", 1,
               "Rings a ring collective splits its data over, each crossing nodes on its own NIC pair. Default: one per "
               "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "

@@ -15,7 +15,7 @@ enum class IntraNode { nvswitch, nvlink_mesh, pcie };
 enum class Topology { single_switch, leaf_spine };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
-enum class AllReduceAlgorithm { ring, hierarchical };
+enum class AllReduceAlgorithm { ring, tree, hierarchical };
 enum class CostModel { none, hourly, purchase };
 
 struct ClusterSpec {

@@ -216,8 +216,9 @@ private:
     TrainingSpec t;
     t.bucket_bytes = v_.number("training.bucket_size");
     t.overlap = v_.boolean("training.overlap");
-    t.allreduce =
-        v_.text("training.allreduce") == "hierarchical" ? AllReduceAlgorithm::hierarchical : AllReduceAlgorithm::ring;
+    t.allreduce = v_.text("training.allreduce") == "hierarchical" ? AllReduceAlgorithm::hierarchical
+                  : v_.text("training.allreduce") == "tree"       ? AllReduceAlgorithm::tree
+                                                                  : AllReduceAlgorithm::ring;
     t.channels = v_.has("training.channels") ? v_.count("training.channels")
                  : cluster.nodes > 1         ? cluster.nics_per_node
                                              : 1;
@@ -362,7 +363,15 @@ std::string to_string(Transport v)
 }
 std::string to_string(AllReduceAlgorithm v)
 {
-  return v == AllReduceAlgorithm::hierarchical ? "hierarchical" : "ring";
+  switch (v) {
+  case AllReduceAlgorithm::ring:
+    return "ring";
+  case AllReduceAlgorithm::tree:
+    return "tree";
+  case AllReduceAlgorithm::hierarchical:
+    return "hierarchical";
+  }
+  return "?";
 }
 
 } // namespace dtsim::config

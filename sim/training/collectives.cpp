@@ -1,5 +1,7 @@
 #include "training/collectives.hpp"
 
+#include "training/double_binary_tree.hpp"
+
 #include <algorithm>
 #include <numeric>
 
@@ -27,6 +29,47 @@ Collectives::Collectives(config::AllReduceAlgorithm algorithm, std::vector<engin
   }
   intra_node_ = make_phase(per_node);
   inter_node_ = make_phase(per_local_rank);
+  if (algorithm_ == config::AllReduceAlgorithm::tree)
+    tree_ = make_tree();
+}
+
+Collectives::TreePlan Collectives::make_tree() const
+{
+  TreePlan plan;
+  const int g = ranks_per_node_;
+  const auto parents = double_binary_tree(nodes_);
+  double intra_latency = 0, inter_latency = 0;
+  const auto link = [&](int from, int to, double& latency) {
+    plan.edges.emplace_back(from, to);
+    plan.edges.emplace_back(to, from);
+    latency = std::max(latency, engine::route_latency(ranks_[from], ranks_[to]));
+  };
+  for (int c = 0; c < channels_; ++c)
+    for (int t = 0; t < 2; ++t) {
+      // Each tree of each channel enters a node at its own local rank, hence through its own NIC.
+      const int head = (c + t * g / 2) % g;
+      const auto rank = [&](int node, int step) { return node * g + (head + step) % g; };
+      for (int node = 0; node < nodes_; ++node) {
+        for (int step = 1; step < g; ++step)
+          link(rank(node, step), rank(node, step - 1), intra_latency);
+        if (parents[t][node] >= 0)
+          link(rank(node, 0), rank(parents[t][node], 0), inter_latency);
+      }
+    }
+  const int depth = std::max(tree_depth(parents[0]), tree_depth(parents[1]));
+  // The flows pay one route latency each; the rest of a chunk's way up and down comes on top.
+  const double pipeline = 2 * (depth * inter_latency + (g - 1) * intra_latency);
+  plan.latency = std::max(0.0, pipeline - std::max(inter_latency, intra_latency));
+  return plan;
+}
+
+void Collectives::run_tree(double bytes) const
+{
+  engine::ActivityGroup flows;
+  for (const auto& [from, to] : tree_.edges)
+    flows.transfer(ranks_[from], ranks_[to], bytes / (2.0 * channels_));
+  flows.wait();
+  engine::sleep_for(tree_.latency);
 }
 
 std::vector<int> Collectives::channel_ring(int channel) const
@@ -89,6 +132,10 @@ void Collectives::simulate_all_reduce(double bytes) const
   engine::sleep_for(launch_overhead_);
   if (algorithm_ == config::AllReduceAlgorithm::ring) {
     run_phase(global_ring_, 2.0 * (n - 1) / n * bytes / channels_, 2 * (n - 1));
+    return;
+  }
+  if (algorithm_ == config::AllReduceAlgorithm::tree) {
+    run_tree(bytes);
     return;
   }
   const int g = ranks_per_node_;

@@ -10,7 +10,10 @@
 /// local rank), ring all-gather inside each node. Cost per collective: O(N) flows, not O(N^2)
 /// messages. Reduce-scatter and all-gather are one ring phase of (N-1)/N x S each (S: the whole
 /// array, as nccl-tests counts it); a pipelined ring broadcast is one flow of S per link with N-1
-/// hops of latency. Chunk pipelining start-up and NCCL protocol choices are not modelled yet.
+/// hops of latency. The tree all-reduce sends, for each channel and each of NCCL's two trees, S/2C
+/// up and down every edge of a chain inside each node and of the tree across nodes, concurrently
+/// (reduction and broadcast pipelined), plus the latency of one chunk up and down the deepest
+/// path. Chunk pipelining start-up and NCCL protocol choices are not modelled yet.
 /// SimGrid 3.32 spends O(N) per finished flow, so one all-reduce over N ranks costs O(N^2) of wall
 /// time; reuse_durations() avoids re-simulating identical collectives on an otherwise idle network.
 #include "config/scenario.hpp"
@@ -48,7 +51,14 @@ private:
     std::vector<std::vector<int>> rings;
     double rounds_latency = 0; ///< s of per-hop latency for one round (slowest hop of any ring)
   };
+  /// @brief Directed rank-to-rank edges of the tree all-reduce; each carries S / (2 x channels).
+  struct TreePlan {
+    std::vector<std::pair<int, int>> edges;
+    double latency = 0; ///< s after the flows: a chunk's way up and down the deepest path, less one hop
+  };
   Phase make_phase(std::vector<std::vector<int>> rings) const;
+  TreePlan make_tree() const;
+  void run_tree(double bytes) const;
   std::vector<int> channel_ring(int channel) const;
   void simulate_all_reduce(double bytes) const;
   /// Each rank of each ring sends `bytes_per_rank` to its successor (the last rank of an open chain
@@ -60,6 +70,7 @@ private:
   double launch_overhead_;
   int channels_ = 1;
   Phase global_ring_, intra_node_, inter_node_;
+  TreePlan tree_;
   int ranks_per_node_ = 1;
   int nodes_ = 1;
   bool reuse_ = false;

@@ -102,6 +102,25 @@ TEST_CASE("training: hierarchical all-reduce on 2 nodes of 4 matches its three r
   CHECK(simulated == Approx(expected).epsilon(0.02));
 }
 
+TEST_CASE("training: tree all-reduce on 8 ranks, bandwidth-bound: the busiest rank sends 2S")
+{
+  // One rank per node, so the trees alone: a rank interior in one tree (up to its parent, down to
+  // two children) and a leaf in the other sends 4 x S/2; with the pipeline 2 x depth hops deep.
+  const double bytes = 64.0 * (1 << 20), bandwidth = 25e9, alpha = 5e-6;
+  const double expected = 2 * bytes / bandwidth + 2 * 3 * alpha;
+  CHECK(simulated_allreduce(AllReduceAlgorithm::tree, 8, 1, bytes, bandwidth, alpha) ==
+        Approx(expected).epsilon(0.02));
+}
+
+TEST_CASE("training: tree all-reduce on 64 ranks, latency-bound: 2 x depth hops instead of the ring's 2(N-1)")
+{
+  const double bytes = 8192, bandwidth = 25e9, alpha = 5e-6;
+  const double expected = 2 * bytes / bandwidth + 2 * 6 * alpha;
+  const double tree = simulated_allreduce(AllReduceAlgorithm::tree, 64, 1, bytes, bandwidth, alpha);
+  CHECK(tree == Approx(expected).epsilon(0.02));
+  CHECK(tree < ring_closed_form(64, bytes, bandwidth, alpha) / 5);
+}
+
 TEST_CASE("training: one worker with free storage and no optimizer runs at the calibrated compute rate")
 {
   // ResNet-50 on an A100 in fp16 is calibrated on 2470 images/s at batch 256 (workloads/resnet50.yaml),
