@@ -113,9 +113,15 @@ struct Member {
 ZoneSpec star_of(std::string name, std::vector<Member> members)
 {
   ZoneSpec zone{std::move(name), ZoneKind::star};
-  zone.gateway = zone.name + "-switch";
-  zone.routers.push_back(zone.gateway);
-  zone.routes.push_back({zone.gateway, "", "", "", {}});
+  // The switch sits in a child zone of its own: SimGrid 3.32 resolves routes wrongly from a router
+  // placed directly in a zone that also has child zones (it looks the parent zone's own netpoint
+  // up among the children's routes).
+  ZoneSpec core{zone.name + "-core", ZoneKind::full};
+  core.gateway = zone.name + "-switch";
+  core.routers.push_back(core.gateway);
+  zone.gateway = core.gateway;
+  zone.routes.push_back({core.name, "", core.gateway, "", {}});
+  zone.children.push_back(std::move(core));
   for (auto& member : members) {
     zone.routes.push_back({member.zone.name, "", member.zone.gateway, "", std::move(member.uplink)});
     zone.children.push_back(std::move(member.zone));
