@@ -1,5 +1,7 @@
 #include "engine/simulation.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <simgrid/s4u.hpp>
 #include <stdexcept>
 #include <unordered_map>
@@ -72,6 +74,13 @@ private:
   std::unordered_map<std::string, s4u::SplitDuplexLink*> links_;
 };
 
+/// SimGrid moves whole bytes; a positive fraction of a byte (a tiny collective split over many
+/// channels) still moves one, since a zero-byte activity fails in SimGrid 3.32.
+uint64_t whole_bytes(double bytes)
+{
+  return std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(bytes)));
+}
+
 } // namespace
 
 Simulation::Simulation(const platform::ZoneSpec& root, const Options& options)
@@ -109,12 +118,21 @@ Disk Simulation::disk(Host host, const std::string& name) const
 
 void Simulation::spawn(const std::string& name, Host where, std::function<void()> body)
 {
-  s4u::Actor::create(name, where.impl, std::move(body));
+  s4u::Actor::create(name, where.impl, [this, name, body = std::move(body)] {
+    try {
+      body();
+    } catch (const std::exception& e) {
+      if (failure_.empty())
+        failure_ = name + ": " + e.what();
+    }
+  });
 }
 
 double Simulation::run()
 {
   engine_->run();
+  if (!failure_.empty())
+    throw std::runtime_error("an actor failed: " + failure_);
   return s4u::Engine::get_clock();
 }
 
@@ -163,19 +181,19 @@ void ActivityGroup::compute(Host host, double flops)
 void ActivityGroup::transfer(Host from, Host to, double bytes)
 {
   if (bytes > 0 && from.impl != to.impl)
-    pending_.push_back(s4u::Comm::sendto_async(from.impl, to.impl, static_cast<uint64_t>(bytes)));
+    pending_.push_back(s4u::Comm::sendto_async(from.impl, to.impl, whole_bytes(bytes)));
 }
 
 void ActivityGroup::read(Disk disk, double bytes)
 {
   if (bytes > 0)
-    pending_.push_back(disk.impl->read_async(static_cast<sg_size_t>(bytes)));
+    pending_.push_back(disk.impl->read_async(whole_bytes(bytes)));
 }
 
 void ActivityGroup::write(Disk disk, double bytes)
 {
   if (bytes > 0)
-    pending_.push_back(disk.impl->write_async(static_cast<sg_size_t>(bytes)));
+    pending_.push_back(disk.impl->write_async(whole_bytes(bytes)));
 }
 
 void ActivityGroup::wait()

@@ -42,11 +42,13 @@ public:
   Host host(const std::string& name) const;
   Disk disk(Host host, const std::string& name) const;
   void spawn(const std::string& name, Host where, std::function<void()> body);
-  /// Runs until every actor is done; returns the simulated time at the end.
+  /// Runs until every actor is done; returns the simulated time at the end. Throws
+  /// std::runtime_error naming the first actor that failed, if one did.
   double run();
 
 private:
   std::unique_ptr<simgrid::s4u::Engine> engine_;
+  std::string failure_;
 };
 
 // Operations for actor bodies.

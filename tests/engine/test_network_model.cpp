@@ -70,3 +70,25 @@ TEST_CASE("engine: two flows in the same direction share the link equally (max-m
   simulation.run();
   CHECK(duration == Approx(2 * bytes / bandwidth).epsilon(1e-9));
 }
+
+TEST_CASE("engine: a failing actor makes run() throw, naming the actor")
+{
+  dtsim::engine::Simulation simulation(two_hosts(1e9, 0), {});
+  simulation.spawn("doomed", simulation.host("a"), [] { throw std::runtime_error("bad model state"); });
+  CHECK_THROWS_WITH(simulation.run(), Catch::Contains("doomed: bad model state"));
+}
+
+TEST_CASE("engine: a transfer of a fraction of a byte still completes")
+{
+  dtsim::engine::Simulation simulation(two_hosts(1e9, 1e-6), {});
+  const auto a = simulation.host("a"), b = simulation.host("b");
+  double duration = -1;
+  simulation.spawn("tiny", a, [&] {
+    dtsim::engine::ActivityGroup flow;
+    flow.transfer(a, b, 0.5);
+    flow.wait();
+    duration = dtsim::engine::now();
+  });
+  simulation.run();
+  CHECK(duration == Approx(1e-6 + 1 / 1e9));
+}
