@@ -28,9 +28,9 @@
 namespace {
 
 constexpr int exit_ok = 0;
+constexpr int exit_out_of_bounds = 1; ///< dtsim check: a prediction outside its bound
 constexpr int exit_bad_input = 2;
 constexpr int exit_simulation_failed = 3;
-constexpr int exit_out_of_bounds = 1; ///< dtsim check: a prediction outside its bound
 
 struct RunOptions {
   std::string scenario;
