@@ -46,18 +46,17 @@ void collect(const platform::ZoneSpec& zone, PointNames& points, std::vector<con
         points.merge(route.gw_src, zone.gateway);
 }
 
-VertexKind kind_of(const std::string& name, const platform::ClusterLayout& layout)
+/// The kind of every named device of the layout; any other point is a switch.
+std::unordered_map<std::string, VertexKind> device_kinds(const platform::ClusterLayout& layout)
 {
-  const auto contains = [&](const std::vector<std::string>& names) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-  };
-  if (contains(layout.worker_hosts))
-    return VertexKind::accelerator;
-  if (contains(layout.node_cpus))
-    return VertexKind::cpu;
-  if (contains(layout.storage_targets))
-    return VertexKind::storage;
-  return VertexKind::network_switch;
+  std::unordered_map<std::string, VertexKind> kinds;
+  for (const auto& name : layout.worker_hosts)
+    kinds.emplace(name, VertexKind::accelerator);
+  for (const auto& name : layout.node_cpus)
+    kinds.emplace(name, VertexKind::cpu);
+  for (const auto& name : layout.storage_targets)
+    kinds.emplace(name, VertexKind::storage);
+  return kinds;
 }
 
 std::vector<Graph::vertex_descriptor> accelerators_of(const Graph& g)
@@ -133,13 +132,14 @@ Graph build_graph(const platform::ClusterLayout& layout)
   PointNames points;
   std::vector<const platform::LinkSpec*> links;
   collect(layout.root, points, links);
+  const auto kinds = device_kinds(layout);
   Graph g;
   std::unordered_map<std::string, Graph::vertex_descriptor> index;
   const auto vertex = [&](const std::string& raw) {
     const std::string name = points.find(raw);
     const auto [it, added] = index.emplace(name, 0);
     if (added)
-      it->second = boost::add_vertex({name, kind_of(name, layout)}, g);
+      it->second = boost::add_vertex({name, kinds.contains(name) ? kinds.at(name) : VertexKind::network_switch}, g);
     return it->second;
   };
   for (const auto& name : layout.worker_hosts) // accelerators first, in rank order
