@@ -28,7 +28,6 @@ struct TrainingJob::Worker {
 TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::ClusterLayout& layout,
                          engine::Simulation& simulation, MetricsSink& sink, TraceWindow trace)
     : scenario_(scenario)
-    , layout_(layout)
     , simulation_(simulation)
     , sink_(sink)
     , trace_(trace)

@@ -61,7 +61,6 @@ private:
   void trace(int worker, const std::string& stream, const std::string& name, double start, double end, long long step);
 
   const config::Scenario& scenario_;
-  const platform::ClusterLayout& layout_;
   engine::Simulation& simulation_;
   MetricsSink& sink_;
   TraceWindow trace_;
