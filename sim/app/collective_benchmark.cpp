@@ -15,7 +15,8 @@ std::vector<report::CollectiveRow> benchmark_collective(const config::Scenario& 
   for (const auto& name : layout.worker_hosts)
     ranks.push_back(simulation.host(name));
   const training::Collectives collectives(scenario.training.allreduce, ranks, layout.worker_node,
-                                          scenario.training.channels, scenario.training.collective_overhead);
+                                          scenario.training.channels, scenario.training.collective_overhead,
+                                          scenario.network.torus_dimensions);
   std::vector<report::CollectiveRow> rows;
   simulation.spawn("benchmark", ranks.front(), [&] {
     for (const double bytes : sizes) {

@@ -24,6 +24,11 @@ config::Scenario one_device_baseline(const config::Scenario& scenario)
   config::Scenario baseline = scenario;
   baseline.cluster.nodes = 1;
   baseline.cluster.accelerators_per_node = 1;
+  if (baseline.network.topology == config::Topology::torus) { // one device needs no torus
+    baseline.network.topology = config::Topology::single_switch;
+    baseline.network.torus_dimensions.clear();
+    baseline.training.allreduce = config::AllReduceAlgorithm::ring;
+  }
   baseline.workload.epochs.reset();
   return baseline;
 }

@@ -12,10 +12,10 @@
 namespace dtsim::config {
 
 enum class IntraNode { nvswitch, nvlink_mesh, pcie };
-enum class Topology { single_switch, leaf_spine };
+enum class Topology { single_switch, leaf_spine, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
-enum class AllReduceAlgorithm { ring, tree, hierarchical };
+enum class AllReduceAlgorithm { ring, tree, hierarchical, torus };
 enum class CostModel { none, hourly, purchase };
 
 struct ClusterSpec {
@@ -38,6 +38,7 @@ struct NetworkSpec {
   int nodes_per_leaf = 1;
   double oversubscription = 1;
   double switch_latency = 0; ///< s per switch traversed
+  std::vector<int> torus_dimensions; ///< torus: accelerators along each dimension, last one fastest in rank order
 };
 
 struct StoragePool {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cctype>
 #include <filesystem>
+#include <sstream>
 #include <fmt/format.h>
 
 namespace dtsim::config {
@@ -60,7 +62,7 @@ public:
     s.name = v_.text("name");
     s.seed = static_cast<std::uint64_t>(v_.integer("seed"));
     s.cluster = cluster();
-    s.network = network();
+    s.network = network(s.cluster);
     s.storage = storage();
     s.workload = workload(s.cluster);
     s.training = training(s.cluster);
@@ -109,10 +111,39 @@ private:
     return c;
   }
 
-  NetworkSpec network()
+  std::vector<int> torus_dimensions(const ClusterSpec& cluster)
+  {
+    require(v_, "network.torus", "network.topology is torus");
+    const std::string& text = v_.text("network.torus");
+    std::vector<int> dimensions;
+    long long product = 1;
+    std::stringstream parts(text);
+    for (std::string part; std::getline(parts, part, 'x');) {
+      const bool digits = !part.empty() && part.size() < 7 &&
+                          std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(c); });
+      if (!digits || std::stoi(part) < 1)
+        v_.fail("network.torus", fmt::format("expected dimensions such as \"16x16x16\", found \"{}\"", text));
+      dimensions.push_back(std::stoi(part));
+      product *= dimensions.back();
+    }
+    if (dimensions.empty() || dimensions.size() > 3)
+      v_.fail("network.torus", fmt::format("expected 1 to 3 dimensions such as \"16x16x16\", found \"{}\"", text));
+    if (product != cluster.devices())
+      v_.fail("network.torus", fmt::format("expected dimensions whose product is the {} accelerators of the cluster, "
+                                           "found \"{}\" = {}",
+                                           cluster.devices(), text, product));
+    return dimensions;
+  }
+
+  NetworkSpec network(const ClusterSpec& cluster)
   {
     NetworkSpec n;
-    n.topology = v_.text("network.topology") == "leaf-spine" ? Topology::leaf_spine : Topology::single_switch;
+    const std::string& topology = v_.text("network.topology");
+    n.topology = topology == "leaf-spine" ? Topology::leaf_spine
+                 : topology == "torus"    ? Topology::torus
+                                          : Topology::single_switch;
+    if (n.topology == Topology::torus)
+      n.torus_dimensions = torus_dimensions(cluster);
     n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
     n.oversubscription = v_.number("network.oversubscription");
     n.switch_latency = v_.number("network.switch_latency");
@@ -139,6 +170,9 @@ private:
       st.dataset_on = DatasetLocation::local_nvme;
       st.local_nvme = pool("storage.local_nvme", "drives_per_node", "storage.dataset_on is local-nvme");
     } else if (where == "nvme-of") {
+      if (v_.text("network.topology") == "torus")
+        v_.fail("storage.dataset_on", "expected synthetic, memory or local-nvme with a torus network (NVMe-oF "
+                                      "targets on a torus are not modelled yet), found \"nvme-of\"");
       st.dataset_on = DatasetLocation::nvme_of;
       const std::string why = "storage.dataset_on is nvme-of";
       require(v_, "storage.nvme_of.targets", why);
@@ -216,9 +250,14 @@ private:
     TrainingSpec t;
     t.bucket_bytes = v_.number("training.bucket_size");
     t.overlap = v_.boolean("training.overlap");
-    t.allreduce = v_.text("training.allreduce") == "hierarchical" ? AllReduceAlgorithm::hierarchical
-                  : v_.text("training.allreduce") == "tree"       ? AllReduceAlgorithm::tree
-                                                                  : AllReduceAlgorithm::ring;
+    const std::string& algorithm = v_.text("training.allreduce");
+    t.allreduce = algorithm == "hierarchical" ? AllReduceAlgorithm::hierarchical
+                  : algorithm == "tree"       ? AllReduceAlgorithm::tree
+                  : algorithm == "torus"      ? AllReduceAlgorithm::torus
+                                              : AllReduceAlgorithm::ring;
+    if (t.allreduce == AllReduceAlgorithm::torus && v_.text("network.topology") != "torus")
+      v_.fail("training.allreduce", "expected an algorithm for this network: torus needs network.topology: torus, "
+                                    "found \"torus\" with network.topology: " + v_.text("network.topology"));
     t.channels = v_.has("training.channels") ? v_.count("training.channels")
                  : cluster.nodes > 1         ? cluster.nics_per_node
                                              : 1;
@@ -341,7 +380,15 @@ std::string to_string(IntraNode v)
 }
 std::string to_string(Topology v)
 {
-  return v == Topology::leaf_spine ? "leaf-spine" : "single-switch";
+  switch (v) {
+  case Topology::single_switch:
+    return "single-switch";
+  case Topology::leaf_spine:
+    return "leaf-spine";
+  case Topology::torus:
+    return "torus";
+  }
+  return "?";
 }
 std::string to_string(DatasetLocation v)
 {
@@ -370,6 +417,8 @@ std::string to_string(AllReduceAlgorithm v)
     return "tree";
   case AllReduceAlgorithm::hierarchical:
     return "hierarchical";
+  case AllReduceAlgorithm::torus:
+    return "torus";
   }
   return "?";
 }

@@ -18,6 +18,10 @@ class PlatformBuilder {
 public:
   void build(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
   {
+    if (spec.kind == platform::ZoneKind::torus) {
+      build_torus(spec, parent);
+      return;
+    }
     s4u::NetZone* zone =
         spec.kind == platform::ZoneKind::star ? s4u::create_star_zone(spec.name) : s4u::create_full_zone(spec.name);
     if (parent)
@@ -40,6 +44,22 @@ public:
   }
 
 private:
+  /// SimGrid's torus zone creates the links and routes itself (dimension-order routing).
+  void build_torus(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
+  {
+    const std::vector<unsigned long> dimensions(spec.torus_dimensions.begin(), spec.torus_dimensions.end());
+    const s4u::ClusterCallbacks callbacks(
+        [this, &spec](s4u::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
+          create_host(*zone, spec.hosts.at(id));
+          return std::make_pair(points_.at(spec.hosts.at(id).name),
+                                static_cast<simgrid::kernel::routing::NetPoint*>(nullptr));
+        });
+    s4u::NetZone* zone = s4u::create_torus_zone(spec.name, parent, dimensions, callbacks, spec.torus_link.bandwidth,
+                                                spec.torus_link.latency, s4u::Link::SharingPolicy::SPLITDUPLEX);
+    zone_points_[spec.name] = zone->get_netpoint();
+    zone->seal();
+  }
+
   void create_host(s4u::NetZone& zone, const platform::HostSpec& spec)
   {
     s4u::Host* host = zone.create_host(spec.name, spec.speed)->set_core_count(spec.cores);

@@ -172,10 +172,60 @@ std::vector<Member> leaves(const Scenario& s, std::vector<Member> nodes)
   return result;
 }
 
+/// Accelerators on a torus of direct links (TPU ICI); the hosts that feed them in a zone apart.
+ClusterLayout lay_out_torus(const Scenario& s)
+{
+  const auto& c = s.cluster;
+  ClusterLayout layout;
+  if (s.storage.local_nvme)
+    layout.local_disk = "nvme";
+  const auto& dims = s.network.torus_dimensions;
+  ZoneSpec torus{"ici", ZoneKind::torus};
+  torus.torus_dimensions = dims;
+  // The accelerator's link bandwidth is shared by its 2 x D torus links.
+  torus.torus_link = {"ici", c.accelerator.link_bandwidth.value / (2.0 * static_cast<double>(dims.size())),
+                      c.intra_node_latency};
+  const double peak = c.accelerator.peak_rate.at(s.workload.precision).value;
+  for (int r = 0; r < c.devices(); ++r) {
+    const int node = r / c.accelerators_per_node;
+    torus.hosts.push_back({accelerator_name(node, r % c.accelerators_per_node), peak, 1, {}});
+    layout.worker_hosts.push_back(torus.hosts.back().name);
+    layout.worker_node.push_back(node);
+  }
+  int stride = 1;
+  for (int d = static_cast<int>(dims.size()) - 1; d >= 0; stride *= dims[d--]) {
+    if (dims[d] < 2)
+      continue;
+    for (int r = 0; r < c.devices(); ++r) {
+      const int coordinate = r / stride % dims[d];
+      const int next = r + ((coordinate + 1) % dims[d] - coordinate) * stride;
+      if (dims[d] > 2 || coordinate == 0) // a dimension of 2 has one link between its two members
+        torus.links.push_back({fmt::format("ici-{}-{}", r, next), torus.torus_link.bandwidth, torus.torus_link.latency,
+                               torus.hosts[r].name, torus.hosts[next].name});
+    }
+  }
+  ZoneSpec hosts{"hosts", ZoneKind::full};
+  for (int node = 0; node < c.nodes; ++node) {
+    HostSpec cpu{fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
+    if (s.storage.local_nvme)
+      cpu.disks.push_back({layout.local_disk,
+                           s.storage.local_nvme->drives * s.storage.local_nvme->drive.read_bandwidth.value,
+                           s.storage.local_nvme->drives * s.storage.local_nvme->drive.write_bandwidth.value});
+    layout.node_cpus.push_back(cpu.name);
+    hosts.hosts.push_back(std::move(cpu));
+  }
+  layout.root = ZoneSpec{"cluster", ZoneKind::star};
+  layout.root.children.push_back(std::move(torus));
+  layout.root.children.push_back(std::move(hosts));
+  return layout;
+}
+
 } // namespace
 
 ClusterLayout lay_out_cluster(const Scenario& s)
 {
+  if (s.network.topology == config::Topology::torus)
+    return lay_out_torus(s);
   ClusterLayout layout;
   if (s.storage.local_nvme)
     layout.local_disk = "nvme";

@@ -47,7 +47,9 @@ struct RouteSpec {
   std::vector<LinkUse> links;
 };
 
-enum class ZoneKind { full, star };
+/// full: explicit routes; star: each member's route to the centre; torus: SimGrid's torus zone,
+/// which makes its own links (torus_link) and dimension-order routes.
+enum class ZoneKind { full, star, torus };
 
 struct ZoneSpec {
   std::string name;
@@ -56,8 +58,11 @@ struct ZoneSpec {
   std::vector<std::string> routers;
   std::vector<LinkSpec> links;
   std::vector<ZoneSpec> children;
-  std::vector<RouteSpec> routes; ///< between hosts, routers and child zones of this zone
-  std::string gateway;           ///< the member through which the parent reaches this zone
+  std::vector<RouteSpec> routes;     ///< between hosts, routers and child zones of this zone
+  std::string gateway;               ///< the member through which the parent reaches this zone
+  std::vector<int> torus_dimensions; ///< torus: hosts are in torus order, the last coordinate fastest
+  LinkSpec torus_link;               ///< torus: every link's bandwidth and latency; `links` then only
+                                     ///< lists them (endpoints included) for analysis
 };
 
 } // namespace dtsim::platform

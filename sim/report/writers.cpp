@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <map>
 #include <set>
@@ -46,9 +47,12 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   const auto& w = s.workload;
   const auto time = [](double t) { return units::format(t, Dimension::time); };
   fmt::print(out, "scenario            {}{}\n", s.file, s.name.empty() ? "" : " (" + s.name + ")");
-  fmt::print(out, "cluster             {} node{} x {} {}, {}, {}; dataset in {}\n", c.nodes, c.nodes > 1 ? "s" : "",
-             c.accelerators_per_node, c.accelerator.name, config::to_string(c.intra_node),
-             config::to_string(s.network.topology), config::to_string(s.storage.dataset_on));
+  const std::string fabric =
+      s.network.topology == config::Topology::torus
+          ? fmt::format("{} torus", fmt::join(s.network.torus_dimensions, "x"))
+          : fmt::format("{}, {}", config::to_string(c.intra_node), config::to_string(s.network.topology));
+  fmt::print(out, "cluster             {} node{} x {} {}, {}; dataset in {}\n", c.nodes, c.nodes > 1 ? "s" : "",
+             c.accelerators_per_node, c.accelerator.name, fabric, config::to_string(s.storage.dataset_on));
   fmt::print(out, "workload            {}, batch {}/device x {} accumulation, {}, {} steps\n", w.model.name,
              w.batch_per_device, w.gradient_accumulation, w.precision, sum.steps);
   fmt::print(out, "time to train       {} (simulated)\n", time(sum.time_to_train));

@@ -144,6 +144,10 @@ Graph build_graph(const platform::ClusterLayout& layout)
   };
   for (const auto& name : layout.worker_hosts) // accelerators first, in rank order
     vertex(name);
+  for (const auto& name : layout.node_cpus)
+    vertex(name);
+  for (const auto& name : layout.storage_targets)
+    vertex(name);
   for (const auto* link : links)
     boost::add_edge(vertex(link->from), vertex(link->to), {link->name, link->bandwidth, link->latency}, g);
   return g;

@@ -8,11 +8,13 @@
 namespace dtsim::training {
 
 Collectives::Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks,
-                         std::vector<int> node_of, int channels, double launch_overhead)
+                         std::vector<int> node_of, int channels, double launch_overhead,
+                         std::vector<int> torus_dimensions)
     : algorithm_(algorithm)
     , ranks_(std::move(ranks))
     , launch_overhead_(launch_overhead)
     , channels_(std::max(1, channels))
+    , torus_dimensions_(std::move(torus_dimensions))
 {
   const int n = static_cast<int>(ranks_.size());
   nodes_ = n == 0 ? 0 : node_of.back() + 1;
@@ -31,6 +33,53 @@ Collectives::Collectives(config::AllReduceAlgorithm algorithm, std::vector<engin
   inter_node_ = make_phase(per_local_rank);
   if (algorithm_ == config::AllReduceAlgorithm::tree)
     tree_ = make_tree();
+  int stride = 1;
+  for (int d = static_cast<int>(torus_dimensions_.size()) - 1; d >= 0; stride *= torus_dimensions_[d--]) {
+    const int k = torus_dimensions_[d];
+    std::vector<std::vector<int>> lines;
+    for (int r = 0; r < n; ++r) {
+      if (r / stride % k != 0)
+        continue;
+      std::vector<int> line;
+      for (int i = 0; i < k; ++i)
+        line.push_back(r + i * stride);
+      lines.push_back(line);
+      lines.emplace_back(line.rbegin(), line.rend());
+    }
+    torus_lines_.insert(torus_lines_.begin(), make_phase(std::move(lines)));
+  }
+}
+
+void Collectives::run_torus(double bytes) const
+{
+  // D parts of the data run at once, part j starting on dimension j, so every step keeps all
+  // 2 x D links of each accelerator busy; each step sends half of a part's share each way.
+  const int dimensions = static_cast<int>(torus_dimensions_.size());
+  std::vector<double> shares(dimensions, bytes / dimensions);
+  const auto step = [&](int offset) {
+    engine::ActivityGroup flows;
+    double rounds_latency = 0;
+    int rounds = 0;
+    for (int part = 0; part < dimensions; ++part) {
+      const int d = (part + offset) % dimensions;
+      const int k = torus_dimensions_[d];
+      add_flows(flows, torus_lines_[d], (k - 1.0) / k * shares[part] / 2);
+      rounds = std::max(rounds, k - 1);
+      rounds_latency = std::max(rounds_latency, torus_lines_[d].rounds_latency);
+    }
+    flows.wait();
+    engine::sleep_for((rounds - 1) * rounds_latency);
+  };
+  for (int offset = 0; offset < dimensions; ++offset) { // reduce-scatter
+    step(offset);
+    for (int part = 0; part < dimensions; ++part)
+      shares[part] /= torus_dimensions_[(part + offset) % dimensions];
+  }
+  for (int offset = dimensions - 1; offset >= 0; --offset) { // all-gather
+    for (int part = 0; part < dimensions; ++part)
+      shares[part] *= torus_dimensions_[(part + offset) % dimensions];
+    step(offset);
+  }
 }
 
 Collectives::TreePlan Collectives::make_tree() const
@@ -97,14 +146,19 @@ Collectives::Phase Collectives::make_phase(std::vector<std::vector<int>> rings) 
   return phase;
 }
 
+void Collectives::add_flows(engine::ActivityGroup& flows, const Phase& phase, double bytes_per_rank, bool closed) const
+{
+  for (const auto& ring : phase.rings)
+    for (std::size_t i = 0; i + (closed ? 0 : 1) < ring.size(); ++i)
+      flows.transfer(ranks_[ring[i]], ranks_[ring[(i + 1) % ring.size()]], bytes_per_rank);
+}
+
 void Collectives::run_phase(const Phase& phase, double bytes_per_rank, int rounds, bool closed) const
 {
   if (rounds <= 0 || bytes_per_rank <= 0)
     return;
   engine::ActivityGroup flows;
-  for (const auto& ring : phase.rings)
-    for (std::size_t i = 0; i + (closed ? 0 : 1) < ring.size(); ++i)
-      flows.transfer(ranks_[ring[i]], ranks_[ring[(i + 1) % ring.size()]], bytes_per_rank);
+  add_flows(flows, phase, bytes_per_rank, closed);
   flows.wait();
   engine::sleep_for((rounds - 1) * phase.rounds_latency);
 }
@@ -136,6 +190,10 @@ void Collectives::simulate_all_reduce(double bytes) const
   }
   if (algorithm_ == config::AllReduceAlgorithm::tree) {
     run_tree(bytes);
+    return;
+  }
+  if (algorithm_ == config::AllReduceAlgorithm::torus) {
+    run_torus(bytes);
     return;
   }
   const int g = ranks_per_node_;

@@ -13,7 +13,10 @@
 /// hops of latency. The tree all-reduce sends, for each channel and each of NCCL's two trees, S/2C
 /// up and down every edge of a chain inside each node and of the tree across nodes, concurrently
 /// (reduction and broadcast pipelined), plus the latency of one chunk up and down the deepest
-/// path. Chunk pipelining start-up and NCCL protocol choices are not modelled yet.
+/// path. The torus all-reduce splits the data into D parts that reduce-scatter along the D
+/// dimensions in turn, part j starting on dimension j, over bidirectional rings (half each way),
+/// then all-gather back: every step keeps all 2D links of every accelerator busy. Chunk pipelining start-up and
+/// NCCL protocol choices are not modelled yet.
 /// SimGrid 3.32 spends O(N) per finished flow, so one all-reduce over N ranks costs O(N^2) of wall
 /// time; reuse_durations() avoids re-simulating identical collectives on an otherwise idle network.
 #include "config/scenario.hpp"
@@ -28,8 +31,9 @@ class Collectives {
 public:
   /// `ranks` in ring order; `node_of[i]` is the node of rank i (ranks of a node contiguous).
   /// Ring collectives split the data over `channels` rings, each leaving every node on its own NIC.
+  /// `torus_dimensions`: the ranks' torus (last coordinate fastest), for the torus all-reduce; else empty.
   Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
-              int channels, double launch_overhead);
+              int channels, double launch_overhead, std::vector<int> torus_dimensions = {});
 
   /// Runs one all-reduce of `bytes` per rank; returns when every rank has the result. Call from an actor.
   void all_reduce(double bytes) const;
@@ -59,11 +63,13 @@ private:
   Phase make_phase(std::vector<std::vector<int>> rings) const;
   TreePlan make_tree() const;
   void run_tree(double bytes) const;
+  void run_torus(double bytes) const;
   std::vector<int> channel_ring(int channel) const;
   void simulate_all_reduce(double bytes) const;
   /// Each rank of each ring sends `bytes_per_rank` to its successor (the last rank of an open chain
   /// sends nothing); then the latency of the remaining rounds.
   void run_phase(const Phase& phase, double bytes_per_rank, int rounds, bool closed = true) const;
+  void add_flows(engine::ActivityGroup& flows, const Phase& phase, double bytes_per_rank, bool closed = true) const;
 
   config::AllReduceAlgorithm algorithm_;
   std::vector<engine::Host> ranks_;
@@ -71,6 +77,8 @@ private:
   int channels_ = 1;
   Phase global_ring_, intra_node_, inter_node_;
   TreePlan tree_;
+  std::vector<int> torus_dimensions_;
+  std::vector<Phase> torus_lines_; ///< per dimension: every line of the torus along it, both ways
   int ranks_per_node_ = 1;
   int nodes_ = 1;
   bool reuse_ = false;

@@ -442,7 +442,7 @@ TEST_CASE("config: the reference has a row for every parameter")
   CHECK_THAT(markdown,
              Catch::Contains("| `training.bucket_size` | a size such as \"25 MiB\" (more than zero) | `25 MiB` |"));
   CHECK_THAT(markdown, Catch::Contains("| `cluster.nodes` | a whole number >= 1 | required |"));
-  CHECK_THAT(markdown, Catch::Contains("| `training.allreduce` | one of ring, tree, hierarchical | `ring` |"));
+  CHECK_THAT(markdown, Catch::Contains("| `training.allreduce` | one of ring, tree, hierarchical, torus | `ring` |"));
   CHECK_THAT(markdown, Catch::Contains("\n## `storage.nvme_of`\n"));
 }
 

@@ -1,0 +1,80 @@
+// Torus networks (TPU ICI): the all-reduce against its closed form, the topology against Google's
+// published bisection, and the scenario checks that go with a torus.
+#include "config/scenario.hpp"
+#include "engine/simulation.hpp"
+#include "platform/cluster_layout.hpp"
+#include "topology/topology_graph.hpp"
+#include "training/collectives.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+namespace {
+
+dtsim::config::Scenario slice(const std::vector<std::string>& overrides)
+{
+  return dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/tpu-v4-slice.yaml", overrides,
+                                      DTSIM_SOURCE_DIR);
+}
+
+double simulated_torus_allreduce(const dtsim::config::Scenario& s, double bytes)
+{
+  const auto layout = dtsim::platform::lay_out_cluster(s);
+  dtsim::engine::Simulation simulation(layout.root, {});
+  std::vector<dtsim::engine::Host> ranks;
+  for (const auto& name : layout.worker_hosts)
+    ranks.push_back(simulation.host(name));
+  const dtsim::training::Collectives collectives(dtsim::config::AllReduceAlgorithm::torus, ranks, layout.worker_node, 1,
+                                                 0.0, s.network.torus_dimensions);
+  double finished = 0;
+  simulation.spawn("driver", ranks[0], [&] {
+    collectives.all_reduce(bytes);
+    finished = dtsim::engine::now();
+  });
+  simulation.run();
+  return finished;
+}
+
+} // namespace
+
+TEST_CASE("torus: a 4x4x4 all-reduce keeps all six links busy: 2 S/b (1/8 + 1/32 + 1/128) + 18 hops")
+{
+  const auto s = slice({});
+  const double link = s.cluster.accelerator.link_bandwidth.value / 6, hop = s.cluster.intra_node_latency;
+  const double bytes = 1 << 30;
+  const double expected = 2 * bytes / link * (1.0 / 8 + 1.0 / 32 + 1.0 / 128) + 18 * hop;
+  CHECK(simulated_torus_allreduce(s, bytes) == Approx(expected).epsilon(0.01));
+}
+
+TEST_CASE("torus: an 8x8 all-reduce: 2 S/b (7/32 + 7/256) + 28 hops")
+{
+  const auto s = slice({"network.torus=8x8"});
+  const double link = s.cluster.accelerator.link_bandwidth.value / 4, hop = s.cluster.intra_node_latency;
+  const double bytes = 1 << 30;
+  const double expected = 2 * bytes / link * (7.0 / 32 + 7.0 / 256) + 28 * hop;
+  CHECK(simulated_torus_allreduce(s, bytes) == Approx(expected).epsilon(0.01));
+}
+
+TEST_CASE("torus: the 16x16x16 pod's bisection is the 24 TB/s its link figure was derived from")
+{
+  const auto s = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/tpu-v4-pod.yaml", {},
+                                              DTSIM_SOURCE_DIR);
+  const auto summary =
+      dtsim::topology::summarize(dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(s)));
+  CHECK(summary.accelerators == 4096);
+  CHECK(summary.links == 3 * 4096);
+  CHECK(summary.diameter_hops == 3 * 8);
+  CHECK(summary.bisection_bandwidth == Approx(24e12).epsilon(0.01));
+}
+
+TEST_CASE("torus: dimensions that do not multiply to the accelerators, and mismatched choices, are errors")
+{
+  CHECK_THROWS_WITH(slice({"network.torus=4x4x8"}),
+                    Catch::Contains("network.torus: expected dimensions whose product is the 64 accelerators"));
+  CHECK_THROWS_WITH(slice({"network.torus=4by4"}), Catch::Contains("expected dimensions such as"));
+  CHECK_THROWS_WITH(slice({"network.topology=single-switch"}),
+                    Catch::Contains("training.allreduce: expected an algorithm for this network"));
+  CHECK_THROWS_WITH(slice({"storage.dataset_on=nvme-of", "storage.nvme_of.targets=1",
+                           "storage.nvme_of.drive=Micron-9400-7.68TB"}),
+                    Catch::Contains("storage.dataset_on: expected synthetic, memory or local-nvme with a torus"));
+}
