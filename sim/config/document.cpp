@@ -104,6 +104,23 @@ void Document::apply_override(const std::string& assignment)
   overrides_.emplace_back(path, option.origin);
 }
 
+void Document::inherit(const std::string& section, const Document& block)
+{
+  const YAML::Node& given = block.root()[section];
+  if (!given.IsMap())
+    return;
+  YAML::Node target = root_[section];
+  for (const auto& entry : given) {
+    const std::string key = entry.first.Scalar();
+    const YAML::Node& mine = target;
+    if (mine[key].IsDefined())
+      continue;
+    target[key] = YAML::Clone(entry.second);
+    const std::string path = join_path(section, key);
+    inherited_.emplace_back(path, block.locate(path, entry.second));
+  }
+}
+
 Location Document::locate(const std::string& path, const YAML::Node& node) const
 {
   for (auto it = overrides_.rbegin(); it != overrides_.rend(); ++it) {
@@ -111,6 +128,9 @@ Location Document::locate(const std::string& path, const YAML::Node& node) const
     if (path == set_path || path.starts_with(set_path + "."))
       return {it->second, 0, 0};
   }
+  for (const auto& [inherited_path, where] : inherited_)
+    if (path == inherited_path || path.starts_with(inherited_path + "."))
+      return where;
   if (!node.IsDefined() || node.Mark().is_null())
     return {file_, 1, 1};
   return {file_, node.Mark().line + 1, node.Mark().column + 1};

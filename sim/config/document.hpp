@@ -19,6 +19,10 @@ public:
   /// Applies one `key.path=value` override; the value is read as YAML, so `[1,2]` is a list.
   void apply_override(const std::string& assignment);
 
+  /// Copies into `section` every key of `block`'s `section` that this document does not set, and
+  /// remembers that those values come from `block` (a named building block such as a DGX node).
+  void inherit(const std::string& section, const Document& block);
+
   const YAML::Node& root() const { return root_; }
   const std::string& file() const { return file_; }
 
@@ -31,6 +35,7 @@ private:
   YAML::Node root_;
   std::string file_;
   std::vector<std::pair<std::string, std::string>> overrides_; // dotted path, option text
+  std::vector<std::pair<std::string, Location>> inherited_;    // dotted path, where the block sets it
 };
 
 /// The dotted path of `key` inside `parent` ("" parent gives just `key`).

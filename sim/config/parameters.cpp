@@ -110,6 +110,9 @@ const std::vector<Parameter>& scenario_parameters()
               "Seed of every random choice; the same scenario and seed give identical results."),
 
       integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
+      text("cluster.node", optional, "",
+           "A named node from topologies/ (dgx-a100, dgx-h100, tpu-v4-host) or a path to such a file: it sets every "
+           "cluster key below that the scenario does not set itself."),
       text("cluster.accelerator", required, "",
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
       integer("cluster.accelerators_per_node", required, "", 1,

@@ -342,6 +342,42 @@ private:
   std::vector<Figure> owned_workload_figures_;
 };
 
+/// Fills the cluster section from the named node building block, keys the scenario sets winning.
+void inherit_node(Document& doc, const std::string& data_dir)
+{
+  const YAML::Node& root = doc.root();
+  const YAML::Node& cluster = root["cluster"];
+  if (!cluster.IsMap() || !cluster["node"].IsDefined())
+    return;
+  const YAML::Node name_node = cluster["node"];
+  const std::string name = read_text(doc, name_node, "cluster.node");
+  const std::filesystem::path file = name.find('/') == std::string::npos && !name.ends_with(".yaml")
+                                         ? std::filesystem::path(data_dir) / "topologies" / (name + ".yaml")
+                                         : std::filesystem::path(doc.file()).parent_path() / name;
+  if (!std::filesystem::exists(file)) {
+    std::vector<std::string> known;
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(data_dir) / "topologies"))
+      if (entry.path().extension() == ".yaml")
+        known.push_back(entry.path().stem().string());
+    std::sort(known.begin(), known.end());
+    const std::string near = closest_name(name, known);
+    fail(doc, "cluster.node", name_node,
+         fmt::format("expected a node in topologies/ ({}) or a file path, found \"{}\"{}", fmt::join(known, ", "), name,
+                     near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
+  }
+  const Document block = Document::load(file.string());
+  check_keys(block, block.root(), "", {"about", "source", "cluster"});
+  std::vector<std::string> cluster_keys;
+  for (const auto& p : scenario_parameters())
+    if (p.path.starts_with("cluster.") && p.path != "cluster.nodes" && p.path != "cluster.node")
+      cluster_keys.push_back(p.path.substr(std::string("cluster.").size()));
+  const YAML::Node& block_cluster = block.root()["cluster"];
+  if (!block_cluster.IsMap())
+    fail(block, "cluster", block_cluster, "expected a section of cluster keys, found " + describe(block_cluster));
+  check_keys(block, block_cluster, "cluster", cluster_keys);
+  doc.inherit("cluster", block);
+}
+
 void check_version(const Document& doc)
 {
   const YAML::Node& root = doc.root();
@@ -361,6 +397,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   for (const auto& assignment : overrides)
     doc.apply_override(assignment);
   check_version(doc);
+  inherit_node(doc, data_dir);
   const ResolvedParameters values = ResolvedParameters::resolve(doc, scenario_parameters());
   const Catalog catalog = Catalog::load(data_dir);
   return Builder(values, catalog, path, data_dir).build();
