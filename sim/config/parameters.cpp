@@ -136,17 +136,21 @@ const std::vector<Parameter>& scenario_parameters()
       quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
 
-      choice("network.topology", {"single-switch", "leaf-spine", "torus"}, defaulted, "single-switch",
-             "Cluster network: every node on one non-blocking switch; a two-level leaf-spine (fat-tree) whose leaf "
-             "uplinks are oversubscribed; or a torus of direct accelerator-to-accelerator links with wrap-around "
+      choice("network.topology", {"single-switch", "leaf-spine", "fat-tree", "torus"}, defaulted, "single-switch",
+             "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
+             "oversubscribed; a three-level fat-tree (leaves grouped in pods under aggregation switches, pods under "
+             "the core); or a torus of direct accelerator-to-accelerator links with wrap-around "
              "(TPU ICI), whose links share the accelerator's link_bandwidth (per direction) equally."),
       text("network.torus", optional, "",
            "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
            "their product is the number of accelerators."),
-      integer("network.nodes_per_leaf", defaulted, "8", 1, "leaf-spine: nodes attached to each leaf switch."),
+      integer("network.nodes_per_leaf", defaulted, "8", 1, "leaf-spine, fat-tree: nodes attached to each leaf switch."),
       number("network.oversubscription", defaulted, "1", 1, true,
-             "leaf-spine: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is "
+             "leaf-spine, fat-tree: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is "
              "non-blocking."),
+      integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
+      number("network.pod_oversubscription", defaulted, "1", 1, true,
+             "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),
       assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
                        "Latency added by each switch traversed, cables included."),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
@@ -194,7 +198,9 @@ const std::vector<Parameter>& scenario_parameters()
       choice("training.allreduce", {"ring", "tree", "hierarchical", "torus"}, defaulted, "ring",
              "All-reduce algorithm: rings over all devices; NCCL's double binary tree (a chain inside each node, "
              "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
-             "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back (network.topology: torus only)."),
+             "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
+             "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
+             "(network.topology: torus only)."),
       integer("training.channels", optional, "", 1,
               "Rings a ring collective splits its data over, each crossing nodes on its own NIC pair. Default: one per "
               "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "

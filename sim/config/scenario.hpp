@@ -12,7 +12,7 @@
 namespace dtsim::config {
 
 enum class IntraNode { nvswitch, nvlink_mesh, pcie };
-enum class Topology { single_switch, leaf_spine, torus };
+enum class Topology { single_switch, leaf_spine, fat_tree, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
 enum class AllReduceAlgorithm { ring, tree, hierarchical, torus };
@@ -37,7 +37,9 @@ struct NetworkSpec {
   Topology topology = Topology::single_switch;
   int nodes_per_leaf = 1;
   double oversubscription = 1;
-  double switch_latency = 0; ///< s per switch traversed
+  int leaves_per_pod = 1;            ///< fat-tree: leaves under each pod (aggregation) switch
+  double pod_oversubscription = 1;   ///< fat-tree: pod downlink capacity over pod uplink capacity
+  double switch_latency = 0;         ///< s per switch traversed
   std::vector<int> torus_dimensions; ///< torus: accelerators along each dimension, last one fastest in rank order
 };
 

@@ -3,11 +3,11 @@
 #include "config/value_reader.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
-#include <sstream>
 #include <fmt/format.h>
+#include <sstream>
 
 namespace dtsim::config {
 
@@ -140,12 +140,15 @@ private:
     NetworkSpec n;
     const std::string& topology = v_.text("network.topology");
     n.topology = topology == "leaf-spine" ? Topology::leaf_spine
+                 : topology == "fat-tree" ? Topology::fat_tree
                  : topology == "torus"    ? Topology::torus
                                           : Topology::single_switch;
     if (n.topology == Topology::torus)
       n.torus_dimensions = torus_dimensions(cluster);
     n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
     n.oversubscription = v_.number("network.oversubscription");
+    n.leaves_per_pod = v_.count("network.leaves_per_pod");
+    n.pod_oversubscription = v_.number("network.pod_oversubscription");
     n.switch_latency = v_.number("network.switch_latency");
     return n;
   }
@@ -257,7 +260,8 @@ private:
                                               : AllReduceAlgorithm::ring;
     if (t.allreduce == AllReduceAlgorithm::torus && v_.text("network.topology") != "torus")
       v_.fail("training.allreduce", "expected an algorithm for this network: torus needs network.topology: torus, "
-                                    "found \"torus\" with network.topology: " + v_.text("network.topology"));
+                                    "found \"torus\" with network.topology: " +
+                                        v_.text("network.topology"));
     t.channels = v_.has("training.channels") ? v_.count("training.channels")
                  : cluster.nodes > 1         ? cluster.nics_per_node
                                              : 1;
@@ -422,6 +426,8 @@ std::string to_string(Topology v)
     return "single-switch";
   case Topology::leaf_spine:
     return "leaf-spine";
+  case Topology::fat_tree:
+    return "fat-tree";
   case Topology::torus:
     return "torus";
   }

@@ -1,6 +1,7 @@
 #include "platform/cluster_layout.hpp"
 
 #include <fmt/format.h>
+#include <functional>
 
 namespace dtsim::platform {
 
@@ -107,6 +108,7 @@ ZoneSpec node_zone(const Scenario& s, int node, ClusterLayout& layout)
 struct Member {
   ZoneSpec zone;
   std::vector<LinkUse> uplink;
+  double capacity = 0; ///< B/s the member can send towards the star's centre
 };
 
 /// A star zone (a switch) whose centre each member reaches through its uplink.
@@ -153,23 +155,44 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
 }
 
 /// Groups node zones under leaf zones, each reaching the spine through one oversubscribed uplink.
-std::vector<Member> leaves(const Scenario& s, std::vector<Member> nodes)
+/// Groups `members` under switches named <prefix>-<i>, each reaching the switch above through one
+/// uplink whose capacity is its members' capacity divided by the oversubscription.
+std::vector<Member> group(std::vector<Member> members, std::size_t per_group, const std::string& prefix,
+                          double oversubscription, double latency,
+                          const std::function<std::string(std::size_t)>& switch_above)
 {
-  const auto& c = s.cluster;
-  const std::size_t per_leaf = static_cast<std::size_t>(s.network.nodes_per_leaf);
   std::vector<Member> result;
-  for (std::size_t first = 0; first < nodes.size(); first += per_leaf) {
-    const std::size_t last = std::min(nodes.size(), first + per_leaf);
-    std::vector<Member> members(std::make_move_iterator(nodes.begin() + first),
-                                std::make_move_iterator(nodes.begin() + last));
-    const double down_capacity = static_cast<double>(members.size()) * c.nics_per_node * c.nic_bandwidth;
-    ZoneSpec leaf = star_of(fmt::format("leaf-{}", result.size()), std::move(members));
-    const std::string uplink = leaf.name + "-uplink";
-    leaf.links.push_back(
-        {uplink, down_capacity / s.network.oversubscription, s.network.switch_latency, leaf.gateway, "cluster-switch"});
-    result.push_back({std::move(leaf), {{uplink, true}}});
+  for (std::size_t first = 0; first < members.size(); first += per_group) {
+    const std::size_t last = std::min(members.size(), first + per_group);
+    double down_capacity = 0;
+    for (std::size_t m = first; m < last; ++m)
+      down_capacity += members[m].capacity;
+    std::vector<Member> below(std::make_move_iterator(members.begin() + first),
+                              std::make_move_iterator(members.begin() + last));
+    const std::size_t index = result.size();
+    ZoneSpec zone = star_of(fmt::format("{}-{}", prefix, index), std::move(below));
+    const std::string uplink = zone.name + "-uplink";
+    const double capacity = down_capacity / oversubscription;
+    zone.links.push_back({uplink, capacity, latency, zone.gateway, switch_above(index)});
+    result.push_back({std::move(zone), {{uplink, true}}, capacity});
   }
   return result;
+}
+
+/// Leaves (and, for a three-level fat-tree, pods of leaves) between the nodes and the top switch.
+std::vector<Member> fabric(const Scenario& s, std::vector<Member> nodes)
+{
+  const auto& n = s.network;
+  if (n.topology == config::Topology::single_switch)
+    return nodes;
+  const auto top = [](std::size_t) { return std::string("cluster-switch"); };
+  const auto per_leaf = static_cast<std::size_t>(n.nodes_per_leaf);
+  if (n.topology == config::Topology::leaf_spine)
+    return group(std::move(nodes), per_leaf, "leaf", n.oversubscription, n.switch_latency, top);
+  const auto per_pod = static_cast<std::size_t>(n.leaves_per_pod);
+  auto leaves = group(std::move(nodes), per_leaf, "leaf", n.oversubscription, n.switch_latency,
+                      [per_pod](std::size_t leaf) { return fmt::format("pod-{}-switch", leaf / per_pod); });
+  return group(std::move(leaves), per_pod, "pod", n.pod_oversubscription, n.switch_latency, top);
 }
 
 /// Accelerators on a torus of direct links (TPU ICI); the hosts that feed them in a zone apart.
@@ -233,11 +256,11 @@ ClusterLayout lay_out_cluster(const Scenario& s)
     layout.target_disk = "drives";
 
   std::vector<Member> nodes;
+  const double node_capacity = s.cluster.nics_per_node * s.cluster.nic_bandwidth;
   for (int node = 0; node < s.cluster.nodes; ++node)
-    nodes.push_back({node_zone(s, node, layout), {}});
+    nodes.push_back({node_zone(s, node, layout), {}, node_capacity});
 
-  std::vector<Member> members =
-      s.network.topology == config::Topology::leaf_spine ? leaves(s, std::move(nodes)) : std::move(nodes);
+  std::vector<Member> members = fabric(s, std::move(nodes));
   if (s.storage.nvme_of)
     members.push_back({storage_zone(s, layout), {}});
   layout.root = star_of("cluster", std::move(members));

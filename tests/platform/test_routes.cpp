@@ -25,3 +25,21 @@ TEST_CASE("platform: routes inside a node, inside a leaf and across leaves have 
   for (const char* far : {"node-2-acc-0", "node-2-acc-4", "node-3-acc-7"})
     CHECK(dtsim::engine::route_latency(host("node-0-acc-6"), host(far)) == Approx(same_leaf + 2 * hop));
 }
+
+TEST_CASE("platform: across pods of a three-level fat-tree a route climbs to the core and back")
+{
+  const auto s = dtsim::config::load_scenario(
+      std::string(DTSIM_SOURCE_DIR) + "/scenarios/tutorial-allreduce.yaml",
+      {"cluster.nodes=8", "network.topology=fat-tree", "network.nodes_per_leaf=2", "network.leaves_per_pod=2"},
+      DTSIM_SOURCE_DIR);
+  const auto layout = dtsim::platform::lay_out_cluster(s);
+  dtsim::engine::Simulation simulation(layout.root, {});
+  const auto latency = [&](const char* a, const char* b) {
+    return dtsim::engine::route_latency(simulation.host(a), simulation.host(b));
+  };
+  const double intra = s.cluster.intra_node_latency, nic = s.cluster.nic.latency.value, hop = s.network.switch_latency;
+  const double same_leaf = 2 * (intra / 2 + nic + hop / 2);
+  CHECK(latency("node-0-acc-0", "node-1-acc-1") == Approx(same_leaf));           // leaf
+  CHECK(latency("node-0-acc-0", "node-2-acc-5") == Approx(same_leaf + 2 * hop)); // pod: two leaf uplinks
+  CHECK(latency("node-0-acc-7", "node-6-acc-2") == Approx(same_leaf + 4 * hop)); // core: leaf and pod uplinks
+}

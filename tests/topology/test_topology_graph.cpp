@@ -61,3 +61,14 @@ TEST_CASE("topology: the Graphviz output names every accelerator and link bandwi
   CHECK(dot.str().find("node-0-acc-1") != std::string::npos);
   CHECK(dot.str().find("label=\"300 GB/s\"") != std::string::npos);
 }
+
+TEST_CASE("topology: a three-level fat-tree adds pod switches, two more hops and its own oversubscription")
+{
+  const auto s = summary_of({"cluster.nodes=16", "network.topology=fat-tree", "network.nodes_per_leaf=2",
+                             "network.leaves_per_pod=2", "network.pod_oversubscription=2"});
+  CHECK(s.switches == 16 + 8 + 4 + 1);   // NVSwitches, leaves, pods, core
+  CHECK(s.links == 16 * 24 + 8 + 4 + 2); // node links, leaf and pod uplinks, target NICs
+  CHECK(s.diameter_hops == 8);
+  // Each side holds two pods, each uplinked at 2 leaves x (2 nodes x 8 x 25 GB/s) / 2.
+  CHECK(s.bisection_bandwidth == Approx(2 * 2 * 2 * 8 * 25e9 / 2));
+}
