@@ -78,3 +78,15 @@ TEST_CASE("torus: dimensions that do not multiply to the accelerators, and misma
                            "storage.nvme_of.drive=Micron-9400-7.68TB"}),
                     Catch::Contains("storage.dataset_on: expected synthetic, memory or local-nvme with a torus"));
 }
+
+TEST_CASE("torus: a TPU v5e pod's all-reduce bandwidth is Google's 51.2 TB/s, read as chips x busbw")
+{
+  const auto s = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/tpu-v5e-pod.yaml", {},
+                                              DTSIM_SOURCE_DIR);
+  const double bytes = 1 << 30;
+  const double seconds = simulated_torus_allreduce(s, bytes);
+  const int chips = s.cluster.devices();
+  const double per_pod = chips * (bytes / seconds) * 2.0 * (chips - 1) / chips;
+  INFO("per pod: " << per_pod / 1e12 << " TB/s");
+  CHECK(per_pod == Approx(51.2e12).epsilon(0.05));
+}
