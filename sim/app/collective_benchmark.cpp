@@ -14,9 +14,7 @@ std::vector<report::CollectiveRow> benchmark_collective(const config::Scenario& 
   std::vector<engine::Host> ranks;
   for (const auto& name : layout.worker_hosts)
     ranks.push_back(simulation.host(name));
-  const training::Collectives collectives(scenario.training.allreduce, ranks, layout.worker_node,
-                                          scenario.training.channels, scenario.training.collective_overhead,
-                                          scenario.network.torus_dimensions);
+  const training::Collectives collectives(training::collective_setup(scenario), ranks, layout.worker_node);
   std::vector<report::CollectiveRow> rows;
   simulation.spawn("benchmark", ranks.front(), [&] {
     for (const double bytes : sizes) {
@@ -35,7 +33,10 @@ std::vector<report::CollectiveRow> benchmark_collective(const config::Scenario& 
         collectives.broadcast(bytes);
         break;
       }
-      rows.push_back({bytes, engine::now() - start});
+      const auto choice = op == report::CollectiveOp::all_reduce ? collectives.all_reduce_choice(bytes)
+                                                                 : collectives.ring_choice(bytes);
+      rows.push_back({bytes, engine::now() - start,
+                      config::to_string(choice.algorithm) + "/" + config::to_string(choice.protocol)});
     }
   });
   simulation.run();

@@ -195,12 +195,18 @@ const std::vector<Parameter>& scenario_parameters()
                "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
       boolean("training.overlap", "true",
               "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
-      choice("training.allreduce", {"ring", "tree", "hierarchical", "torus"}, defaulted, "ring",
-             "All-reduce algorithm: rings over all devices; NCCL's double binary tree (a chain inside each node, "
+      choice("training.allreduce", {"auto", "ring", "tree", "hierarchical", "torus"}, defaulted, "auto",
+             "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
+             "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain inside each node, "
              "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
              "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
              "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
              "(network.topology: torus only)."),
+      choice("training.protocol", {"auto", "simple", "ll128", "ll"}, defaulted, "auto",
+             "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full bandwidth, the highest "
+             "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
+             "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
+             "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
       integer("training.channels", optional, "", 1,
               "Rings a ring collective splits its data over, each crossing nodes on its own NIC pair. Default: one per "
               "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "

@@ -15,7 +15,10 @@ enum class IntraNode { nvswitch, nvlink_mesh, pcie };
 enum class Topology { single_switch, leaf_spine, fat_tree, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
-enum class AllReduceAlgorithm { ring, tree, hierarchical, torus };
+/// automatic: chosen per collective by NCCL's cost model (ring or tree), torus on a torus network.
+enum class AllReduceAlgorithm { automatic, ring, tree, hierarchical, torus };
+/// NCCL's protocols; automatic: chosen per collective by NCCL's cost model.
+enum class Protocol { automatic, ll, ll128, simple };
 enum class CostModel { none, hourly, purchase };
 
 struct ClusterSpec {
@@ -77,7 +80,8 @@ struct WorkloadSpec {
 struct TrainingSpec {
   double bucket_bytes = 0;
   bool overlap = true;
-  AllReduceAlgorithm allreduce = AllReduceAlgorithm::ring;
+  AllReduceAlgorithm allreduce = AllReduceAlgorithm::automatic;
+  Protocol protocol = Protocol::automatic;
   int channels = 1;
   int loader_workers = 1;
   int prefetch = 2;
@@ -139,5 +143,6 @@ std::string to_string(Topology v);
 std::string to_string(DatasetLocation v);
 std::string to_string(Transport v);
 std::string to_string(AllReduceAlgorithm v);
+std::string to_string(Protocol v);
 
 } // namespace dtsim::config

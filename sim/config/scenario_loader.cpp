@@ -257,7 +257,16 @@ private:
     t.allreduce = algorithm == "hierarchical" ? AllReduceAlgorithm::hierarchical
                   : algorithm == "tree"       ? AllReduceAlgorithm::tree
                   : algorithm == "torus"      ? AllReduceAlgorithm::torus
-                                              : AllReduceAlgorithm::ring;
+                  : algorithm == "ring"       ? AllReduceAlgorithm::ring
+                                              : AllReduceAlgorithm::automatic;
+    const std::string& protocol = v_.text("training.protocol");
+    t.protocol = protocol == "simple" ? Protocol::simple
+                 : protocol == "ll128" ? Protocol::ll128
+                 : protocol == "ll"    ? Protocol::ll
+                                       : Protocol::automatic;
+    if (t.protocol == Protocol::ll128 && cluster.intra_node == IntraNode::pcie)
+      v_.fail("training.protocol", "expected a protocol NCCL runs on this node: ll128 needs NVLink inside the node "
+                                   "(NCCL enables it only there), found ll128 with cluster.intra_node: pcie");
     if (t.allreduce == AllReduceAlgorithm::torus && v_.text("network.topology") != "torus")
       v_.fail("training.allreduce", "expected an algorithm for this network: torus needs network.topology: torus, "
                                     "found \"torus\" with network.topology: " +
@@ -462,6 +471,23 @@ std::string to_string(AllReduceAlgorithm v)
     return "hierarchical";
   case AllReduceAlgorithm::torus:
     return "torus";
+  case AllReduceAlgorithm::automatic:
+    return "auto";
+  }
+  return "?";
+}
+
+std::string to_string(Protocol v)
+{
+  switch (v) {
+  case Protocol::ll:
+    return "LL";
+  case Protocol::ll128:
+    return "LL128";
+  case Protocol::simple:
+    return "Simple";
+  case Protocol::automatic:
+    return "auto";
   }
   return "?";
 }

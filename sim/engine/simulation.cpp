@@ -189,6 +189,20 @@ double route_latency(Host from, Host to)
   return latency;
 }
 
+std::vector<RouteLink> route_links(Host from, Host to)
+{
+  std::vector<RouteLink> shared;
+  if (from.impl == to.impl)
+    return shared;
+  std::vector<s4u::Link*> links;
+  double latency = 0;
+  from.impl->route_to(to.impl, links, &latency);
+  for (const s4u::Link* link : links)
+    if (link->get_sharing_policy() != s4u::Link::SharingPolicy::FATPIPE)
+      shared.push_back({link, link->get_bandwidth()});
+  return shared;
+}
+
 ActivityGroup::ActivityGroup() = default;
 ActivityGroup::~ActivityGroup() = default;
 

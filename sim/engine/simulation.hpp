@@ -61,6 +61,14 @@ void compute(Host host, double flops);
 /// Latency of the route between two hosts (0 for a host to itself).
 double route_latency(Host from, Host to);
 
+/// @brief A link that flows share, as a route crosses it.
+struct RouteLink {
+  const void* id = nullptr; ///< the same for every route through this link
+  double bandwidth = 0;     ///< B/s
+};
+/// The shared links of the route between two hosts; links every flow gets whole (fat pipes) are left out.
+std::vector<RouteLink> route_links(Host from, Host to);
+
 /// @brief Activities started together and awaited together.
 class ActivityGroup {
 public:

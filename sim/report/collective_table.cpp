@@ -62,12 +62,12 @@ void print_collective_table(std::ostream& out, CollectiveOp op, int ranks, const
 {
   fmt::print(out, "# {} over {} ranks (simulated); busbw = algbw x {:.4g}\n", to_string(op), ranks,
              bus_bandwidth_factor(op, ranks));
-  fmt::print(out, "#{:>14} {:>14} {:>7} {:>12} {:>12} {:>12}\n", "size", "count", "type", "time(us)", "algbw(GB/s)",
-             "busbw(GB/s)");
+  fmt::print(out, "#{:>14} {:>14} {:>7} {:>12} {:>12} {:>12}  {}\n", "size", "count", "type", "time(us)",
+             "algbw(GB/s)", "busbw(GB/s)", "algorithm");
   for (const auto& row : rows) {
     const double algbw = row.bytes / row.seconds / 1e9;
-    fmt::print(out, " {:>14.0f} {:>14.0f} {:>7} {:>12.1f} {:>12.2f} {:>12.2f}\n", row.bytes, row.bytes / 4, "float",
-               row.seconds * 1e6, algbw, algbw * bus_bandwidth_factor(op, ranks));
+    fmt::print(out, " {:>14.0f} {:>14.0f} {:>7} {:>12.1f} {:>12.2f} {:>12.2f}  {}\n", row.bytes, row.bytes / 4,
+               "float", row.seconds * 1e6, algbw, algbw * bus_bandwidth_factor(op, ranks), row.algorithm);
   }
 }
 

@@ -14,6 +14,7 @@ enum class CollectiveOp { all_reduce, reduce_scatter, all_gather, broadcast };
 struct CollectiveRow {
   double bytes = 0;
   double seconds = 0;
+  std::string algorithm; ///< algorithm and protocol, such as "tree/Simple"
 };
 
 /// Parses an operation name as nccl-tests spells its binaries' operations (all_reduce, ...); throws

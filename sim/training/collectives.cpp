@@ -3,122 +3,249 @@
 #include "training/double_binary_tree.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <limits>
+#include <unordered_map>
 
 namespace dtsim::training {
 
-Collectives::Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks,
-                         std::vector<int> node_of, int channels, double launch_overhead,
-                         std::vector<int> torus_dimensions)
-    : algorithm_(algorithm)
+using config::AllReduceAlgorithm;
+using config::Protocol;
+
+namespace {
+
+std::size_t index_of(Protocol protocol)
+{
+  return static_cast<std::size_t>(std::find(nccl::protocols.begin(), nccl::protocols.end(), protocol) -
+                                  nccl::protocols.begin());
+}
+
+std::array<double, 3> data_shares(nccl::Algorithm algorithm)
+{
+  std::array<double, 3> shares{};
+  for (std::size_t p = 0; p < shares.size(); ++p)
+    shares[p] = nccl::data_share(algorithm, nccl::protocols[p]);
+  return shares;
+}
+
+/// The longest run of `steps` consecutive hops of a ring (of an open chain: from its start), in
+/// protocol p: the way of the chunk that finishes last.
+double slowest_path(const std::vector<std::array<double, 3>>& hops, std::size_t p, int steps, bool closed)
+{
+  const std::size_t k = hops.size();
+  std::vector<double> prefix{0}; // over the ring laid out three times, enough for steps <= 2k
+  for (std::size_t i = 0; i < 3 * k; ++i)
+    prefix.push_back(prefix.back() + hops[i % k][p]);
+  double slowest = 0;
+  for (std::size_t start = 0; start < (closed ? k : 1); ++start)
+    slowest = std::max(slowest, prefix[start + steps] - prefix[start]);
+  return slowest;
+}
+
+} // namespace
+
+CollectiveSetup collective_setup(const config::Scenario& scenario)
+{
+  CollectiveSetup setup;
+  setup.algorithm = scenario.training.allreduce;
+  setup.protocol = scenario.training.protocol;
+  setup.channels = scenario.training.channels;
+  setup.launch_overhead = scenario.training.collective_overhead;
+  setup.intra_node_link =
+      scenario.cluster.intra_node == config::IntraNode::pcie ? nccl::Link::pci : nccl::Link::nvlink;
+  setup.torus_dimensions = scenario.network.torus_dimensions;
+  return setup;
+}
+
+Collectives::Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks, std::vector<int> node_of)
+    : setup_(std::move(setup))
     , ranks_(std::move(ranks))
-    , launch_overhead_(launch_overhead)
-    , channels_(std::max(1, channels))
-    , torus_dimensions_(std::move(torus_dimensions))
+    , node_of_(std::move(node_of))
 {
-  const int n = static_cast<int>(ranks_.size());
-  nodes_ = n == 0 ? 0 : node_of.back() + 1;
-  ranks_per_node_ = nodes_ == 0 ? 1 : n / nodes_;
-  std::vector<std::vector<int>> channel_rings;
-  for (int c = 0; c < channels_; ++c)
-    channel_rings.push_back(channel_ring(c));
-  global_ring_ = make_phase(std::move(channel_rings));
+  setup_.channels = std::max(1, setup_.channels);
+  const int n = size();
+  if (n <= 1)
+    return;
+  nodes_ = node_of_.back() + 1;
+  ranks_per_node_ = n / nodes_;
+  for (int c = 0; c < setup_.channels; ++c)
+    channel_rings_.push_back(channel_ring(c));
 
-  std::vector<std::vector<int>> per_node(nodes_), per_local_rank(ranks_per_node_);
-  for (int r = 0; r < n; ++r) {
-    per_node[node_of[r]].push_back(r);
-    per_local_rank[r % ranks_per_node_].push_back(r);
-  }
-  intra_node_ = make_phase(per_node);
-  inter_node_ = make_phase(per_local_rank);
-  if (algorithm_ == config::AllReduceAlgorithm::tree)
-    tree_ = make_tree();
-  int stride = 1;
-  for (int d = static_cast<int>(torus_dimensions_.size()) - 1; d >= 0; stride *= torus_dimensions_[d--]) {
-    const int k = torus_dimensions_[d];
-    std::vector<std::vector<int>> lines;
-    for (int r = 0; r < n; ++r) {
-      if (r / stride % k != 0)
-        continue;
-      std::vector<int> line;
-      for (int i = 0; i < k; ++i)
-        line.push_back(r + i * stride);
-      lines.push_back(line);
-      lines.emplace_back(line.rbegin(), line.rend());
-    }
-    torus_lines_.insert(torus_lines_.begin(), make_phase(std::move(lines)));
+  std::vector<AllReduceAlgorithm> algorithms{setup_.algorithm};
+  if (setup_.algorithm == AllReduceAlgorithm::automatic)
+    algorithms = setup_.torus_dimensions.empty()
+                     ? std::vector<AllReduceAlgorithm>{AllReduceAlgorithm::ring, AllReduceAlgorithm::tree}
+                     : std::vector<AllReduceAlgorithm>{AllReduceAlgorithm::torus};
+  for (const auto algorithm : algorithms)
+    all_reduce_.emplace(algorithm, all_reduce_schedule(algorithm));
+  const double c = setup_.channels;
+  reduce_scatter_ = {ring_stage(channel_rings_, (n - 1.0) / n / c, n - 1, true)};
+  broadcast_ = {ring_stage(channel_rings_, 1.0 / c, n - 1, false)};
+}
+
+Collectives::Schedule Collectives::all_reduce_schedule(AllReduceAlgorithm algorithm) const
+{
+  const int n = size();
+  switch (algorithm) {
+  case AllReduceAlgorithm::tree:
+    return tree_all_reduce();
+  case AllReduceAlgorithm::torus:
+    return torus_all_reduce();
+  case AllReduceAlgorithm::hierarchical:
+    return hierarchical_all_reduce();
+  default:
+    return {ring_stage(channel_rings_, 2.0 * (n - 1) / n / setup_.channels, 2 * (n - 1), true)};
   }
 }
 
-void Collectives::run_torus(double bytes) const
+Collectives::ByProtocol Collectives::hop_latency(int from, int to, nccl::Algorithm algorithm) const
 {
-  // D parts of the data run at once, part j starting on dimension j, so every step keeps all
-  // 2 x D links of each accelerator busy; each step sends half of a part's share each way.
-  const int dimensions = static_cast<int>(torus_dimensions_.size());
-  std::vector<double> shares(dimensions, bytes / dimensions);
-  const auto step = [&](int offset) {
-    engine::ActivityGroup flows;
-    double rounds_latency = 0;
-    int rounds = 0;
-    for (int part = 0; part < dimensions; ++part) {
-      const int d = (part + offset) % dimensions;
-      const int k = torus_dimensions_[d];
-      add_flows(flows, torus_lines_[d], (k - 1.0) / k * shares[part] / 2);
-      rounds = std::max(rounds, k - 1);
-      rounds_latency = std::max(rounds_latency, torus_lines_[d].rounds_latency);
-    }
-    flows.wait();
-    engine::sleep_for((rounds - 1) * rounds_latency);
-  };
-  for (int offset = 0; offset < dimensions; ++offset) { // reduce-scatter
-    step(offset);
-    for (int part = 0; part < dimensions; ++part)
-      shares[part] /= torus_dimensions_[(part + offset) % dimensions];
-  }
-  for (int offset = dimensions - 1; offset >= 0; --offset) { // all-gather
-    for (int part = 0; part < dimensions; ++part)
-      shares[part] *= torus_dimensions_[(part + offset) % dimensions];
-    step(offset);
-  }
+  const double route = engine::route_latency(ranks_[from], ranks_[to]);
+  const nccl::Link link = node_of_[from] == node_of_[to] ? setup_.intra_node_link : nccl::Link::net;
+  ByProtocol latency{};
+  for (std::size_t p = 0; p < latency.size(); ++p)
+    latency[p] = std::max(route, setup_.software_latency ? nccl::step_latency(link, algorithm, nccl::protocols[p]) : 0);
+  return latency;
 }
 
-Collectives::TreePlan Collectives::make_tree() const
+Collectives::Stage Collectives::ring_stage(const std::vector<std::vector<int>>& rings, double share, int steps,
+                                           bool closed) const
 {
-  TreePlan plan;
+  Stage stage;
+  if (steps <= 0)
+    return stage;
+  stage.data_share = data_shares(nccl::Algorithm::ring);
+  for (const auto& ring : rings) {
+    const std::size_t k = ring.size();
+    std::vector<ByProtocol> hops;
+    for (std::size_t i = 0; i < k; ++i)
+      hops.push_back(hop_latency(ring[i], ring[(i + 1) % k], nccl::Algorithm::ring));
+    for (std::size_t i = 0; i + (closed ? 0 : 1) < k; ++i)
+      stage.flows.push_back({ring[i], ring[(i + 1) % k], share});
+    for (std::size_t p = 0; p < stage.latency.size(); ++p)
+      stage.latency[p] = std::max(stage.latency[p], slowest_path(hops, p, steps, closed));
+  }
+  if (setup_.software_latency)
+    for (std::size_t p = 0; p < stage.latency.size(); ++p)
+      stage.latency[p] += nccl::base_latency(nccl::Algorithm::ring, nccl::protocols[p]);
+  measure(stage);
+  return stage;
+}
+
+Collectives::Schedule Collectives::hierarchical_all_reduce() const
+{
+  const int g = ranks_per_node_;
+  const int m = nodes_;
+  std::vector<std::vector<int>> per_node(m), per_local_rank(g);
+  for (int r = 0; r < size(); ++r) {
+    per_node[node_of_[r]].push_back(r);
+    per_local_rank[r % g].push_back(r);
+  }
+  Schedule schedule{ring_stage(per_node, (g - 1.0) / g, g - 1, true),               // reduce-scatter
+                    ring_stage(per_local_rank, 2.0 * (m - 1) / m / g, 2 * (m - 1), true), // all-reduce of a shard
+                    ring_stage(per_node, (g - 1.0) / g, g - 1, true)};              // all-gather
+  std::erase_if(schedule, [](const Stage& stage) { return stage.flows.empty(); });
+  return schedule;
+}
+
+Collectives::Schedule Collectives::tree_all_reduce() const
+{
+  Stage stage;
+  stage.data_share = data_shares(nccl::Algorithm::tree);
   const int g = ranks_per_node_;
   const auto parents = double_binary_tree(nodes_);
-  double intra_latency = 0, inter_latency = 0;
-  const auto link = [&](int from, int to, double& latency) {
-    plan.edges.emplace_back(from, to);
-    plan.edges.emplace_back(to, from);
-    latency = std::max(latency, engine::route_latency(ranks_[from], ranks_[to]));
+  ByProtocol intra{}, inter{};
+  const auto link = [&](int from, int to, ByProtocol& latency) {
+    const double share = 1.0 / (2.0 * setup_.channels);
+    stage.flows.push_back({from, to, share});
+    stage.flows.push_back({to, from, share});
+    const ByProtocol hop = hop_latency(from, to, nccl::Algorithm::tree);
+    for (std::size_t p = 0; p < hop.size(); ++p)
+      latency[p] = std::max(latency[p], hop[p]);
   };
-  for (int c = 0; c < channels_; ++c)
+  for (int c = 0; c < setup_.channels; ++c)
     for (int t = 0; t < 2; ++t) {
       // Each tree of each channel enters a node at its own local rank, hence through its own NIC.
       const int head = (c + t * g / 2) % g;
       const auto rank = [&](int node, int step) { return node * g + (head + step) % g; };
       for (int node = 0; node < nodes_; ++node) {
         for (int step = 1; step < g; ++step)
-          link(rank(node, step), rank(node, step - 1), intra_latency);
+          link(rank(node, step), rank(node, step - 1), intra);
         if (parents[t][node] >= 0)
-          link(rank(node, 0), rank(parents[t][node], 0), inter_latency);
+          link(rank(node, 0), rank(parents[t][node], 0), inter);
       }
     }
   const int depth = std::max(tree_depth(parents[0]), tree_depth(parents[1]));
-  // The flows pay one route latency each; the rest of a chunk's way up and down comes on top.
-  const double pipeline = 2 * (depth * inter_latency + (g - 1) * intra_latency);
-  plan.latency = std::max(0.0, pipeline - std::max(inter_latency, intra_latency));
-  return plan;
+  for (std::size_t p = 0; p < stage.latency.size(); ++p)
+    stage.latency[p] = 2 * (depth * inter[p] + (g - 1) * intra[p]) +
+                       (setup_.software_latency ? nccl::base_latency(nccl::Algorithm::tree, nccl::protocols[p]) : 0);
+  measure(stage);
+  return {stage};
 }
 
-void Collectives::run_tree(double bytes) const
+Collectives::Schedule Collectives::torus_all_reduce() const
 {
-  engine::ActivityGroup flows;
-  for (const auto& [from, to] : tree_.edges)
-    flows.transfer(ranks_[from], ranks_[to], bytes / (2.0 * channels_));
-  flows.wait();
-  engine::sleep_for(tree_.latency);
+  // D parts of the data run at once, part j starting on dimension j, so every stage keeps all
+  // 2 x D links of each accelerator busy; each stage sends half of a part's share each way.
+  const auto& dims = setup_.torus_dimensions;
+  const int dimensions = static_cast<int>(dims.size());
+  std::vector<std::vector<std::vector<int>>> lines(dimensions); // per dimension, every line both ways
+  std::vector<double> line_latency(dimensions, 0);
+  int stride = 1;
+  for (int d = dimensions - 1; d >= 0; stride *= dims[d--])
+    for (int r = 0; r < size(); ++r) {
+      if (r / stride % dims[d] != 0)
+        continue;
+      std::vector<int> line;
+      for (int i = 0; i < dims[d]; ++i)
+        line.push_back(r + i * stride);
+      for (int i = 0; i < dims[d]; ++i)
+        line_latency[d] = std::max(line_latency[d],
+                                   engine::route_latency(ranks_[line[i]], ranks_[line[(i + 1) % dims[d]]]));
+      lines[d].push_back(line);
+      lines[d].emplace_back(line.rbegin(), line.rend());
+    }
+  std::vector<double> shares(dimensions, 1.0 / dimensions);
+  const auto stage = [&](int offset) {
+    Stage s;
+    s.data_share = {1, 1, 1};
+    int rounds = 0;
+    double latency = 0;
+    for (int part = 0; part < dimensions; ++part) {
+      const int d = (part + offset) % dimensions;
+      for (const auto& line : lines[d])
+        for (int i = 0; i < dims[d]; ++i)
+          s.flows.push_back({line[i], line[(i + 1) % dims[d]], (dims[d] - 1.0) / dims[d] * shares[part] / 2});
+      rounds = std::max(rounds, dims[d] - 1);
+      latency = std::max(latency, line_latency[d]);
+    }
+    s.latency.fill(rounds * latency);
+    measure(s);
+    return s;
+  };
+  Schedule schedule;
+  for (int offset = 0; offset < dimensions; ++offset) { // reduce-scatter
+    schedule.push_back(stage(offset));
+    for (int part = 0; part < dimensions; ++part)
+      shares[part] /= dims[(part + offset) % dimensions];
+  }
+  for (int offset = dimensions - 1; offset >= 0; --offset) { // all-gather
+    for (int part = 0; part < dimensions; ++part)
+      shares[part] *= dims[(part + offset) % dimensions];
+    schedule.push_back(stage(offset));
+  }
+  return schedule;
+}
+
+void Collectives::measure(Stage& stage) const
+{
+  const bool choosing = setup_.algorithm == AllReduceAlgorithm::automatic || setup_.protocol == Protocol::automatic;
+  std::unordered_map<const void*, double> busy; // s per byte of S, per link
+  for (const auto& flow : stage.flows) {
+    stage.route_latency = std::max(stage.route_latency, engine::route_latency(ranks_[flow.from], ranks_[flow.to]));
+    if (choosing)
+      for (const auto& link : engine::route_links(ranks_[flow.from], ranks_[flow.to]))
+        stage.seconds_per_byte = std::max(stage.seconds_per_byte, busy[link.id] += flow.share / link.bandwidth);
+  }
 }
 
 std::vector<int> Collectives::channel_ring(int channel) const
@@ -135,38 +262,73 @@ std::vector<int> Collectives::channel_ring(int channel) const
   return ring;
 }
 
-Collectives::Phase Collectives::make_phase(std::vector<std::vector<int>> rings) const
+double Collectives::estimate(const Schedule& schedule, AllReduceAlgorithm algorithm, Protocol protocol,
+                             double bytes, bool all_reduce) const
 {
-  Phase phase{std::move(rings), 0};
-  for (const auto& ring : phase.rings)
-    for (std::size_t i = 0; i < ring.size(); ++i) {
-      const int next = ring[(i + 1) % ring.size()];
-      phase.rounds_latency = std::max(phase.rounds_latency, engine::route_latency(ranks_[ring[i]], ranks_[next]));
+  const std::size_t p = index_of(protocol);
+  const double latency_factor = all_reduce && algorithm == AllReduceAlgorithm::ring && nodes_ > 1
+                                    ? nccl::ring_latency_correction(protocol, bytes, size(), setup_.channels)
+                                    : 1.0;
+  const double bandwidth_factor =
+      algorithm == AllReduceAlgorithm::tree ? nccl::tree_bandwidth_correction(protocol, bytes) : 1.0;
+  double seconds = 0;
+  for (const auto& stage : schedule)
+    seconds += stage.latency[p] * latency_factor +
+               bytes * stage.seconds_per_byte / (stage.data_share[p] * bandwidth_factor);
+  return seconds;
+}
+
+std::pair<Protocol, double> Collectives::best_protocol(const Schedule& schedule, AllReduceAlgorithm algorithm,
+                                                       double bytes, bool all_reduce) const
+{
+  if (algorithm == AllReduceAlgorithm::torus) // not NCCL: no protocols
+    return {Protocol::simple, estimate(schedule, algorithm, Protocol::simple, bytes, all_reduce)};
+  std::pair<Protocol, double> best{setup_.protocol, std::numeric_limits<double>::infinity()};
+  for (const Protocol protocol : nccl::protocols) {
+    const bool allowed = setup_.protocol == Protocol::automatic
+                             ? protocol != Protocol::ll128 || setup_.intra_node_link == nccl::Link::nvlink
+                             : protocol == setup_.protocol;
+    const double seconds = allowed ? estimate(schedule, algorithm, protocol, bytes, all_reduce) : best.second;
+    if (seconds < best.second)
+      best = {protocol, seconds};
+  }
+  return best;
+}
+
+CollectiveChoice Collectives::all_reduce_choice(double bytes) const
+{
+  CollectiveChoice best{all_reduce_.begin()->first, setup_.protocol};
+  double fastest = std::numeric_limits<double>::infinity();
+  for (const auto& [algorithm, schedule] : all_reduce_) {
+    const auto [protocol, seconds] = best_protocol(schedule, algorithm, bytes, true);
+    if (seconds < fastest) {
+      fastest = seconds;
+      best = {algorithm, protocol};
     }
-  return phase;
+  }
+  return best;
 }
 
-void Collectives::add_flows(engine::ActivityGroup& flows, const Phase& phase, double bytes_per_rank, bool closed) const
+CollectiveChoice Collectives::ring_choice(double bytes) const
 {
-  for (const auto& ring : phase.rings)
-    for (std::size_t i = 0; i + (closed ? 0 : 1) < ring.size(); ++i)
-      flows.transfer(ranks_[ring[i]], ranks_[ring[(i + 1) % ring.size()]], bytes_per_rank);
+  return {AllReduceAlgorithm::ring, best_protocol(reduce_scatter_, AllReduceAlgorithm::ring, bytes, false).first};
 }
 
-void Collectives::run_phase(const Phase& phase, double bytes_per_rank, int rounds, bool closed) const
+void Collectives::run(const Schedule& schedule, Protocol protocol, double bytes) const
 {
-  if (rounds <= 0 || bytes_per_rank <= 0)
-    return;
-  engine::ActivityGroup flows;
-  add_flows(flows, phase, bytes_per_rank, closed);
-  flows.wait();
-  engine::sleep_for((rounds - 1) * phase.rounds_latency);
+  const std::size_t p = index_of(protocol);
+  for (const auto& stage : schedule) {
+    engine::ActivityGroup flows;
+    for (const auto& flow : stage.flows)
+      flows.transfer(ranks_[flow.from], ranks_[flow.to], flow.share * bytes / stage.data_share[p]);
+    flows.wait();
+    engine::sleep_for(std::max(0.0, stage.latency[p] - stage.route_latency));
+  }
 }
 
 void Collectives::all_reduce(double bytes) const
 {
-  const int n = static_cast<int>(ranks_.size());
-  if (n <= 1 || bytes <= 0)
+  if (size() <= 1 || bytes <= 0)
     return;
   if (reuse_) {
     if (const auto known = durations_.find(bytes); known != durations_.end()) {
@@ -175,41 +337,19 @@ void Collectives::all_reduce(double bytes) const
     }
   }
   const double start = engine::now();
-  simulate_all_reduce(bytes);
+  const CollectiveChoice choice = all_reduce_choice(bytes);
+  engine::sleep_for(setup_.launch_overhead);
+  run(all_reduce_.at(choice.algorithm), choice.protocol, bytes);
   if (reuse_)
     durations_.emplace(bytes, engine::now() - start);
 }
 
-void Collectives::simulate_all_reduce(double bytes) const
-{
-  const int n = static_cast<int>(ranks_.size());
-  engine::sleep_for(launch_overhead_);
-  if (algorithm_ == config::AllReduceAlgorithm::ring) {
-    run_phase(global_ring_, 2.0 * (n - 1) / n * bytes / channels_, 2 * (n - 1));
-    return;
-  }
-  if (algorithm_ == config::AllReduceAlgorithm::tree) {
-    run_tree(bytes);
-    return;
-  }
-  if (algorithm_ == config::AllReduceAlgorithm::torus) {
-    run_torus(bytes);
-    return;
-  }
-  const int g = ranks_per_node_;
-  const int m = nodes_;
-  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);               // reduce-scatter
-  run_phase(inter_node_, 2.0 * (m - 1) / m * bytes / g, 2 * (m - 1)); // all-reduce of one shard
-  run_phase(intra_node_, (g - 1.0) / g * bytes, g - 1);               // all-gather
-}
-
 void Collectives::reduce_scatter(double bytes) const
 {
-  const int n = size();
-  if (n <= 1)
+  if (size() <= 1)
     return;
-  engine::sleep_for(launch_overhead_);
-  run_phase(global_ring_, (n - 1.0) / n * bytes / channels_, n - 1);
+  engine::sleep_for(setup_.launch_overhead);
+  run(reduce_scatter_, ring_choice(bytes).protocol, bytes);
 }
 
 void Collectives::all_gather(double bytes) const
@@ -219,11 +359,10 @@ void Collectives::all_gather(double bytes) const
 
 void Collectives::broadcast(double bytes) const
 {
-  const int n = size();
-  if (n <= 1)
+  if (size() <= 1)
     return;
-  engine::sleep_for(launch_overhead_);
-  run_phase(global_ring_, bytes / channels_, n - 1, false);
+  engine::sleep_for(setup_.launch_overhead);
+  run(broadcast_, ring_choice(bytes).protocol, bytes);
 }
 
 } // namespace dtsim::training

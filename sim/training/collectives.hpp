@@ -3,37 +3,61 @@
 ///
 /// A ring all-reduce of S bytes over N ranks sends 2(N-1) chunks of S/N around the ring; here each
 /// rank sends one flow of 2(N-1)/N x S to its successor (split over C channel rings, each crossing
-/// nodes on its own NICs), so the network shares bandwidth exactly as
-/// the pipelined ring does, and the 2(N-1) rounds of per-hop latency are added analytically (the
-/// flows themselves pay one). Hierarchical all-reduce is three such phases: ring reduce-scatter
+/// nodes on its own NICs), so the network shares bandwidth exactly as the pipelined ring does, and
+/// the latency of a chunk's way along the 2(N-1) hops is added analytically (the flows themselves
+/// pay one route latency). Hierarchical all-reduce is three such stages: ring reduce-scatter
 /// inside each node, ring all-reduce of the 1/g shard across nodes (g rings in parallel, one per
-/// local rank), ring all-gather inside each node. Cost per collective: O(N) flows, not O(N^2)
-/// messages. Reduce-scatter and all-gather are one ring phase of (N-1)/N x S each (S: the whole
-/// array, as nccl-tests counts it); a pipelined ring broadcast is one flow of S per link with N-1
-/// hops of latency. The tree all-reduce sends, for each channel and each of NCCL's two trees, S/2C
-/// up and down every edge of a chain inside each node and of the tree across nodes, concurrently
-/// (reduction and broadcast pipelined), plus the latency of one chunk up and down the deepest
-/// path. The torus all-reduce splits the data into D parts that reduce-scatter along the D
-/// dimensions in turn, part j starting on dimension j, over bidirectional rings (half each way),
-/// then all-gather back: every step keeps all 2D links of every accelerator busy. Chunk pipelining start-up and
-/// NCCL protocol choices are not modelled yet.
+/// local rank), ring all-gather inside each node. Reduce-scatter and all-gather are one ring stage
+/// of (N-1)/N x S each (S: the whole array, as nccl-tests counts it); a pipelined ring broadcast is
+/// one flow of S per link along an open chain. The tree all-reduce sends, for each channel and
+/// each of NCCL's two trees, S/2C up and down every edge of a chain inside each node and of the
+/// tree across nodes, concurrently (reduction and broadcast pipelined), plus a chunk's way up and
+/// down the deepest path. The torus all-reduce splits the data into D parts that reduce-scatter
+/// along the D dimensions in turn, part j starting on dimension j, over bidirectional rings (half
+/// each way), then all-gather back: every stage keeps all 2D links of every accelerator busy.
+///
+/// NCCL's protocols (nccl_tuning.hpp) set how many wire bytes carry S and the latency of each
+/// pipeline step: a hop costs NCCL's step latency for its link kind, or the route's latency when
+/// that is longer. With `automatic`, each all-reduce runs with the algorithm and protocol that
+/// NCCL's cost model picks: its latency plus S over the bottleneck bandwidth, computed here from
+/// the load each algorithm puts on every link of the real topology.
+///
 /// SimGrid 3.32 spends O(N) per finished flow, so one all-reduce over N ranks costs O(N^2) of wall
 /// time; reuse_durations() avoids re-simulating identical collectives on an otherwise idle network.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
+#include "training/nccl_tuning.hpp"
 
+#include <array>
 #include <map>
+#include <utility>
 #include <vector>
 
 namespace dtsim::training {
 
+struct CollectiveSetup {
+  config::AllReduceAlgorithm algorithm = config::AllReduceAlgorithm::automatic;
+  config::Protocol protocol = config::Protocol::automatic;
+  int channels = 1;            ///< rings (and tree pairs) the data is split over
+  double launch_overhead = 0;  ///< s per collective, before NCCL's own latency
+  nccl::Link intra_node_link = nccl::Link::nvlink;
+  std::vector<int> torus_dimensions; ///< the ranks' torus (last coordinate fastest), for the torus all-reduce
+  bool software_latency = true; ///< NCCL's base and step latencies; false: the network's latency alone
+};
+
+/// The collective set-up a scenario asks for.
+CollectiveSetup collective_setup(const config::Scenario& scenario);
+
+/// @brief An algorithm and protocol, as a collective runs with.
+struct CollectiveChoice {
+  config::AllReduceAlgorithm algorithm;
+  config::Protocol protocol;
+};
+
 class Collectives {
 public:
   /// `ranks` in ring order; `node_of[i]` is the node of rank i (ranks of a node contiguous).
-  /// Ring collectives split the data over `channels` rings, each leaving every node on its own NIC.
-  /// `torus_dimensions`: the ranks' torus (last coordinate fastest), for the torus all-reduce; else empty.
-  Collectives(config::AllReduceAlgorithm algorithm, std::vector<engine::Host> ranks, std::vector<int> node_of,
-              int channels, double launch_overhead, std::vector<int> torus_dimensions = {});
+  Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks, std::vector<int> node_of);
 
   /// Runs one all-reduce of `bytes` per rank; returns when every rank has the result. Call from an actor.
   void all_reduce(double bytes) const;
@@ -43,6 +67,10 @@ public:
   void all_gather(double bytes) const;
   /// Pipelined ring broadcast of `bytes` from rank 0.
   void broadcast(double bytes) const;
+  /// What an all-reduce of `bytes` runs with.
+  CollectiveChoice all_reduce_choice(double bytes) const;
+  /// What a reduce-scatter, all-gather or broadcast of `bytes` runs with.
+  CollectiveChoice ring_choice(double bytes) const;
   int size() const { return static_cast<int>(ranks_.size()); }
 
   /// From now on, an all-reduce of a size already run sleeps for the duration it took then. Only
@@ -50,37 +78,51 @@ public:
   void reuse_durations() { reuse_ = true; }
 
 private:
-  /// @brief Rings that run concurrently in one phase, each a list of ranks.
-  struct Phase {
-    std::vector<std::vector<int>> rings;
-    double rounds_latency = 0; ///< s of per-hop latency for one round (slowest hop of any ring)
+  /// @brief One rank-to-rank flow of `share` x S bytes of data.
+  struct Flow {
+    int from = 0, to = 0;
+    double share = 0;
   };
-  /// @brief Directed rank-to-rank edges of the tree all-reduce; each carries S / (2 x channels).
-  struct TreePlan {
-    std::vector<std::pair<int, int>> edges;
-    double latency = 0; ///< s after the flows: a chunk's way up and down the deepest path, less one hop
+  /// @brief Flows that run together, then the rest of the pipeline's latency. Arrays are by
+  /// protocol, in the order of nccl::protocols.
+  struct Stage {
+    std::vector<Flow> flows;
+    std::array<double, 3> latency{};      ///< s of a chunk's way through the pipeline
+    std::array<double, 3> data_share{};   ///< of a link's bandwidth that carries data
+    double route_latency = 0;             ///< s: the longest route of the flows, which they pay themselves
+    double seconds_per_byte = 0;          ///< at the busiest link, per byte of S at full share, network idle
   };
-  Phase make_phase(std::vector<std::vector<int>> rings) const;
-  TreePlan make_tree() const;
-  void run_tree(double bytes) const;
-  void run_torus(double bytes) const;
-  std::vector<int> channel_ring(int channel) const;
-  void simulate_all_reduce(double bytes) const;
-  /// Each rank of each ring sends `bytes_per_rank` to its successor (the last rank of an open chain
-  /// sends nothing); then the latency of the remaining rounds.
-  void run_phase(const Phase& phase, double bytes_per_rank, int rounds, bool closed = true) const;
-  void add_flows(engine::ActivityGroup& flows, const Phase& phase, double bytes_per_rank, bool closed = true) const;
+  using Schedule = std::vector<Stage>;
+  using ByProtocol = std::array<double, 3>;
 
-  config::AllReduceAlgorithm algorithm_;
+  /// Rings (closed, or open chains) each of whose ranks sends `share` x S to its successor, the
+  /// pipeline `steps` hops long.
+  Stage ring_stage(const std::vector<std::vector<int>>& rings, double share, int steps, bool closed) const;
+  Schedule all_reduce_schedule(config::AllReduceAlgorithm algorithm) const;
+  Schedule tree_all_reduce() const;
+  Schedule torus_all_reduce() const;
+  Schedule hierarchical_all_reduce() const;
+  std::vector<int> channel_ring(int channel) const;
+  /// Latency of one pipeline step from rank `from` to rank `to`, by protocol.
+  ByProtocol hop_latency(int from, int to, nccl::Algorithm algorithm) const;
+  /// Fills in the stage's route latency and, when a choice is to be made, its bottleneck.
+  void measure(Stage& stage) const;
+  /// NCCL's estimate of a collective's time: latency plus bytes over the bottleneck bandwidth.
+  double estimate(const Schedule& schedule, config::AllReduceAlgorithm algorithm, config::Protocol protocol,
+                  double bytes, bool all_reduce) const;
+  /// The protocol NCCL's model picks for this schedule (the scenario's, when it names one), and its estimate.
+  std::pair<config::Protocol, double> best_protocol(const Schedule& schedule, config::AllReduceAlgorithm algorithm,
+                                                    double bytes, bool all_reduce) const;
+  void run(const Schedule& schedule, config::Protocol protocol, double bytes) const;
+
+  CollectiveSetup setup_;
   std::vector<engine::Host> ranks_;
-  double launch_overhead_;
-  int channels_ = 1;
-  Phase global_ring_, intra_node_, inter_node_;
-  TreePlan tree_;
-  std::vector<int> torus_dimensions_;
-  std::vector<Phase> torus_lines_; ///< per dimension: every line of the torus along it, both ways
+  std::vector<int> node_of_;
   int ranks_per_node_ = 1;
   int nodes_ = 1;
+  std::vector<std::vector<int>> channel_rings_;
+  std::map<config::AllReduceAlgorithm, Schedule> all_reduce_; ///< every algorithm this job may run
+  Schedule reduce_scatter_, broadcast_;
   bool reuse_ = false;
   mutable std::map<double, double> durations_; ///< bytes -> simulated seconds
 };

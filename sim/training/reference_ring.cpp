@@ -15,15 +15,20 @@ void spawn_ring_all_reduce_by_messages(engine::Simulation& simulation, const std
     received->push_back(std::make_unique<engine::Semaphore>(0));
   const double chunk = bytes / n;
   for (int i = 0; i < n; ++i) {
-    simulation.spawn(fmt::format("ring-rank-{}", i), ranks[i], [=, &finished] {
+    simulation.spawn(fmt::format("ring-rank-{}", i), ranks[i], [=, &simulation, &finished] {
       const int next = (i + 1) % n;
       for (int round = 0; round < 2 * (n - 1); ++round) {
-        engine::ActivityGroup message;
-        message.transfer(ranks[i], ranks[next], chunk);
-        message.wait();
-        (*received)[next]->release();
-        (*received)[i]->acquire();
+        if (round > 0)
+          (*received)[i]->acquire(); // the chunk this round forwards has arrived
+        // Sent asynchronously, as NCCL posts a step and goes on: the next round waits only for data.
+        simulation.spawn(fmt::format("ring-message-{}-{}", i, round), ranks[i], [=] {
+          engine::ActivityGroup message;
+          message.transfer(ranks[i], ranks[next], chunk);
+          message.wait();
+          (*received)[next]->release();
+        });
       }
+      (*received)[i]->acquire(); // the last chunk
       finished = std::max(finished, engine::now());
     });
   }

@@ -51,8 +51,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     targets_.push_back(simulation.host(name));
     target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
   }
-  allreduce_ = std::make_unique<Collectives>(t.allreduce, std::move(ranks), layout.worker_node, t.channels,
-                                             t.collective_overhead, scenario.network.torus_dimensions);
+  allreduce_ = std::make_unique<Collectives>(collective_setup(scenario), std::move(ranks), layout.worker_node);
   const bool network_carries_only_collectives = scenario.storage.dataset_on != config::DatasetLocation::nvme_of;
   if (t.reuse_collectives && network_carries_only_collectives)
     allreduce_->reuse_durations();

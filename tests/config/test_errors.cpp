@@ -246,7 +246,7 @@ TEST_CASE("config: a workload that does not exist")
 TEST_CASE("config: a choice not in the list suggests the closest one")
 {
   check_example("invalid-bad-choice.yaml", 14, 14, "training.allreduce",
-                "expected one of ring, tree, hierarchical, torus, found \"rings\" (did you mean \"ring\"?)");
+                "expected one of auto, ring, tree, hierarchical, torus, found \"rings\" (did you mean \"ring\"?)");
 }
 
 TEST_CASE("config: steps and epochs both given")

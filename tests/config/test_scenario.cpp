@@ -152,7 +152,8 @@ TEST_CASE("config: quickstart resolves to SI values from the file, the catalog a
   // training: loader_workers from the file, the rest defaults
   CHECK(s.training.bucket_bytes == 26214400.0); // 25 MiB
   CHECK(s.training.overlap);
-  CHECK(s.training.allreduce == AllReduceAlgorithm::ring);
+  CHECK(s.training.allreduce == AllReduceAlgorithm::automatic);
+  CHECK(s.training.protocol == dtsim::config::Protocol::automatic);
   CHECK(s.training.loader_workers == 16);
   CHECK(s.training.prefetch == 2);
   CHECK(s.training.gradient_bytes_per_param == Approx(4));
@@ -442,7 +443,7 @@ TEST_CASE("config: the reference has a row for every parameter")
   CHECK_THAT(markdown,
              Catch::Contains("| `training.bucket_size` | a size such as \"25 MiB\" (more than zero) | `25 MiB` |"));
   CHECK_THAT(markdown, Catch::Contains("| `cluster.nodes` | a whole number >= 1 | required |"));
-  CHECK_THAT(markdown, Catch::Contains("| `training.allreduce` | one of ring, tree, hierarchical, torus | `ring` |"));
+  CHECK_THAT(markdown, Catch::Contains("| `training.allreduce` | one of auto, ring, tree, hierarchical, torus | `auto` |"));
   CHECK_THAT(markdown, Catch::Contains("\n## `storage.nvme_of`\n"));
 }
 

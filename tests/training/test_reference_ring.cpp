@@ -42,8 +42,11 @@ double by_messages(int per_node, double bytes)
 double by_flows(int per_node, double bytes)
 {
   Cluster c(per_node);
-  const dtsim::training::Collectives collectives(dtsim::config::AllReduceAlgorithm::ring, c.ranks, c.layout.worker_node,
-                                                 1, 0.0);
+  dtsim::training::CollectiveSetup setup;
+  setup.algorithm = dtsim::config::AllReduceAlgorithm::ring;
+  setup.protocol = dtsim::config::Protocol::simple;
+  setup.software_latency = false; // the reference models the network, not NCCL's software
+  const dtsim::training::Collectives collectives(setup, c.ranks, c.layout.worker_node);
   double finished = 0;
   c.simulation.spawn("driver", c.ranks[0], [&] {
     collectives.all_reduce(bytes);

@@ -24,8 +24,11 @@ double simulated_torus_allreduce(const dtsim::config::Scenario& s, double bytes)
   std::vector<dtsim::engine::Host> ranks;
   for (const auto& name : layout.worker_hosts)
     ranks.push_back(simulation.host(name));
-  const dtsim::training::Collectives collectives(dtsim::config::AllReduceAlgorithm::torus, ranks, layout.worker_node, 1,
-                                                 0.0, s.network.torus_dimensions);
+  auto setup = dtsim::training::collective_setup(s);
+  setup.algorithm = dtsim::config::AllReduceAlgorithm::torus;
+  setup.channels = 1;
+  setup.launch_overhead = 0;
+  const dtsim::training::Collectives collectives(setup, ranks, layout.worker_node);
   double finished = 0;
   simulation.spawn("driver", ranks[0], [&] {
     collectives.all_reduce(bytes);
