@@ -1,5 +1,6 @@
 #include "app/validation_cases.hpp"
 
+#include "app/collective_benchmark.hpp"
 #include "app/simulate.hpp"
 #include "config/value_reader.hpp"
 
@@ -11,7 +12,7 @@ namespace dtsim::app {
 
 namespace {
 
-const std::vector<std::string> metrics{"throughput", "scaling_efficiency"};
+const std::vector<std::string> metrics{"throughput", "scaling_efficiency", "allreduce_time"};
 
 ValidationCase read_case(const config::MapReader& entry, const std::filesystem::path& folder)
 {
@@ -27,7 +28,10 @@ ValidationCase read_case(const config::MapReader& entry, const std::filesystem::
   }
   c.metric = entry.text("metric");
   if (std::find(metrics.begin(), metrics.end(), c.metric) == metrics.end())
-    entry.fail_at("metric", fmt::format("expected throughput or scaling_efficiency, found \"{}\"", c.metric));
+    entry.fail_at("metric", fmt::format("expected throughput, scaling_efficiency or allreduce_time, found \"{}\"",
+                                        c.metric));
+  if (c.metric == "allreduce_time")
+    c.bytes = entry.quantity("size", units::Dimension::size);
   c.measured = entry.quantity("measured", units::Dimension::number);
   c.unit = entry.text("unit");
   c.tolerance = entry.quantity("tolerance", units::Dimension::number);
@@ -41,6 +45,8 @@ double predict(const ValidationCase& c, const std::string& data_dir)
   const config::Scenario scenario = config::load_scenario(c.scenario, c.overrides, data_dir);
   if (c.metric == "throughput")
     return report::summarize(scenario, simulate(scenario, {}), std::nullopt).throughput;
+  if (c.metric == "allreduce_time")
+    return 1e6 * benchmark_collective(scenario, report::CollectiveOp::all_reduce, {c.bytes}).front().seconds;
   ChildComputation baseline([&scenario] { return baseline_throughput(scenario); });
   const report::RunResult run = simulate(scenario, {});
   const auto summary = report::summarize(scenario, run, baseline.result());

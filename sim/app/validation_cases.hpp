@@ -15,7 +15,8 @@ struct ValidationCase {
   std::string id;
   std::string scenario; ///< path, resolved against the cases file's folder
   std::vector<std::string> overrides;
-  std::string metric; ///< throughput (samples/s) | scaling_efficiency (%)
+  std::string metric; ///< throughput (samples/s) | scaling_efficiency (%) | allreduce_time (us)
+  double bytes = 0;   ///< allreduce_time: the all-reduce's size
   double measured = 0;
   std::string unit;
   double tolerance = 0; ///< relative for throughput, percentage points for scaling efficiency
