@@ -238,6 +238,20 @@ Collectives::Schedule Collectives::torus_all_reduce() const
 
 void Collectives::measure(Stage& stage) const
 {
+  // Channels repeat rank pairs inside a node (every channel's chain uses the same NVSwitch pairs):
+  // one flow per such pair carries the same bytes over the same links with far fewer flows. Pairs
+  // across nodes stay apart, as they share NICs and switches with flows of other sizes.
+  std::stable_sort(stage.flows.begin(), stage.flows.end(),
+                   [](const Flow& a, const Flow& b) { return std::pair(a.from, a.to) < std::pair(b.from, b.to); });
+  std::vector<Flow> merged;
+  for (const auto& flow : stage.flows)
+    if (!merged.empty() && merged.back().from == flow.from && merged.back().to == flow.to &&
+        node_of_[flow.from] == node_of_[flow.to])
+      merged.back().share += flow.share;
+    else
+      merged.push_back(flow);
+  stage.flows = std::move(merged);
+
   const bool choosing = setup_.algorithm == AllReduceAlgorithm::automatic || setup_.protocol == Protocol::automatic;
   std::unordered_map<const void*, double> busy; // s per byte of S, per link
   for (const auto& flow : stage.flows) {
