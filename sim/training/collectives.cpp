@@ -311,7 +311,7 @@ std::pair<Protocol, double> Collectives::best_protocol(const Schedule& schedule,
 
 CollectiveChoice Collectives::all_reduce_choice(double bytes) const
 {
-  CollectiveChoice best{all_reduce_.begin()->first, setup_.protocol};
+  CollectiveChoice best{setup_.algorithm, setup_.protocol};
   double fastest = std::numeric_limits<double>::infinity();
   for (const auto& [algorithm, schedule] : all_reduce_) {
     const auto [protocol, seconds] = best_protocol(schedule, algorithm, bytes, true);
