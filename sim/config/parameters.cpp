@@ -136,18 +136,26 @@ const std::vector<Parameter>& scenario_parameters()
       quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
 
-      choice("network.topology", {"single-switch", "leaf-spine", "fat-tree", "torus"}, defaulted, "single-switch",
+      choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "torus"}, defaulted,
+             "single-switch",
              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
-             "oversubscribed; a three-level fat-tree (leaves grouped in pods under aggregation switches, pods under "
-             "the core); or a torus of direct accelerator-to-accelerator links with wrap-around "
-             "(TPU ICI), whose links share the accelerator's link_bandwidth (per direction) equally."),
+             "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
+             "nodes connects to the leaf of rail k (one leaf per rail per group, rails = cluster.nics_per_node), so "
+             "accelerator k of one node reaches accelerator k of another on its rail's leaf while accelerators on "
+             "different rails meet only at the spine (\"traffic between SUs or between rails traverses the spine\", "
+             "docs.nvidia.com/dgx-superpod, DGX SuperPOD reference architecture, Network Fabrics); a three-level "
+             "fat-tree (leaves grouped in pods under aggregation switches, pods under the core); or a torus of "
+             "direct accelerator-to-accelerator links with wrap-around (TPU ICI), whose links share the "
+             "accelerator's link_bandwidth (per direction) equally."),
       text("network.torus", optional, "",
            "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
            "their product is the number of accelerators."),
-      integer("network.nodes_per_leaf", defaulted, "8", 1, "leaf-spine, fat-tree: nodes attached to each leaf switch."),
+      integer("network.nodes_per_leaf", defaulted, "8", 1,
+              "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
+              "NICs k all attach to the group's leaf of rail k."),
       number("network.oversubscription", defaulted, "1", 1, true,
-             "leaf-spine, fat-tree: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is "
-             "non-blocking."),
+             "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
+             "capacity; 1 is non-blocking."),
       integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
       number("network.pod_oversubscription", defaulted, "1", 1, true,
              "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),

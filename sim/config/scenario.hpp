@@ -12,7 +12,7 @@
 namespace dtsim::config {
 
 enum class IntraNode { nvswitch, nvlink_mesh, pcie };
-enum class Topology { single_switch, leaf_spine, fat_tree, torus };
+enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
 enum class AllReduceAlgorithm { ring, tree, hierarchical, torus };

@@ -139,10 +139,16 @@ private:
   {
     NetworkSpec n;
     const std::string& topology = v_.text("network.topology");
-    n.topology = topology == "leaf-spine" ? Topology::leaf_spine
-                 : topology == "fat-tree" ? Topology::fat_tree
-                 : topology == "torus"    ? Topology::torus
-                                          : Topology::single_switch;
+    n.topology = topology == "leaf-spine"       ? Topology::leaf_spine
+                 : topology == "rail-optimized" ? Topology::rail_optimized
+                 : topology == "fat-tree"       ? Topology::fat_tree
+                 : topology == "torus"          ? Topology::torus
+                                                : Topology::single_switch;
+    if (n.topology == Topology::rail_optimized && cluster.nics_per_node > cluster.accelerators_per_node)
+      v_.fail("cluster.nics_per_node",
+              fmt::format("expected at most one rail per accelerator on a rail-optimized network (rail k serves "
+                          "accelerator k of every node), found {} NICs for {} accelerators per node",
+                          cluster.nics_per_node, cluster.accelerators_per_node));
     if (n.topology == Topology::torus)
       n.torus_dimensions = torus_dimensions(cluster);
     n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
@@ -426,6 +432,8 @@ std::string to_string(Topology v)
     return "single-switch";
   case Topology::leaf_spine:
     return "leaf-spine";
+  case Topology::rail_optimized:
+    return "rail-optimized";
   case Topology::fat_tree:
     return "fat-tree";
   case Topology::torus:

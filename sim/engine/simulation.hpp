@@ -60,6 +60,9 @@ void sleep_until(double time);
 void compute(Host host, double flops);
 /// Latency of the route between two hosts (0 for a host to itself).
 double route_latency(Host from, Host to);
+/// Links of the route between two hosts, in order; a full-duplex link appears as its direction,
+/// `<name>_UP` or `<name>_DOWN` (as declared in the route specs).
+std::vector<std::string> route_links(Host from, Host to);
 
 /// @brief Activities started together and awaited together.
 class ActivityGroup {

@@ -321,6 +321,9 @@ TEST_CASE("config: more errors written from strings")
       {"unknown-nic", "  accelerators_per_node: 2\n", "  accelerators_per_node: 2\n  nic: ConnectX-6-HDR-100G\n", 6, 8,
        "cluster.nic", "(did you mean \"ConnectX-6-HDR-200G\"?)"},
       {"version-text", "version: 1\n", "version: one\n", 1, 10, "version", "expected a whole number, found \"one\""},
+      {"rails-without-gpus", "  accelerators_per_node: 2\n",
+       "  accelerators_per_node: 2\n  nics_per_node: 4\nnetwork:\n  topology: rail-optimized\n", 6, 18,
+       "cluster.nics_per_node", "expected at most one rail per accelerator on a rail-optimized network"},
   };
   for (const auto& c : cases) {
     INFO(c.name);

@@ -43,3 +43,77 @@ TEST_CASE("platform: across pods of a three-level fat-tree a route climbs to the
   CHECK(latency("node-0-acc-0", "node-2-acc-5") == Approx(same_leaf + 2 * hop)); // pod: two leaf uplinks
   CHECK(latency("node-0-acc-7", "node-6-acc-2") == Approx(same_leaf + 4 * hop)); // core: leaf and pod uplinks
 }
+
+namespace {
+
+using Links = std::vector<std::string>;
+
+/// Routes of the 16-node rail-optimised scenario cut down to `nodes`, 2 nodes per group.
+struct RailRoutes {
+  explicit RailRoutes(const std::vector<std::string>& overrides)
+      : scenario(dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/rail-16node-h100.yaml",
+                                              overrides, DTSIM_SOURCE_DIR))
+      , simulation(dtsim::platform::lay_out_cluster(scenario).root, {})
+  {
+  }
+  Links links(const char* from, const char* to) const
+  {
+    return dtsim::engine::route_links(simulation.host(from), simulation.host(to));
+  }
+  double latency(const char* from, const char* to) const
+  {
+    return dtsim::engine::route_latency(simulation.host(from), simulation.host(to));
+  }
+  dtsim::config::Scenario scenario;
+  dtsim::engine::Simulation simulation;
+};
+
+} // namespace
+
+TEST_CASE("platform: on a rail-optimised fabric GPU k meets GPU k of its group on rail k's leaf, other rails at the "
+          "spine")
+{
+  const RailRoutes r({"cluster.nodes=4", "network.nodes_per_leaf=2"});
+  // Same rail, same group: one leaf, no uplink.
+  CHECK(r.links("node-0-acc-3", "node-1-acc-3") ==
+        Links{"node-0-acc-3-pcie_UP", "node-0-nic-3_UP", "node-1-nic-3_DOWN", "node-1-acc-3-pcie_DOWN"});
+  // Different rails, same group: up rail 2's leaf to the spine, down rail 5's leaf.
+  CHECK(r.links("node-0-acc-2", "node-1-acc-5") ==
+        Links{"node-0-acc-2-pcie_UP", "node-0-nic-2_UP", "leaf-0-rail-2-uplink_UP", "leaf-0-rail-5-uplink_DOWN",
+              "node-1-nic-5_DOWN", "node-1-acc-5-pcie_DOWN"});
+  // Same rail, other group: rails of different groups also meet at the spine.
+  CHECK(r.links("node-0-acc-3", "node-2-acc-3") ==
+        Links{"node-0-acc-3-pcie_UP", "node-0-nic-3_UP", "leaf-0-rail-3-uplink_UP", "leaf-1-rail-3-uplink_DOWN",
+              "node-2-nic-3_DOWN", "node-2-acc-3-pcie_DOWN"});
+  // Inside a node: NVSwitch ports, in both directions, whichever rails the two GPUs are on.
+  CHECK(r.links("node-1-acc-0", "node-1-acc-5") == Links{"node-1-acc-0-nvlink_UP", "node-1-acc-5-nvlink_DOWN"});
+  CHECK(r.links("node-1-acc-5", "node-1-acc-0") == Links{"node-1-acc-5-nvlink_UP", "node-1-acc-0-nvlink_DOWN"});
+  CHECK(r.links("node-3-cpu", "node-3-acc-6") == Links{"node-3-acc-6-pcie_DOWN"});
+  CHECK(r.links("node-3-acc-6", "node-3-cpu") == Links{"node-3-acc-6-pcie_UP"});
+
+  const double intra = r.scenario.cluster.intra_node_latency, nic = r.scenario.cluster.nic.latency.value,
+               hop = r.scenario.network.switch_latency;
+  const double one_leaf = 2 * (intra / 2 + nic + hop / 2);
+  CHECK(r.latency("node-0-acc-3", "node-1-acc-3") == Approx(one_leaf));
+  CHECK(r.latency("node-0-acc-2", "node-1-acc-5") == Approx(one_leaf + 2 * hop));
+  CHECK(r.latency("node-1-acc-0", "node-1-acc-5") == Approx(intra));
+}
+
+TEST_CASE("platform: with fewer rails than GPUs, GPU k takes rail k mod rails and shares its NIC")
+{
+  const RailRoutes r({"cluster.nodes=2", "network.nodes_per_leaf=2", "cluster.nics_per_node=4"});
+  CHECK(r.links("node-0-acc-4", "node-1-acc-0") ==
+        Links{"node-0-acc-4-pcie_UP", "node-0-nic-0_UP", "node-1-nic-0_DOWN", "node-1-acc-0-pcie_DOWN"});
+  CHECK(r.links("node-0-acc-4", "node-1-acc-1") ==
+        Links{"node-0-acc-4-pcie_UP", "node-0-nic-0_UP", "leaf-0-rail-0-uplink_UP", "leaf-0-rail-1-uplink_DOWN",
+              "node-1-nic-1_DOWN", "node-1-acc-1-pcie_DOWN"});
+  // Two GPUs of one node on the same rail still talk over NVLink (a bypass held by the rail's leaf).
+  CHECK(r.links("node-1-acc-2", "node-1-acc-6") == Links{"node-1-acc-2-nvlink_UP", "node-1-acc-6-nvlink_DOWN"});
+}
+
+TEST_CASE("platform: on a plain leaf-spine, GPUs on different NICs of one leaf's nodes never leave the leaf")
+{
+  const RailRoutes r({"cluster.nodes=4", "network.nodes_per_leaf=2", "network.topology=leaf-spine"});
+  CHECK(r.links("node-0-acc-2", "node-1-acc-5") ==
+        Links{"node-0-acc-2-pcie_UP", "node-0-nic-2_UP", "node-1-nic-5_DOWN", "node-1-acc-5-pcie_DOWN"});
+}

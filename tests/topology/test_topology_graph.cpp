@@ -72,3 +72,26 @@ TEST_CASE("topology: a three-level fat-tree adds pod switches, two more hops and
   // Each side holds two pods, each uplinked at 2 leaves x (2 nodes x 8 x 25 GB/s) / 2.
   CHECK(s.bisection_bandwidth == Approx(2 * 2 * 2 * 8 * 25e9 / 2));
 }
+
+TEST_CASE("topology: a rail-optimised fabric has a leaf per rail per group, and its groups' rail leaves together carry "
+          "what one leaf would")
+{
+  const auto s = summary_of({"cluster.nodes=16", "network.topology=rail-optimized", "network.nodes_per_leaf=4",
+                             "network.oversubscription=2"});
+  CHECK(s.accelerators == 128);
+  CHECK(s.switches == 16 + 4 * 8 + 1);   // NVSwitches, 8 rail leaves for each of 4 groups, spine
+  CHECK(s.links == 16 * 24 + 4 * 8 + 2); // node links, rail-leaf uplinks, target NICs
+  CHECK(s.diameter_hops == 6);           // accelerator, PCIe root, leaf, spine, leaf, PCIe root, accelerator
+  // Each side holds 2 groups of 8 rail leaves, each uplinked at 4 NICs x 25 GB/s / 2.
+  CHECK(s.bisection_bandwidth == Approx(2 * 8 * (4 * 25e9 / 2)));
+}
+
+TEST_CASE("topology: one group of rails keeps half the nodes' NICs as bisection, whatever the oversubscription")
+{
+  const auto s = summary_of({"cluster.nodes=4", "network.topology=rail-optimized", "network.nodes_per_leaf=4",
+                             "network.oversubscription=4"});
+  CHECK(s.switches == 4 + 8 + 1);
+  // GPU k of one half reaches GPU k of the other half on rail k's leaf, no uplink needed.
+  CHECK(s.bisection_bandwidth == Approx(2 * 8 * 25e9));
+  CHECK(s.diameter_hops == 4); // through the PCIe root to the NIC of the other GPU's rail, then one leaf
+}
