@@ -136,7 +136,8 @@ const std::vector<Parameter>& scenario_parameters()
       quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
 
-      choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "torus"}, defaulted,
+      choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "dragonfly", "torus"},
+             defaulted,
              "single-switch",
              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
              "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
@@ -144,7 +145,9 @@ const std::vector<Parameter>& scenario_parameters()
              "accelerator k of one node reaches accelerator k of another on its rail's leaf while accelerators on "
              "different rails meet only at the spine (\"traffic between SUs or between rails traverses the spine\", "
              "docs.nvidia.com/dgx-superpod, DGX SuperPOD reference architecture, Network Fabrics); a three-level "
-             "fat-tree (leaves grouped in pods under aggregation switches, pods under the core); or a torus of "
+             "fat-tree (leaves grouped in pods under aggregation switches, pods under the core); a dragonfly "
+             "(network.dragonfly: groups of routers linked all-to-all, groups linked all-to-all by global links, "
+             "nodes on routers; Kim et al., ISCA 2008); or a torus of "
              "direct accelerator-to-accelerator links with wrap-around (TPU ICI), whose links share the "
              "accelerator's link_bandwidth (per direction) equally."),
       text("network.torus", optional, "",
@@ -159,6 +162,25 @@ const std::vector<Parameter>& scenario_parameters()
       integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
       number("network.pod_oversubscription", defaulted, "1", 1, true,
              "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),
+      integer("network.dragonfly.groups", optional, "", 1, "dragonfly: number of groups (required for a dragonfly)."),
+      integer("network.dragonfly.routers_per_group", optional, "", 1,
+              "dragonfly: routers in each group, each linked to every other router of its group (required)."),
+      integer("network.dragonfly.nodes_per_router", optional, "", 1,
+              "dragonfly: nodes on each router, all of a node's NICs on it (required). Nodes fill routers in order, "
+              "group by group; cluster.nodes may leave the last ports empty but not exceed groups x "
+              "routers_per_group x nodes_per_router."),
+      integer("network.dragonfly.local_links", defaulted, "1", 1,
+              "dragonfly: parallel links between each pair of routers of a group, modelled as one link of their "
+              "summed bandwidth."),
+      integer("network.dragonfly.global_links", defaulted, "1", 1,
+              "dragonfly: parallel global links between each pair of groups, modelled as one link of their summed "
+              "bandwidth; a group deals its global links round-robin over its routers, so traffic between groups "
+              "crosses at most a local, a global and a local link (minimal routing)."),
+      quantity("network.dragonfly.local_link_bandwidth", Dimension::bandwidth, optional, "", false,
+               "dragonfly: per-direction bandwidth of one local link. Default: cluster.nic_bandwidth (router ports "
+               "as fast as the NICs)."),
+      quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
+               "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
       assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
                        "Latency added by each switch traversed, cables included."),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "

@@ -318,6 +318,68 @@ private:
   std::vector<RouteSpec> cross_rail_;
 };
 
+/// @brief A dragonfly as zones: a router is a star zone over its nodes, a group a full zone whose
+/// routes between routers are its local links, and the cluster a full zone whose routes between
+/// groups are the global links, from the router of each group that holds the link. SimGrid's route
+/// through that tree is the minimal route: local, global, local.
+class Dragonfly {
+public:
+  Dragonfly(const Scenario& s, ClusterLayout& layout)
+      : s_(s)
+      , d_(s.network.dragonfly)
+      , layout_(layout)
+  {
+  }
+
+  ZoneSpec lay_out()
+  {
+    ZoneSpec root{"cluster", ZoneKind::full};
+    int node = 0;
+    for (int g = 0; g < d_.groups; ++g)
+      root.children.push_back(group(g, node));
+    for (int i = 0; i < d_.groups; ++i)
+      for (int j = i + 1; j < d_.groups; ++j)
+        connect(root, fmt::format("group-{}", i), fmt::format("group-{}", j), fmt::format("global-{}-{}", i, j),
+                switch_of(i, router_towards(i, j)), switch_of(j, router_towards(j, i)), d_.global_bandwidth);
+    return root;
+  }
+
+private:
+  static std::string router_name(int g, int r) { return fmt::format("group-{}-router-{}", g, r); }
+  static std::string switch_of(int g, int r) { return router_name(g, r) + "-switch"; } // as star_of names it
+
+  /// Group g deals its links to the other groups round-robin over its routers, in group order.
+  int router_towards(int g, int other) const { return (other < g ? other : other - 1) % d_.routers_per_group; }
+
+  ZoneSpec group(int g, int& node)
+  {
+    ZoneSpec zone{fmt::format("group-{}", g), ZoneKind::full};
+    for (int r = 0; r < d_.routers_per_group; ++r) {
+      std::vector<Member> nodes;
+      for (int p = 0; p < d_.nodes_per_router && node < s_.cluster.nodes; ++p)
+        nodes.push_back({node_zone(s_, node++, layout_), {}, 0});
+      zone.children.push_back(star_of(router_name(g, r), std::move(nodes)));
+    }
+    for (int r = 0; r < d_.routers_per_group; ++r)
+      for (int q = r + 1; q < d_.routers_per_group; ++q)
+        connect(zone, router_name(g, r), router_name(g, q), fmt::format("group-{}-local-{}-{}", g, r, q),
+                switch_of(g, r), switch_of(g, q), d_.local_bandwidth);
+    return zone;
+  }
+
+  /// A link between two routers, and the route between the child zones that hold them.
+  void connect(ZoneSpec& zone, const std::string& a, const std::string& b, const std::string& link,
+               const std::string& switch_a, const std::string& switch_b, double bandwidth) const
+  {
+    zone.links.push_back({link, bandwidth, s_.network.switch_latency, switch_a, switch_b});
+    zone.routes.push_back({a, b, switch_a, switch_b, {{link, true}}});
+  }
+
+  const Scenario& s_;
+  const config::DragonflySpec& d_;
+  ClusterLayout& layout_;
+};
+
 /// Accelerators on a torus of direct links (TPU ICI); the hosts that feed them in a zone apart.
 ClusterLayout lay_out_torus(const Scenario& s)
 {
@@ -378,6 +440,10 @@ ClusterLayout lay_out_cluster(const Scenario& s)
   if (s.storage.nvme_of)
     layout.target_disk = "drives";
 
+  if (s.network.topology == config::Topology::dragonfly) {
+    layout.root = Dragonfly(s, layout).lay_out();
+    return layout;
+  }
   std::vector<Member> members;
   std::vector<RouteSpec> cross_rail;
   if (s.network.topology == config::Topology::rail_optimized) {

@@ -117,3 +117,23 @@ TEST_CASE("platform: on a plain leaf-spine, GPUs on different NICs of one leaf's
   CHECK(r.links("node-0-acc-2", "node-1-acc-5") ==
         Links{"node-0-acc-2-pcie_UP", "node-0-nic-2_UP", "node-1-nic-5_DOWN", "node-1-acc-5-pcie_DOWN"});
 }
+
+TEST_CASE("platform: a dragonfly route is minimal: local link to the router holding the global link, the global link, "
+          "local link")
+{
+  // 3 groups of 2 routers, one node each: group 0 holds nodes 0 and 1, group 1 nodes 2 and 3, group 2
+  // nodes 4 and 5. Group 0 reaches group 1 from router 0 and group 2 from router 1.
+  const RailRoutes r({"cluster.nodes=6", "network.topology=dragonfly", "network.dragonfly.groups=3",
+                      "network.dragonfly.routers_per_group=2", "network.dragonfly.nodes_per_router=1"});
+  CHECK(r.links("node-1-acc-0", "node-3-acc-0") ==
+        Links{"node-1-acc-0-pcie_UP", "node-1-nic-0_UP", "group-0-local-0-1_DOWN", "global-0-1_UP",
+              "group-1-local-0-1_UP", "node-3-nic-0_DOWN", "node-3-acc-0-pcie_DOWN"});
+  CHECK(r.links("node-1-acc-2", "node-4-acc-2") == Links{"node-1-acc-2-pcie_UP", "node-1-nic-2_UP", "global-0-2_UP",
+                                                         "node-4-nic-2_DOWN", "node-4-acc-2-pcie_DOWN"});
+  CHECK(r.links("node-5-acc-7", "node-4-acc-7") == Links{"node-5-acc-7-pcie_UP", "node-5-nic-7_UP",
+                                                         "group-2-local-0-1_DOWN", "node-4-nic-7_DOWN",
+                                                         "node-4-acc-7-pcie_DOWN"});
+  const double intra = r.scenario.cluster.intra_node_latency, nic = r.scenario.cluster.nic.latency.value,
+               hop = r.scenario.network.switch_latency;
+  CHECK(r.latency("node-1-acc-0", "node-3-acc-0") == Approx(2 * (intra / 2 + nic + hop / 2) + 3 * hop));
+}

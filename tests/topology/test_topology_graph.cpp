@@ -4,6 +4,7 @@
 #include "topology/topology_graph.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <sstream>
 
 namespace {
@@ -94,4 +95,39 @@ TEST_CASE("topology: one group of rails keeps half the nodes' NICs as bisection,
   // GPU k of one half reaches GPU k of the other half on rail k's leaf, no uplink needed.
   CHECK(s.bisection_bandwidth == Approx(2 * 8 * 25e9));
   CHECK(s.diameter_hops == 4); // through the PCIe root to the NIC of the other GPU's rail, then one leaf
+}
+
+namespace {
+
+/// A dragonfly of DGX-like nodes (8 GPUs, 8 NICs of 25 GB/s), one node per router.
+dtsim::topology::TopologySummary dragonfly(int groups, int routers, std::vector<std::string> more = {})
+{
+  std::vector<std::string> overrides{fmt::format("cluster.nodes={}", groups * routers), "storage.dataset_on=memory",
+                                     "network.topology=dragonfly", fmt::format("network.dragonfly.groups={}", groups),
+                                     fmt::format("network.dragonfly.routers_per_group={}", routers),
+                                     "network.dragonfly.nodes_per_router=1"};
+  overrides.insert(overrides.end(), more.begin(), more.end());
+  return summary_of(overrides);
+}
+
+} // namespace
+
+TEST_CASE("topology: a dragonfly of 3 groups of 2 routers has the diameter of minimal routing: local, global, local")
+{
+  const auto s = dragonfly(3, 2);
+  CHECK(s.switches == 6 + 3 * 2);       // NVSwitches, routers
+  CHECK(s.links == 6 * 24 + 3 * 1 + 3); // node links, one local link per group, one global link per pair of groups
+  // Group 0's router 1 to group 1's router 1: its global link leaves group 0 at router 0 and enters
+  // group 1 at router 0, so 3 router-to-router links plus PCIe and NIC at each end.
+  CHECK(s.diameter_hops == 2 + 3 + 2);
+}
+
+TEST_CASE("topology: the bisection of a balanced dragonfly is its global links between the two halves of the groups")
+{
+  // 4 groups of 3 routers (a = 3, h = 1: one global link per pair of groups); halves of 2 groups
+  // each, joined by 2 x 2 pairs of groups, each by 2 links of 100 Gb/s.
+  const auto s = dragonfly(4, 3, {"network.dragonfly.global_links=2", "network.dragonfly.global_link_bandwidth=100Gb/s"});
+  CHECK(s.switches == 12 + 12);
+  CHECK(s.diameter_hops == 7);
+  CHECK(s.bisection_bandwidth == Approx((4 / 2) * (4 / 2) * 2 * 12.5e9));
 }
