@@ -120,12 +120,18 @@ const std::vector<Parameter>& scenario_parameters()
       assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
                       "CPU cores per node that run the input pipeline (decode and augmentation)."),
               "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
-      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "pcie"}, defaulted, "nvswitch",
+      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "hybrid-cube-mesh", "pcie"}, defaulted, "nvswitch",
              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct NVLink mesh "
-             "(each pair linked), or PCIe through the host bridge."),
+             "(each pair linked), the 8-GPU hybrid cube-mesh of the DGX-1 with V100, or PCIe through the host bridge. "
+             "hybrid-cube-mesh: 6 NVLinks per GPU, each intra_node_bandwidth / 6, wired as nvidia-smi topo -m shows "
+             "on 8 x V100-SXM2 (github.com/Oneflow-Inc/DLPerf reports/dlperf_benchmark_test_report_v1.md): two "
+             "quads 0-3 and 4-7 fully linked, pairs 0-3, 1-2 and 2-3 (and 4-7, 5-6, 6-7) by two links, the quads "
+             "joined 0-4 and 1-5 by two links and 2-6 and 3-7 by one. A pair without NVLink (nvidia-smi: SYS) "
+             "goes over NVLink through the intermediate GPU with the widest narrower link, as NCCL's NVB paths do "
+             "(NVIDIA/nccl src/graph/paths.cc), not over PCIe and the CPUs' SMP link."),
       quantity("cluster.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
-               "(nvswitch, nvlink-mesh) or host_link_bandwidth (pcie) from the catalog."),
+               "(nvswitch, nvlink-mesh, hybrid-cube-mesh) or host_link_bandwidth (pcie) from the catalog."),
       assumed(
           quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
                    "Latency of one hop inside the node."),

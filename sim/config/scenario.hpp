@@ -11,7 +11,7 @@
 
 namespace dtsim::config {
 
-enum class IntraNode { nvswitch, nvlink_mesh, pcie };
+enum class IntraNode { nvswitch, nvlink_mesh, hybrid_cube_mesh, pcie };
 enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, dragonfly, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };

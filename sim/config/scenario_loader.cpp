@@ -91,9 +91,14 @@ private:
                           c.accelerators_per_node, static_cast<long long>(c.nodes) * c.accelerators_per_node));
     c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
     const std::string& intra = v_.text("cluster.intra_node");
-    c.intra_node = intra == "nvswitch" ? IntraNode::nvswitch
-                   : intra == "pcie"   ? IntraNode::pcie
-                                       : IntraNode::nvlink_mesh;
+    c.intra_node = intra == "nvswitch"           ? IntraNode::nvswitch
+                   : intra == "pcie"             ? IntraNode::pcie
+                   : intra == "hybrid-cube-mesh" ? IntraNode::hybrid_cube_mesh
+                                                 : IntraNode::nvlink_mesh;
+    if (c.intra_node == IntraNode::hybrid_cube_mesh && c.accelerators_per_node != 8)
+      v_.fail("cluster.accelerators_per_node",
+              fmt::format("expected 8 accelerators per node for the hybrid cube-mesh (cluster.intra_node), found {}",
+                          c.accelerators_per_node));
     const Figure& intra_default =
         c.intra_node == IntraNode::pcie ? c.accelerator.host_link_bandwidth : c.accelerator.link_bandwidth;
     c.intra_node_bandwidth =
@@ -458,6 +463,8 @@ std::string to_string(IntraNode v)
     return "nvswitch";
   case IntraNode::nvlink_mesh:
     return "nvlink-mesh";
+  case IntraNode::hybrid_cube_mesh:
+    return "hybrid-cube-mesh";
   case IntraNode::pcie:
     return "pcie";
   }

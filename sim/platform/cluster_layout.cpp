@@ -25,6 +25,52 @@ void add_route(ZoneSpec& zone, std::string src, std::string dst, std::vector<Lin
   zone.routes.push_back({std::move(src), std::move(dst), "", "", std::move(links)});
 }
 
+/// @brief NVLinks between two GPUs of the DGX-1 with V100, from nvidia-smi topo -m on 8 x V100-SXM2
+/// (github.com/Oneflow-Inc/DLPerf, reports/dlperf_benchmark_test_report_v1.md; the same matrix is
+/// printed for NERSC's Cori GPU nodes). Each GPU has 6 links; pairs not listed have none.
+struct NvlinkPair {
+  int a, b, links;
+};
+constexpr NvlinkPair dgx1_v100_nvlinks[] = {
+    {0, 1, 1}, {0, 2, 1}, {0, 3, 2}, {0, 4, 2}, {1, 2, 2}, {1, 3, 1}, {1, 5, 2}, {2, 3, 2},
+    {2, 6, 1}, {3, 7, 1}, {4, 5, 1}, {4, 6, 1}, {4, 7, 2}, {5, 6, 2}, {5, 7, 1}, {6, 7, 2},
+};
+constexpr int dgx1_links_per_gpu = 6;
+
+/// The DGX-1 cube-mesh. A pair without NVLink goes over NVLink through the intermediate GPU with
+/// the widest narrower link (the lowest-numbered on a tie), as NCCL's paths do (PATH_NVB, "NVLink
+/// using an intermediate GPU": NVIDIA/nccl src/graph/paths.cc, ncclTopoSetPaths keeps the path of
+/// most bandwidth, and ncclTopoCheckP2p sends through the intermediate rank).
+void wire_cube_mesh(ZoneSpec& zone, const Scenario& s, int node, const std::vector<std::string>& devices)
+{
+  const auto& c = s.cluster;
+  const std::size_t g = devices.size();
+  std::vector<std::vector<int>> count(g, std::vector<int>(g, 0));
+  const auto link_name = [&](std::size_t a, std::size_t b) {
+    return fmt::format("{}-nvlink-{}-{}", node_name(node), std::min(a, b), std::max(a, b));
+  };
+  const auto hop = [&](std::size_t from, std::size_t to) { return LinkUse{link_name(from, to), from < to}; };
+  for (const auto& [a, b, links] : dgx1_v100_nvlinks) {
+    if (static_cast<std::size_t>(b) >= g) // the one-device baseline keeps the interconnect
+      continue;
+    count[a][b] = count[b][a] = links;
+    zone.links.push_back({link_name(a, b), links * c.intra_node_bandwidth / dgx1_links_per_gpu, c.intra_node_latency,
+                          devices[a], devices[b]});
+    add_route(zone, devices[a], devices[b], {hop(a, b)});
+  }
+  for (std::size_t a = 0; a < g; ++a)
+    for (std::size_t b = a + 1; b < g; ++b) {
+      if (count[a][b] > 0)
+        continue;
+      std::size_t via = g;
+      for (std::size_t m = 0; m < g; ++m)
+        if (std::min(count[a][m], count[m][b]) > (via == g ? 0 : std::min(count[a][via], count[via][b])))
+          via = m;
+      if (via < g)
+        add_route(zone, devices[a], devices[b], {hop(a, via), hop(via, b)});
+    }
+}
+
 /// Device-to-device links and routes inside one node.
 void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector<std::string>& devices,
                   const std::vector<std::string>& pcie)
@@ -54,6 +100,9 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
       }
     break;
   }
+  case config::IntraNode::hybrid_cube_mesh:
+    wire_cube_mesh(zone, s, node, devices);
+    break;
   case config::IntraNode::pcie:
     for (int a = 0; a < g; ++a)
       for (int b = a + 1; b < g; ++b)

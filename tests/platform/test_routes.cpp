@@ -5,6 +5,8 @@
 #include "platform/cluster_layout.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <map>
 
 TEST_CASE("platform: routes inside a node, inside a leaf and across leaves have the latencies of their links")
 {
@@ -136,4 +138,37 @@ TEST_CASE("platform: a dragonfly route is minimal: local link to the router hold
   const double intra = r.scenario.cluster.intra_node_latency, nic = r.scenario.cluster.nic.latency.value,
                hop = r.scenario.network.switch_latency;
   CHECK(r.latency("node-1-acc-0", "node-3-acc-0") == Approx(2 * (intra / 2 + nic + hop / 2) + 3 * hop));
+}
+
+TEST_CASE("platform: in a DGX-1 each V100 has 6 NVLinks; a pair without one goes through the best-linked third GPU")
+{
+  const auto s = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/dgx1-v100-4node.yaml",
+                                              {"cluster.nodes=1"}, DTSIM_SOURCE_DIR);
+  const auto layout = dtsim::platform::lay_out_cluster(s);
+  const double per_link = 25e9; // NVLink2, per direction (catalog: 150 GB/s over 6 links)
+  std::map<std::string, double> nvlink_bandwidth;
+  int pairs = 0;
+  for (const auto& link : layout.root.children.at(1).links) // children: the switch's core zone, then node 0
+    if (link.name.find("-nvlink-") != std::string::npos) {
+      nvlink_bandwidth[link.from] += link.bandwidth;
+      nvlink_bandwidth[link.to] += link.bandwidth;
+      ++pairs;
+    }
+  CHECK(pairs == 16);
+  for (int k = 0; k < 8; ++k)
+    CHECK(nvlink_bandwidth[fmt::format("node-0-acc-{}", k)] == Approx(6 * per_link));
+
+  dtsim::engine::Simulation simulation(layout.root, {});
+  const auto links = [&](const char* a, const char* b) {
+    return dtsim::engine::route_links(simulation.host(a), simulation.host(b));
+  };
+  CHECK(links("node-0-acc-0", "node-0-acc-3") == Links{"node-0-nvlink-0-3_UP"});
+  CHECK(links("node-0-acc-3", "node-0-acc-0") == Links{"node-0-nvlink-0-3_DOWN"});
+  CHECK(links("node-0-acc-2", "node-0-acc-6") == Links{"node-0-nvlink-2-6_UP"});
+  // No NVLink: through the GPU whose narrower link is widest (0-4-7: two double links, not 0-3-7),
+  // the lowest-numbered on a tie (0-1-5 and 0-4-5 both have a single link).
+  CHECK(links("node-0-acc-0", "node-0-acc-7") == Links{"node-0-nvlink-0-4_UP", "node-0-nvlink-4-7_UP"});
+  CHECK(links("node-0-acc-7", "node-0-acc-0") == Links{"node-0-nvlink-4-7_DOWN", "node-0-nvlink-0-4_DOWN"});
+  CHECK(links("node-0-acc-0", "node-0-acc-5") == Links{"node-0-nvlink-0-1_UP", "node-0-nvlink-1-5_UP"});
+  CHECK(links("node-0-acc-6", "node-0-acc-1") == Links{"node-0-nvlink-5-6_DOWN", "node-0-nvlink-1-5_DOWN"});
 }

@@ -131,3 +131,16 @@ TEST_CASE("topology: the bisection of a balanced dragonfly is its global links b
   CHECK(s.diameter_hops == 7);
   CHECK(s.bisection_bandwidth == Approx((4 / 2) * (4 / 2) * 2 * 12.5e9));
 }
+
+TEST_CASE("topology: one DGX-1: 16 NVLink pairs, and a bisection of the links between its quads plus PCIe")
+{
+  const auto scenario = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/dgx1-v100-4node.yaml",
+                                                     {"cluster.nodes=1"}, DTSIM_SOURCE_DIR);
+  const auto s = dtsim::topology::summarize(dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario)));
+  CHECK(s.switches == 1);       // no NVSwitch; the cluster switch
+  CHECK(s.links == 16 + 8 + 4); // NVLink pairs, PCIe links, NICs
+  CHECK(s.diameter_hops == 2);  // a pair without NVLink: through a linked GPU or the PCIe root
+  // GPUs 0-3 against 4-7: 0-4 and 1-5 by two links, 2-6 and 3-7 by one, at 25 GB/s each, and
+  // four PCIe Gen3 x16 links of 15.75 GB/s through the host.
+  CHECK(s.bisection_bandwidth == Approx(6 * 25e9 + 4 * 15.75e9));
+}
