@@ -120,12 +120,18 @@ const std::vector<Parameter>& scenario_parameters()
       assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
                       "CPU cores per node that run the input pipeline (decode and augmentation)."),
               "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
-      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "pcie"}, defaulted, "nvswitch",
+      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "hybrid-cube-mesh", "pcie"}, defaulted, "nvswitch",
              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct NVLink mesh "
-             "(each pair linked), or PCIe through the host bridge."),
+             "(each pair linked), the 8-GPU hybrid cube-mesh of the DGX-1 with V100, or PCIe through the host bridge. "
+             "hybrid-cube-mesh: 6 NVLinks per GPU, each intra_node_bandwidth / 6, wired as nvidia-smi topo -m shows "
+             "on 8 x V100-SXM2 (github.com/Oneflow-Inc/DLPerf reports/dlperf_benchmark_test_report_v1.md): two "
+             "quads 0-3 and 4-7 fully linked, pairs 0-3, 1-2 and 2-3 (and 4-7, 5-6, 6-7) by two links, the quads "
+             "joined 0-4 and 1-5 by two links and 2-6 and 3-7 by one. A pair without NVLink (nvidia-smi: SYS) "
+             "goes over NVLink through the intermediate GPU with the widest narrower link, as NCCL's NVB paths do "
+             "(NVIDIA/nccl src/graph/paths.cc), not over PCIe and the CPUs' SMP link."),
       quantity("cluster.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
-               "(nvswitch, nvlink-mesh) or host_link_bandwidth (pcie) from the catalog."),
+               "(nvswitch, nvlink-mesh, hybrid-cube-mesh) or host_link_bandwidth (pcie) from the catalog."),
       assumed(
           quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
                    "Latency of one hop inside the node."),
@@ -136,21 +142,51 @@ const std::vector<Parameter>& scenario_parameters()
       quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
 
-      choice("network.topology", {"single-switch", "leaf-spine", "fat-tree", "torus"}, defaulted, "single-switch",
+      choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "dragonfly", "torus"},
+             defaulted,
+             "single-switch",
              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
-             "oversubscribed; a three-level fat-tree (leaves grouped in pods under aggregation switches, pods under "
-             "the core); or a torus of direct accelerator-to-accelerator links with wrap-around "
-             "(TPU ICI), whose links share the accelerator's link_bandwidth (per direction) equally."),
+             "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
+             "nodes connects to the leaf of rail k (one leaf per rail per group, rails = cluster.nics_per_node), so "
+             "accelerator k of one node reaches accelerator k of another on its rail's leaf while accelerators on "
+             "different rails meet only at the spine (\"traffic between SUs or between rails traverses the spine\", "
+             "docs.nvidia.com/dgx-superpod, DGX SuperPOD reference architecture, Network Fabrics); a three-level "
+             "fat-tree (leaves grouped in pods under aggregation switches, pods under the core); a dragonfly "
+             "(network.dragonfly: groups of routers linked all-to-all, groups linked all-to-all by global links, "
+             "nodes on routers; Kim et al., ISCA 2008); or a torus of "
+             "direct accelerator-to-accelerator links with wrap-around (TPU ICI), whose links share the "
+             "accelerator's link_bandwidth (per direction) equally."),
       text("network.torus", optional, "",
            "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
            "their product is the number of accelerators."),
-      integer("network.nodes_per_leaf", defaulted, "8", 1, "leaf-spine, fat-tree: nodes attached to each leaf switch."),
+      integer("network.nodes_per_leaf", defaulted, "8", 1,
+              "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
+              "NICs k all attach to the group's leaf of rail k."),
       number("network.oversubscription", defaulted, "1", 1, true,
-             "leaf-spine, fat-tree: ratio of a leaf's downlink capacity (its nodes' NICs) to its uplink capacity; 1 is "
-             "non-blocking."),
+             "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
+             "capacity; 1 is non-blocking."),
       integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
       number("network.pod_oversubscription", defaulted, "1", 1, true,
              "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),
+      integer("network.dragonfly.groups", optional, "", 1, "dragonfly: number of groups (required for a dragonfly)."),
+      integer("network.dragonfly.routers_per_group", optional, "", 1,
+              "dragonfly: routers in each group, each linked to every other router of its group (required)."),
+      integer("network.dragonfly.nodes_per_router", optional, "", 1,
+              "dragonfly: nodes on each router, all of a node's NICs on it (required). Nodes fill routers in order, "
+              "group by group; cluster.nodes may leave the last ports empty but not exceed groups x "
+              "routers_per_group x nodes_per_router."),
+      integer("network.dragonfly.local_links", defaulted, "1", 1,
+              "dragonfly: parallel links between each pair of routers of a group, modelled as one link of their "
+              "summed bandwidth."),
+      integer("network.dragonfly.global_links", defaulted, "1", 1,
+              "dragonfly: parallel global links between each pair of groups, modelled as one link of their summed "
+              "bandwidth; a group deals its global links round-robin over its routers, so traffic between groups "
+              "crosses at most a local, a global and a local link (minimal routing)."),
+      quantity("network.dragonfly.local_link_bandwidth", Dimension::bandwidth, optional, "", false,
+               "dragonfly: per-direction bandwidth of one local link. Default: cluster.nic_bandwidth (router ports "
+               "as fast as the NICs)."),
+      quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
+               "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
       assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
                        "Latency added by each switch traversed, cables included."),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "

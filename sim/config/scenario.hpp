@@ -11,8 +11,8 @@
 
 namespace dtsim::config {
 
-enum class IntraNode { nvswitch, nvlink_mesh, pcie };
-enum class Topology { single_switch, leaf_spine, fat_tree, torus };
+enum class IntraNode { nvswitch, nvlink_mesh, hybrid_cube_mesh, pcie };
+enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, dragonfly, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
 /// automatic: chosen per collective by NCCL's cost model (ring or tree), torus on a torus network.
@@ -36,6 +36,15 @@ struct ClusterSpec {
   int devices() const { return nodes * accelerators_per_node; }
 };
 
+/// @brief Groups of routers linked all-to-all, the groups linked all-to-all by global links.
+struct DragonflySpec {
+  int groups = 1;
+  int routers_per_group = 1;
+  int nodes_per_router = 1;
+  double local_bandwidth = 0;  ///< B/s per direction between two routers of a group (parallel links summed)
+  double global_bandwidth = 0; ///< B/s per direction between two groups (parallel links summed)
+};
+
 struct NetworkSpec {
   Topology topology = Topology::single_switch;
   int nodes_per_leaf = 1;
@@ -44,6 +53,7 @@ struct NetworkSpec {
   double pod_oversubscription = 1;   ///< fat-tree: pod downlink capacity over pod uplink capacity
   double switch_latency = 0;         ///< s per switch traversed
   std::vector<int> torus_dimensions; ///< torus: accelerators along each dimension, last one fastest in rank order
+  DragonflySpec dragonfly;
 };
 
 struct StoragePool {

@@ -91,9 +91,14 @@ private:
                           c.accelerators_per_node, static_cast<long long>(c.nodes) * c.accelerators_per_node));
     c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
     const std::string& intra = v_.text("cluster.intra_node");
-    c.intra_node = intra == "nvswitch" ? IntraNode::nvswitch
-                   : intra == "pcie"   ? IntraNode::pcie
-                                       : IntraNode::nvlink_mesh;
+    c.intra_node = intra == "nvswitch"           ? IntraNode::nvswitch
+                   : intra == "pcie"             ? IntraNode::pcie
+                   : intra == "hybrid-cube-mesh" ? IntraNode::hybrid_cube_mesh
+                                                 : IntraNode::nvlink_mesh;
+    if (c.intra_node == IntraNode::hybrid_cube_mesh && c.accelerators_per_node != 8)
+      v_.fail("cluster.accelerators_per_node",
+              fmt::format("expected 8 accelerators per node for the hybrid cube-mesh (cluster.intra_node), found {}",
+                          c.accelerators_per_node));
     const Figure& intra_default =
         c.intra_node == IntraNode::pcie ? c.accelerator.host_link_bandwidth : c.accelerator.link_bandwidth;
     c.intra_node_bandwidth =
@@ -139,18 +144,60 @@ private:
   {
     NetworkSpec n;
     const std::string& topology = v_.text("network.topology");
-    n.topology = topology == "leaf-spine" ? Topology::leaf_spine
-                 : topology == "fat-tree" ? Topology::fat_tree
-                 : topology == "torus"    ? Topology::torus
-                                          : Topology::single_switch;
+    n.topology = topology == "leaf-spine"       ? Topology::leaf_spine
+                 : topology == "rail-optimized" ? Topology::rail_optimized
+                 : topology == "fat-tree"       ? Topology::fat_tree
+                 : topology == "dragonfly"      ? Topology::dragonfly
+                 : topology == "torus"          ? Topology::torus
+                                                : Topology::single_switch;
+    if (n.topology == Topology::rail_optimized && cluster.nics_per_node > cluster.accelerators_per_node)
+      v_.fail("cluster.nics_per_node",
+              fmt::format("expected at most one rail per accelerator on a rail-optimized network (rail k serves "
+                          "accelerator k of every node), found {} NICs for {} accelerators per node",
+                          cluster.nics_per_node, cluster.accelerators_per_node));
     if (n.topology == Topology::torus)
       n.torus_dimensions = torus_dimensions(cluster);
+    if (n.topology == Topology::dragonfly)
+      n.dragonfly = dragonfly(cluster);
+    else
+      refuse_section("network.dragonfly", "network.topology is " + topology);
     n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
     n.oversubscription = v_.number("network.oversubscription");
     n.leaves_per_pod = v_.count("network.leaves_per_pod");
     n.pod_oversubscription = v_.number("network.pod_oversubscription");
     n.switch_latency = v_.number("network.switch_latency");
     return n;
+  }
+
+  DragonflySpec dragonfly(const ClusterSpec& cluster)
+  {
+    const std::string why = "network.topology is dragonfly";
+    DragonflySpec d;
+    for (const char* key : {"groups", "routers_per_group", "nodes_per_router"})
+      require(v_, fmt::format("network.dragonfly.{}", key), why);
+    d.groups = v_.count("network.dragonfly.groups");
+    d.routers_per_group = v_.count("network.dragonfly.routers_per_group");
+    d.nodes_per_router = v_.count("network.dragonfly.nodes_per_router");
+    const long long ports = static_cast<long long>(d.groups) * d.routers_per_group * d.nodes_per_router;
+    if (cluster.nodes > ports)
+      v_.fail("cluster.nodes", fmt::format("expected at most the {} nodes a dragonfly of {} groups x {} routers x {} "
+                                           "nodes holds, found {}",
+                                           ports, d.groups, d.routers_per_group, d.nodes_per_router, cluster.nodes));
+    const auto bandwidth = [&](const std::string& key) {
+      const std::string path = "network.dragonfly." + key;
+      return v_.has(path) ? v_.number(path) : cluster.nic_bandwidth;
+    };
+    d.local_bandwidth = v_.count("network.dragonfly.local_links") * bandwidth("local_link_bandwidth");
+    d.global_bandwidth = v_.count("network.dragonfly.global_links") * bandwidth("global_link_bandwidth");
+    return d;
+  }
+
+  /// Keys of `section` set in the scenario (not defaulted) are an error: `why` they do not apply.
+  void refuse_section(const std::string& section, const std::string& why) const
+  {
+    for (const auto& [path, value] : v_.entries())
+      if (path.starts_with(section + ".") && !value->from_default)
+        v_.fail(path, fmt::format("expected no {} keys, since {}; found {}", section, why, path));
   }
 
   StoragePool pool(const std::string& section, const std::string& drives_key, const std::string& why)
@@ -173,9 +220,11 @@ private:
       st.dataset_on = DatasetLocation::local_nvme;
       st.local_nvme = pool("storage.local_nvme", "drives_per_node", "storage.dataset_on is local-nvme");
     } else if (where == "nvme-of") {
-      if (v_.text("network.topology") == "torus")
-        v_.fail("storage.dataset_on", "expected synthetic, memory or local-nvme with a torus network (NVMe-oF "
-                                      "targets on a torus are not modelled yet), found \"nvme-of\"");
+      const std::string& topology = v_.text("network.topology");
+      if (topology == "torus" || topology == "dragonfly")
+        v_.fail("storage.dataset_on", fmt::format("expected synthetic, memory or local-nvme with a {} network (NVMe-oF "
+                                                  "targets on a {} are not modelled yet), found \"nvme-of\"",
+                                                  topology, topology));
       st.dataset_on = DatasetLocation::nvme_of;
       const std::string why = "storage.dataset_on is nvme-of";
       require(v_, "storage.nvme_of.targets", why);
@@ -423,6 +472,8 @@ std::string to_string(IntraNode v)
     return "nvswitch";
   case IntraNode::nvlink_mesh:
     return "nvlink-mesh";
+  case IntraNode::hybrid_cube_mesh:
+    return "hybrid-cube-mesh";
   case IntraNode::pcie:
     return "pcie";
   }
@@ -435,8 +486,12 @@ std::string to_string(Topology v)
     return "single-switch";
   case Topology::leaf_spine:
     return "leaf-spine";
+  case Topology::rail_optimized:
+    return "rail-optimized";
   case Topology::fat_tree:
     return "fat-tree";
+  case Topology::dragonfly:
+    return "dragonfly";
   case Topology::torus:
     return "torus";
   }

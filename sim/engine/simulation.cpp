@@ -40,6 +40,8 @@ public:
       build(child, zone);
     for (const auto& route : spec.routes)
       add_route(*zone, route);
+    for (const auto& route : spec.bypass_routes)
+      add_bypass_route(*zone, route);
     zone->seal();
   }
 
@@ -80,13 +82,31 @@ private:
     throw std::logic_error("dtsim bug: route names unknown member " + name);
   }
 
-  void add_route(s4u::NetZone& zone, const platform::RouteSpec& route)
+  std::vector<s4u::LinkInRoute> links_of(const std::vector<platform::LinkUse>& uses) const
   {
     std::vector<s4u::LinkInRoute> links;
-    for (const auto& use : route.links)
+    for (const auto& use : uses)
       links.emplace_back(links_.at(use.link),
                          use.up ? s4u::LinkInRoute::Direction::UP : s4u::LinkInRoute::Direction::DOWN);
-    zone.add_route(point(route.src), point(route.dst), point(route.gw_src), point(route.gw_dst), links, true);
+    return links;
+  }
+
+  void add_route(s4u::NetZone& zone, const platform::RouteSpec& route)
+  {
+    zone.add_route(point(route.src), point(route.dst), point(route.gw_src), point(route.gw_dst),
+                   links_of(route.links), true);
+  }
+
+  /// SimGrid's bypass routes are one-way: the reverse is added with the links reversed.
+  void add_bypass_route(s4u::NetZone& zone, const platform::RouteSpec& route)
+  {
+    zone.add_bypass_route(point(route.src), point(route.dst), point(route.gw_src), point(route.gw_dst),
+                          links_of(route.links));
+    std::vector<platform::LinkUse> back(route.links.rbegin(), route.links.rend());
+    for (auto& use : back)
+      use.up = !use.up;
+    zone.add_bypass_route(point(route.dst), point(route.src), point(route.gw_dst), point(route.gw_src),
+                          links_of(back));
   }
 
   std::unordered_map<std::string, simgrid::kernel::routing::NetPoint*> points_;
@@ -191,16 +211,15 @@ double route_latency(Host from, Host to)
 
 std::vector<RouteLink> route_links(Host from, Host to)
 {
-  std::vector<RouteLink> shared;
-  if (from.impl == to.impl)
-    return shared;
   std::vector<s4u::Link*> links;
   double latency = 0;
-  from.impl->route_to(to.impl, links, &latency);
+  if (from.impl != to.impl)
+    from.impl->route_to(to.impl, links, &latency);
+  std::vector<RouteLink> route;
   for (const s4u::Link* link : links)
-    if (link->get_sharing_policy() != s4u::Link::SharingPolicy::FATPIPE)
-      shared.push_back({link, link->get_bandwidth()});
-  return shared;
+    route.push_back({link, link->get_name(), link->get_bandwidth(),
+                     link->get_sharing_policy() == s4u::Link::SharingPolicy::FATPIPE});
+  return route;
 }
 
 ActivityGroup::ActivityGroup() = default;

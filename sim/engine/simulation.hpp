@@ -60,13 +60,14 @@ void sleep_until(double time);
 void compute(Host host, double flops);
 /// Latency of the route between two hosts (0 for a host to itself).
 double route_latency(Host from, Host to);
-
-/// @brief A link that flows share, as a route crosses it.
+/// @brief A link of a route.
 struct RouteLink {
   const void* id = nullptr; ///< the same for every route through this link
+  std::string name;         ///< a full-duplex link appears as its direction, `<name>_UP` or `<name>_DOWN`
   double bandwidth = 0;     ///< B/s
+  bool fat_pipe = false;    ///< every flow gets the whole bandwidth
 };
-/// The shared links of the route between two hosts; links every flow gets whole (fat pipes) are left out.
+/// Links of the route between two hosts, in order (none for a host to itself).
 std::vector<RouteLink> route_links(Host from, Host to);
 
 /// @brief Activities started together and awaited together.

@@ -1,7 +1,9 @@
 #include "platform/cluster_layout.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <functional>
+#include <map>
 
 namespace dtsim::platform {
 
@@ -21,6 +23,52 @@ std::string accelerator_name(int node, int k)
 void add_route(ZoneSpec& zone, std::string src, std::string dst, std::vector<LinkUse> links)
 {
   zone.routes.push_back({std::move(src), std::move(dst), "", "", std::move(links)});
+}
+
+/// @brief NVLinks between two GPUs of the DGX-1 with V100, from nvidia-smi topo -m on 8 x V100-SXM2
+/// (github.com/Oneflow-Inc/DLPerf, reports/dlperf_benchmark_test_report_v1.md; the same matrix is
+/// printed for NERSC's Cori GPU nodes). Each GPU has 6 links; pairs not listed have none.
+struct NvlinkPair {
+  int a, b, links;
+};
+constexpr NvlinkPair dgx1_v100_nvlinks[] = {
+    {0, 1, 1}, {0, 2, 1}, {0, 3, 2}, {0, 4, 2}, {1, 2, 2}, {1, 3, 1}, {1, 5, 2}, {2, 3, 2},
+    {2, 6, 1}, {3, 7, 1}, {4, 5, 1}, {4, 6, 1}, {4, 7, 2}, {5, 6, 2}, {5, 7, 1}, {6, 7, 2},
+};
+constexpr int dgx1_links_per_gpu = 6;
+
+/// The DGX-1 cube-mesh. A pair without NVLink goes over NVLink through the intermediate GPU with
+/// the widest narrower link (the lowest-numbered on a tie), as NCCL's paths do (PATH_NVB, "NVLink
+/// using an intermediate GPU": NVIDIA/nccl src/graph/paths.cc, ncclTopoSetPaths keeps the path of
+/// most bandwidth, and ncclTopoCheckP2p sends through the intermediate rank).
+void wire_cube_mesh(ZoneSpec& zone, const Scenario& s, int node, const std::vector<std::string>& devices)
+{
+  const auto& c = s.cluster;
+  const std::size_t g = devices.size();
+  std::vector<std::vector<int>> count(g, std::vector<int>(g, 0));
+  const auto link_name = [&](std::size_t a, std::size_t b) {
+    return fmt::format("{}-nvlink-{}-{}", node_name(node), std::min(a, b), std::max(a, b));
+  };
+  const auto hop = [&](std::size_t from, std::size_t to) { return LinkUse{link_name(from, to), from < to}; };
+  for (const auto& [a, b, links] : dgx1_v100_nvlinks) {
+    if (static_cast<std::size_t>(b) >= g) // the one-device baseline keeps the interconnect
+      continue;
+    count[a][b] = count[b][a] = links;
+    zone.links.push_back({link_name(a, b), links * c.intra_node_bandwidth / dgx1_links_per_gpu, c.intra_node_latency,
+                          devices[a], devices[b]});
+    add_route(zone, devices[a], devices[b], {hop(a, b)});
+  }
+  for (std::size_t a = 0; a < g; ++a)
+    for (std::size_t b = a + 1; b < g; ++b) {
+      if (count[a][b] > 0)
+        continue;
+      std::size_t via = g;
+      for (std::size_t m = 0; m < g; ++m)
+        if (std::min(count[a][m], count[m][b]) > (via == g ? 0 : std::min(count[a][via], count[via][b])))
+          via = m;
+      if (via < g)
+        add_route(zone, devices[a], devices[b], {hop(a, via), hop(via, b)});
+    }
 }
 
 /// Device-to-device links and routes inside one node.
@@ -52,6 +100,9 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
       }
     break;
   }
+  case config::IntraNode::hybrid_cube_mesh:
+    wire_cube_mesh(zone, s, node, devices);
+    break;
   case config::IntraNode::pcie:
     for (int a = 0; a < g; ++a)
       for (int b = a + 1; b < g; ++b)
@@ -60,47 +111,68 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
   }
 }
 
-ZoneSpec node_zone(const Scenario& s, int node, ClusterLayout& layout)
+/// @brief A node's hosts and links, and the routes between its CPU and devices, before they are
+/// placed in zones. NIC links start at the CPU (the PCIe root); their far end is the fabric's.
+struct NodeParts {
+  HostSpec cpu;
+  std::vector<HostSpec> devices;
+  std::vector<LinkSpec> pcie; ///< device k to the PCIe root
+  std::vector<LinkSpec> nics;
+  ZoneSpec wiring; ///< device-to-device links; routes device-device and CPU-device
+};
+
+NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
 {
   const auto& c = s.cluster;
-  ZoneSpec zone{node_name(node), ZoneKind::full};
-  const std::string cpu = fmt::format("{}-cpu", node_name(node));
-  const std::string gateway = fmt::format("{}-gw", node_name(node));
-  zone.gateway = gateway;
-  zone.routers.push_back(gateway);
-
-  HostSpec cpu_host{cpu, 1.0, c.cpu_cores_per_node, {}};
+  NodeParts parts;
+  parts.cpu = {fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
   if (s.storage.local_nvme) {
     const auto& pool = *s.storage.local_nvme;
-    cpu_host.disks.push_back({layout.local_disk, pool.drives * pool.drive.read_bandwidth.value,
-                              pool.drives * pool.drive.write_bandwidth.value});
+    parts.cpu.disks.push_back({layout.local_disk, pool.drives * pool.drive.read_bandwidth.value,
+                               pool.drives * pool.drive.write_bandwidth.value});
   }
-  zone.hosts.push_back(cpu_host);
-  layout.node_cpus.push_back(cpu);
-
+  layout.node_cpus.push_back(parts.cpu.name);
   // Half the switch latency on each NIC: a path between two nodes crosses two NICs and one switch.
-  std::vector<std::string> nics;
-  for (int j = 0; j < c.nics_per_node; ++j) {
-    nics.push_back(fmt::format("{}-nic-{}", node_name(node), j));
-    zone.links.push_back(
-        {nics.back(), c.nic_bandwidth, c.nic.latency.value + s.network.switch_latency / 2, cpu, gateway});
-  }
-
+  for (int j = 0; j < c.nics_per_node; ++j)
+    parts.nics.push_back({fmt::format("{}-nic-{}", node_name(node), j), c.nic_bandwidth,
+                          c.nic.latency.value + s.network.switch_latency / 2, parts.cpu.name, ""});
   std::vector<std::string> devices, pcie;
   const double peak = c.accelerator.peak_rate.at(s.workload.precision).value;
   for (int k = 0; k < c.accelerators_per_node; ++k) {
     devices.push_back(accelerator_name(node, k));
     pcie.push_back(devices.back() + "-pcie");
-    zone.hosts.push_back({devices.back(), peak, 1, {}});
-    zone.links.push_back(
-        {pcie.back(), c.accelerator.host_link_bandwidth.value, c.intra_node_latency / 2, cpu, devices.back()});
+    parts.devices.push_back({devices.back(), peak, 1, {}});
+    parts.pcie.push_back(
+        {pcie.back(), c.accelerator.host_link_bandwidth.value, c.intra_node_latency / 2, parts.cpu.name, devices[k]});
     layout.worker_hosts.push_back(devices.back());
     layout.worker_node.push_back(node);
-    add_route(zone, cpu, devices[k], {{pcie[k], false}});
-    add_route(zone, devices[k], gateway, {{pcie[k], true}, {nics[k % c.nics_per_node], true}});
+    add_route(parts.wiring, parts.cpu.name, devices[k], {{pcie[k], false}});
   }
-  add_route(zone, cpu, gateway, {{nics[0], true}});
-  wire_devices(zone, s, node, devices, pcie);
+  wire_devices(parts.wiring, s, node, devices, pcie);
+  return parts;
+}
+
+/// One zone per node: the NICs lead to the node's gateway, which the fabric wires to a switch.
+ZoneSpec node_zone(const Scenario& s, int node, ClusterLayout& layout)
+{
+  NodeParts parts = node_parts(s, node, layout);
+  ZoneSpec zone = std::move(parts.wiring);
+  zone.name = node_name(node);
+  zone.kind = ZoneKind::full;
+  zone.gateway = fmt::format("{}-gw", node_name(node));
+  zone.routers.push_back(zone.gateway);
+  zone.hosts.push_back(parts.cpu);
+  for (auto& nic : parts.nics) {
+    nic.to = zone.gateway;
+    zone.links.push_back(nic);
+  }
+  for (std::size_t k = 0; k < parts.devices.size(); ++k) {
+    zone.hosts.push_back(parts.devices[k]);
+    zone.links.push_back(parts.pcie[k]);
+    add_route(zone, parts.devices[k].name, zone.gateway,
+              {{parts.pcie[k].name, true}, {parts.nics[k % parts.nics.size()].name, true}});
+  }
+  add_route(zone, parts.cpu.name, zone.gateway, {{parts.nics[0].name, true}});
   return zone;
 }
 
@@ -154,9 +226,23 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
   return zone;
 }
 
-/// Groups node zones under leaf zones, each reaching the spine through one oversubscribed uplink.
+/// A switch zone over `members` whose uplink to `above` carries their capacity divided by the
+/// oversubscription.
+Member switch_member(std::string name, std::vector<Member> members, double oversubscription, double latency,
+                     const std::string& above)
+{
+  double down_capacity = 0;
+  for (const auto& member : members)
+    down_capacity += member.capacity;
+  ZoneSpec zone = star_of(std::move(name), std::move(members));
+  const std::string uplink = zone.name + "-uplink";
+  const double capacity = down_capacity / oversubscription;
+  zone.links.push_back({uplink, capacity, latency, zone.gateway, above});
+  return {std::move(zone), {{uplink, true}}, capacity};
+}
+
 /// Groups `members` under switches named <prefix>-<i>, each reaching the switch above through one
-/// uplink whose capacity is its members' capacity divided by the oversubscription.
+/// oversubscribed uplink.
 std::vector<Member> group(std::vector<Member> members, std::size_t per_group, const std::string& prefix,
                           double oversubscription, double latency,
                           const std::function<std::string(std::size_t)>& switch_above)
@@ -164,17 +250,11 @@ std::vector<Member> group(std::vector<Member> members, std::size_t per_group, co
   std::vector<Member> result;
   for (std::size_t first = 0; first < members.size(); first += per_group) {
     const std::size_t last = std::min(members.size(), first + per_group);
-    double down_capacity = 0;
-    for (std::size_t m = first; m < last; ++m)
-      down_capacity += members[m].capacity;
     std::vector<Member> below(std::make_move_iterator(members.begin() + first),
                               std::make_move_iterator(members.begin() + last));
     const std::size_t index = result.size();
-    ZoneSpec zone = star_of(fmt::format("{}-{}", prefix, index), std::move(below));
-    const std::string uplink = zone.name + "-uplink";
-    const double capacity = down_capacity / oversubscription;
-    zone.links.push_back({uplink, capacity, latency, zone.gateway, switch_above(index)});
-    result.push_back({std::move(zone), {{uplink, true}}, capacity});
+    result.push_back(switch_member(fmt::format("{}-{}", prefix, index), std::move(below), oversubscription, latency,
+                                   switch_above(index)));
   }
   return result;
 }
@@ -194,6 +274,160 @@ std::vector<Member> fabric(const Scenario& s, std::vector<Member> nodes)
                       [per_pod](std::size_t leaf) { return fmt::format("pod-{}-switch", leaf / per_pod); });
   return group(std::move(leaves), per_pod, "pod", n.pod_oversubscription, n.switch_latency, top);
 }
+
+/// @brief A rail-optimised leaf-spine: NIC k of every node in a group goes to the group's leaf of rail k.
+///
+/// SimGrid routes through the zone tree, so each device sits in a zone of its own under its rail's
+/// leaf (the CPU under rail 0's), and the routes inside a node are bypass routes between those
+/// zones, held by the zone where the two rails meet (the leaf, or the spine's cluster zone).
+class RailFabric {
+public:
+  RailFabric(const Scenario& s, ClusterLayout& layout)
+      : s_(s)
+      , layout_(layout)
+      , rails_(s.cluster.nics_per_node)
+      , groups_((s.cluster.nodes + s.network.nodes_per_leaf - 1) / s.network.nodes_per_leaf)
+      , leaf_members_(static_cast<std::size_t>(groups_ * rails_))
+      , leaf_bypasses_(leaf_members_.size())
+  {
+  }
+
+  std::vector<Member> lay_out()
+  {
+    for (int node = 0; node < s_.cluster.nodes; ++node)
+      add_node(node);
+    std::vector<Member> leaves;
+    for (int group = 0; group < groups_; ++group)
+      for (int rail = 0; rail < rails_; ++rail) {
+        const std::size_t leaf = index(group, rail);
+        leaves.push_back(switch_member(leaf_name(group, rail), std::move(leaf_members_[leaf]),
+                                       s_.network.oversubscription, s_.network.switch_latency, "cluster-switch"));
+        leaves.back().zone.bypass_routes = std::move(leaf_bypasses_[leaf]);
+      }
+    return leaves;
+  }
+
+  /// Routes inside nodes between devices on different rails, for the cluster zone.
+  std::vector<RouteSpec> take_cross_rail_routes() { return std::move(cross_rail_); }
+
+private:
+  static std::string leaf_name(int group, int rail) { return fmt::format("leaf-{}-rail-{}", group, rail); }
+  static std::string zone_of(const std::string& host) { return host + "-zone"; }
+  std::size_t index(int group, int rail) const { return static_cast<std::size_t>(group * rails_ + rail); }
+
+  void add_node(int node)
+  {
+    const int group = node / s_.network.nodes_per_leaf;
+    NodeParts parts = node_parts(s_, node, layout_);
+    std::map<std::string, int> rail_of{{parts.cpu.name, 0}};
+    std::map<std::string, ZoneSpec> zones;
+    zones.emplace(parts.cpu.name, ZoneSpec{zone_of(parts.cpu.name), ZoneKind::star, {parts.cpu}});
+    for (std::size_t k = 0; k < parts.devices.size(); ++k) {
+      const std::string& device = parts.devices[k].name;
+      rail_of[device] = static_cast<int>(k) % rails_;
+      ZoneSpec zone{zone_of(device), ZoneKind::star, {parts.devices[k]}};
+      zone.links.push_back(parts.pcie[k]);
+      if (k < parts.nics.size()) { // NIC k is declared with device k, the first on its rail
+        parts.nics[k].to = fmt::format("{}-switch", leaf_name(group, static_cast<int>(k)));
+        zone.links.push_back(parts.nics[k]);
+      }
+      zones.emplace(device, std::move(zone));
+    }
+    for (const auto& link : parts.wiring.links) // each device-to-device link with the device it starts at
+      zones.at(link.from).links.push_back(link);
+    for (const auto& route : parts.wiring.routes) {
+      RouteSpec bypass{zone_of(route.src), zone_of(route.dst), route.src, route.dst, route.links};
+      const int rail = rail_of.at(route.src);
+      if (rail == rail_of.at(route.dst))
+        leaf_bypasses_[index(group, rail)].push_back(std::move(bypass));
+      else
+        cross_rail_.push_back(std::move(bypass));
+    }
+    for (auto& [host, zone] : zones) {
+      const int rail = rail_of.at(host);
+      const bool cpu = host == parts.cpu.name;
+      const std::string& nic = parts.nics[static_cast<std::size_t>(rail)].name;
+      std::vector<LinkUse> uplink{{nic, true}};
+      if (!cpu)
+        uplink.insert(uplink.begin(), {host + "-pcie", true});
+      zone.gateway = host;
+      // The NIC's capacity counts once per rail, with the device that declares it.
+      const bool owns_nic = !cpu && std::any_of(zone.links.begin(), zone.links.end(),
+                                                [&](const LinkSpec& l) { return l.name == nic; });
+      leaf_members_[index(group, rail)].push_back({std::move(zone), uplink, owns_nic ? s_.cluster.nic_bandwidth : 0});
+    }
+  }
+
+  const Scenario& s_;
+  ClusterLayout& layout_;
+  int rails_;
+  int groups_;
+  std::vector<std::vector<Member>> leaf_members_;
+  std::vector<std::vector<RouteSpec>> leaf_bypasses_;
+  std::vector<RouteSpec> cross_rail_;
+};
+
+/// @brief A dragonfly as zones: a router is a star zone over its nodes, a group a full zone whose
+/// routes between routers are its local links, and the cluster a full zone whose routes between
+/// groups are the global links, from the router of each group that holds the link. SimGrid's route
+/// through that tree is the minimal route: local, global, local.
+class Dragonfly {
+public:
+  Dragonfly(const Scenario& s, ClusterLayout& layout)
+      : s_(s)
+      , d_(s.network.dragonfly)
+      , layout_(layout)
+  {
+  }
+
+  ZoneSpec lay_out()
+  {
+    ZoneSpec root{"cluster", ZoneKind::full};
+    int node = 0;
+    for (int g = 0; g < d_.groups; ++g)
+      root.children.push_back(group(g, node));
+    for (int i = 0; i < d_.groups; ++i)
+      for (int j = i + 1; j < d_.groups; ++j)
+        connect(root, fmt::format("group-{}", i), fmt::format("group-{}", j), fmt::format("global-{}-{}", i, j),
+                switch_of(i, router_towards(i, j)), switch_of(j, router_towards(j, i)), d_.global_bandwidth);
+    return root;
+  }
+
+private:
+  static std::string router_name(int g, int r) { return fmt::format("group-{}-router-{}", g, r); }
+  static std::string switch_of(int g, int r) { return router_name(g, r) + "-switch"; } // as star_of names it
+
+  /// Group g deals its links to the other groups round-robin over its routers, in group order.
+  int router_towards(int g, int other) const { return (other < g ? other : other - 1) % d_.routers_per_group; }
+
+  ZoneSpec group(int g, int& node)
+  {
+    ZoneSpec zone{fmt::format("group-{}", g), ZoneKind::full};
+    for (int r = 0; r < d_.routers_per_group; ++r) {
+      std::vector<Member> nodes;
+      for (int p = 0; p < d_.nodes_per_router && node < s_.cluster.nodes; ++p)
+        nodes.push_back({node_zone(s_, node++, layout_), {}, 0});
+      zone.children.push_back(star_of(router_name(g, r), std::move(nodes)));
+    }
+    for (int r = 0; r < d_.routers_per_group; ++r)
+      for (int q = r + 1; q < d_.routers_per_group; ++q)
+        connect(zone, router_name(g, r), router_name(g, q), fmt::format("group-{}-local-{}-{}", g, r, q),
+                switch_of(g, r), switch_of(g, q), d_.local_bandwidth);
+    return zone;
+  }
+
+  /// A link between two routers, and the route between the child zones that hold them.
+  void connect(ZoneSpec& zone, const std::string& a, const std::string& b, const std::string& link,
+               const std::string& switch_a, const std::string& switch_b, double bandwidth) const
+  {
+    zone.links.push_back({link, bandwidth, s_.network.switch_latency, switch_a, switch_b});
+    zone.routes.push_back({a, b, switch_a, switch_b, {{link, true}}});
+  }
+
+  const Scenario& s_;
+  const config::DragonflySpec& d_;
+  ClusterLayout& layout_;
+};
 
 /// Accelerators on a torus of direct links (TPU ICI); the hosts that feed them in a zone apart.
 ClusterLayout lay_out_torus(const Scenario& s)
@@ -255,15 +489,27 @@ ClusterLayout lay_out_cluster(const Scenario& s)
   if (s.storage.nvme_of)
     layout.target_disk = "drives";
 
-  std::vector<Member> nodes;
-  const double node_capacity = s.cluster.nics_per_node * s.cluster.nic_bandwidth;
-  for (int node = 0; node < s.cluster.nodes; ++node)
-    nodes.push_back({node_zone(s, node, layout), {}, node_capacity});
-
-  std::vector<Member> members = fabric(s, std::move(nodes));
+  if (s.network.topology == config::Topology::dragonfly) {
+    layout.root = Dragonfly(s, layout).lay_out();
+    return layout;
+  }
+  std::vector<Member> members;
+  std::vector<RouteSpec> cross_rail;
+  if (s.network.topology == config::Topology::rail_optimized) {
+    RailFabric rails(s, layout);
+    members = rails.lay_out();
+    cross_rail = rails.take_cross_rail_routes();
+  } else {
+    std::vector<Member> nodes;
+    const double node_capacity = s.cluster.nics_per_node * s.cluster.nic_bandwidth;
+    for (int node = 0; node < s.cluster.nodes; ++node)
+      nodes.push_back({node_zone(s, node, layout), {}, node_capacity});
+    members = fabric(s, std::move(nodes));
+  }
   if (s.storage.nvme_of)
     members.push_back({storage_zone(s, layout), {}});
   layout.root = star_of("cluster", std::move(members));
+  layout.root.bypass_routes = std::move(cross_rail);
   return layout;
 }
 

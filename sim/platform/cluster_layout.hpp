@@ -9,9 +9,11 @@
 /// bridge. Accelerator k reaches the network through its PCIe link and NIC k mod nics_per_node;
 /// the CPU (input pipeline) through NIC 0. A leaf-spine fabric is reduced to one uplink per leaf
 /// whose capacity is the leaf's NIC capacity divided by the oversubscription, which is what ECMP
-/// over the spines gives a flow-level model; a single switch adds no link, only latency.
-/// NVMe-oF targets hang off the spine (or the single switch) through their NICs.
-/// Ignored for now: per-rail wiring, PCIe switch sharing, storage NICs separate from compute NICs.
+/// over the spines gives a flow-level model; a single switch adds no link, only latency. A
+/// rail-optimised fabric has one such leaf per rail per group of nodes, NIC k of each node on the
+/// leaf of rail k, so traffic between rails crosses the spine. NVMe-oF targets hang off the spine
+/// (or the single switch) through their NICs.
+/// Ignored for now: PCIe switch sharing, storage NICs separate from compute NICs.
 #include "config/scenario.hpp"
 #include "platform/zone_spec.hpp"
 

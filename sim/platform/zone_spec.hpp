@@ -59,6 +59,9 @@ struct ZoneSpec {
   std::vector<LinkSpec> links;
   std::vector<ZoneSpec> children;
   std::vector<RouteSpec> routes;     ///< between hosts, routers and child zones of this zone
+  /// Routes between two zones below this one that take precedence over the way through the zone
+  /// tree (SimGrid's bypass routes), from gw_src in src to gw_dst in dst; each also holds reversed.
+  std::vector<RouteSpec> bypass_routes;
   std::string gateway;               ///< the member through which the parent reaches this zone
   std::vector<int> torus_dimensions; ///< torus: hosts are in torus order, the last coordinate fastest
   LinkSpec torus_link;               ///< torus: every link's bandwidth and latency; `links` then only

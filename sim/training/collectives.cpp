@@ -258,7 +258,8 @@ void Collectives::measure(Stage& stage) const
     stage.route_latency = std::max(stage.route_latency, engine::route_latency(ranks_[flow.from], ranks_[flow.to]));
     if (choosing)
       for (const auto& link : engine::route_links(ranks_[flow.from], ranks_[flow.to]))
-        stage.seconds_per_byte = std::max(stage.seconds_per_byte, busy[link.id] += flow.share / link.bandwidth);
+        if (!link.fat_pipe)
+          stage.seconds_per_byte = std::max(stage.seconds_per_byte, busy[link.id] += flow.share / link.bandwidth);
   }
 }
 

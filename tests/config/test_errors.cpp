@@ -321,6 +321,28 @@ TEST_CASE("config: more errors written from strings")
       {"unknown-nic", "  accelerators_per_node: 2\n", "  accelerators_per_node: 2\n  nic: ConnectX-6-HDR-100G\n", 6, 8,
        "cluster.nic", "(did you mean \"ConnectX-6-HDR-200G\"?)"},
       {"version-text", "version: 1\n", "version: one\n", 1, 10, "version", "expected a whole number, found \"one\""},
+      {"rails-without-gpus", "  accelerators_per_node: 2\n",
+       "  accelerators_per_node: 2\n  nics_per_node: 4\nnetwork:\n  topology: rail-optimized\n", 6, 18,
+       "cluster.nics_per_node", "expected at most one rail per accelerator on a rail-optimized network"},
+      {"cube-mesh-of-2", "  accelerators_per_node: 2\n", "  accelerators_per_node: 2\n  intra_node: hybrid-cube-mesh\n",
+       5, 26, "cluster.accelerators_per_node",
+       "expected 8 accelerators per node for the hybrid cube-mesh (cluster.intra_node), found 2"},
+      {"dragonfly-without-groups", "  steps: 10\n",
+       "  steps: 10\nnetwork:\n  topology: dragonfly\n  dragonfly:\n    routers_per_group: 2\n", 1, 1,
+       "network.dragonfly.groups", "missing key: expected a whole number >= 1, since network.topology is dragonfly"},
+      {"dragonfly-too-small", "  steps: 10\n",
+       "  steps: 10\nnetwork:\n  topology: dragonfly\n  dragonfly: {groups: 1, routers_per_group: 1, "
+       "nodes_per_router: 0}\n",
+       14, 66, "network.dragonfly.nodes_per_router", "expected a whole number >= 1, found \"0\""},
+      {"dragonfly-more-nodes", "  nodes: 1\n  accelerator: A100-SXM4-80GB\n  accelerators_per_node: 2\n",
+       "  nodes: 3\n  accelerator: A100-SXM4-80GB\n  accelerators_per_node: 2\nnetwork:\n  topology: dragonfly\n"
+       "  dragonfly: {groups: 1, routers_per_group: 2, nodes_per_router: 1}\n",
+       3, 10, "cluster.nodes",
+       "expected at most the 2 nodes a dragonfly of 1 groups x 2 routers x 1 nodes holds, found 3"},
+      {"dragonfly-keys-elsewhere", "  steps: 10\n",
+       "  steps: 10\nnetwork:\n  topology: leaf-spine\n  dragonfly:\n    global_links: 2\n", 15, 19,
+       "network.dragonfly.global_links",
+       "expected no network.dragonfly keys, since network.topology is leaf-spine; found network.dragonfly.global_links"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
