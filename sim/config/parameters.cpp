@@ -244,7 +244,7 @@ const std::vector<Parameter>& scenario_parameters()
              "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
              "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
       integer("training.channels", optional, "", 1,
-              "Rings a ring collective splits its data over, each crossing nodes on its own NIC pair. Default: one per "
+              "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. Default: one per "
               "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
               "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
       assumed(integer("training.loader_workers", defaulted, "4", 1,

@@ -1,8 +1,10 @@
 #include "training/collectives.hpp"
 
 #include "training/double_binary_tree.hpp"
+#include "training/node_rings.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <unordered_map>
 
@@ -67,6 +69,7 @@ Collectives::Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks,
     return;
   nodes_ = node_of_.back() + 1;
   ranks_per_node_ = n / nodes_;
+  search_node_rings();
   for (int c = 0; c < setup_.channels; ++c)
     channel_rings_.push_back(channel_ring(c));
 
@@ -136,10 +139,11 @@ Collectives::Schedule Collectives::hierarchical_all_reduce() const
   const int g = ranks_per_node_;
   const int m = nodes_;
   std::vector<std::vector<int>> per_node(m), per_local_rank(g);
-  for (int r = 0; r < size(); ++r) {
-    per_node[node_of_[r]].push_back(r);
+  for (int node = 0; node < m; ++node)
+    for (const int device : intra_node_ring_)
+      per_node[node].push_back(node * g + device);
+  for (int r = 0; r < size(); ++r)
     per_local_rank[r % g].push_back(r);
-  }
   Schedule schedule{ring_stage(per_node, (g - 1.0) / g, g - 1, true),               // reduce-scatter
                     ring_stage(per_local_rank, 2.0 * (m - 1) / m / g, 2 * (m - 1), true), // all-reduce of a shard
                     ring_stage(per_node, (g - 1.0) / g, g - 1, true)};              // all-gather
@@ -164,9 +168,10 @@ Collectives::Schedule Collectives::tree_all_reduce() const
   };
   for (int c = 0; c < setup_.channels; ++c)
     for (int t = 0; t < 2; ++t) {
-      // Each tree of each channel enters a node at its own local rank, hence through its own NIC.
-      const int head = (c + t * g / 2) % g;
-      const auto rank = [&](int node, int step) { return node * g + (head + step) % g; };
+      // The channel's ring path through each node, from the device it enters by for tree 0 and
+      // from the one it leaves by for tree 1: the two trees cross nodes on the ring's NICs.
+      const auto& path = node_rings_[c];
+      const auto rank = [&](int node, int step) { return node * g + path[t == 0 ? step : g - 1 - step]; };
       for (int node = 0; node < nodes_; ++node) {
         for (int step = 1; step < g; ++step)
           link(rank(node, step), rank(node, step - 1), intra);
@@ -263,16 +268,41 @@ void Collectives::measure(Stage& stage) const
   }
 }
 
+void Collectives::search_node_rings()
+{
+  // Every node is wired alike: node 0's routes, and those to node 1, stand for all.
+  const int g = ranks_per_node_;
+  const auto shared_links = [&](int from, int to) {
+    std::vector<engine::RouteLink> links;
+    std::ranges::remove_copy_if(engine::route_links(ranks_[from], ranks_[to]), std::back_inserter(links),
+                                [](const engine::RouteLink& link) { return link.fat_pipe; });
+    return links;
+  };
+  NodeRoutes routes(g, std::vector<std::vector<engine::RouteLink>>(g));
+  for (int a = 0; a < g; ++a)
+    for (int b = 0; b < g; ++b)
+      routes[a][b] = shared_links(a, b);
+  intra_node_ring_ = node_rings(routes, {}, 1).front();
+  NodeCrossings crossings;
+  for (int device = 0; device < g && nodes_ > 1; ++device) {
+    crossings.leave.push_back(shared_links(device, g + device));
+    crossings.come_back.push_back(shared_links(g + device, device));
+  }
+  node_rings_ = node_rings(routes, crossings, setup_.channels);
+}
+
 std::vector<int> Collectives::channel_ring(int channel) const
 {
-  // Inside each node the ring starts at local rank `channel`, so it leaves the node from local
-  // rank channel-1 and enters the next at local rank channel: each channel crosses nodes on its
-  // own pair of NICs, as NCCL's rings do on rail-optimised nodes. Rotated to start at rank 0.
+  // Forward through even nodes, backward through odd ones, so each node is entered at the device
+  // the one before left by and every hop stays on one NIC rail, as NCCL's rings do. With an odd
+  // node count the hop back to node 0 changes rail (NCCL avoids that by sending through a peer's
+  // NIC, PXN).
   const int g = ranks_per_node_;
+  const auto& path = node_rings_[channel];
   std::vector<int> ring;
   for (int node = 0; node < nodes_; ++node)
     for (int j = 0; j < g; ++j)
-      ring.push_back(node * g + (channel + j) % g);
+      ring.push_back(node * g + path[node % 2 == 0 ? j : g - 1 - j]);
   std::rotate(ring.begin(), std::find(ring.begin(), ring.end(), 0), ring.end());
   return ring;
 }

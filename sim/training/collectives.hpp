@@ -102,6 +102,8 @@ private:
   Schedule tree_all_reduce() const;
   Schedule torus_all_reduce() const;
   Schedule hierarchical_all_reduce() const;
+  /// Finds the ways rings run through a node (node_rings.hpp).
+  void search_node_rings();
   std::vector<int> channel_ring(int channel) const;
   /// Latency of one pipeline step from rank `from` to rank `to`, by protocol.
   ByProtocol hop_latency(int from, int to, nccl::Algorithm algorithm) const;
@@ -120,7 +122,9 @@ private:
   std::vector<int> node_of_;
   int ranks_per_node_ = 1;
   int nodes_ = 1;
-  std::vector<std::vector<int>> channel_rings_;
+  std::vector<std::vector<int>> node_rings_;    ///< per channel: a node's devices, entry to exit
+  std::vector<int> intra_node_ring_;            ///< a node's devices in the order of a ring inside it
+  std::vector<std::vector<int>> channel_rings_; ///< per channel: all ranks in ring order
   std::map<config::AllReduceAlgorithm, Schedule> all_reduce_; ///< every algorithm this job may run
   Schedule reduce_scatter_, broadcast_;
   bool reuse_ = false;
