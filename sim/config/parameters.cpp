@@ -220,6 +220,10 @@ const std::vector<Parameter>& scenario_parameters()
              "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),
       integer("workload.gradient_accumulation", defaulted, "1", 1,
               "Micro-batches computed before each gradient all-reduce and optimizer step."),
+      quantity("workload.emulated_batch_time", Dimension::time, optional, "", false,
+               "Emulated accelerators, as DLIO and MLPerf Storage run them: each micro-batch keeps the device busy "
+               "this long (DLIO's computation_time) instead of computing the model, and there are no gradients, "
+               "all-reduce, optimizer step or CPU preprocessing; only reading the data remains."),
       integer("workload.steps", optional, "", 1, "Optimizer steps to simulate. Give steps or epochs, not both."),
       number(
           "workload.epochs", optional, "", 0, false,

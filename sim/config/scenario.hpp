@@ -83,6 +83,7 @@ struct WorkloadSpec {
   int batch_per_device = 1;
   std::string precision;
   int gradient_accumulation = 1;
+  std::optional<double> emulated_batch_time; ///< s per micro-batch of an emulated accelerator (DLIO)
   long long steps = 0; ///< optimizer steps to simulate (from `steps`, or from `epochs` and the dataset)
   std::optional<double> epochs;
 };

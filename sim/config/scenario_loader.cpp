@@ -279,6 +279,8 @@ private:
                                                 cluster.accelerator.name, fmt::join(offered, ", "), w.precision));
     }
     w.gradient_accumulation = v_.count("workload.gradient_accumulation");
+    if (v_.has("workload.emulated_batch_time"))
+      w.emulated_batch_time = v_.number("workload.emulated_batch_time");
     if (v_.has("workload.steps") == v_.has("workload.epochs"))
       v_.fail(v_.has("workload.steps") ? "workload.epochs" : "workload",
               "expected exactly one of workload.steps or workload.epochs, found " +

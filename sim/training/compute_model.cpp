@@ -14,7 +14,15 @@ ComputePlan plan_compute(const config::Scenario& s)
 {
   ComputePlan plan;
   const auto& model = s.workload.model;
+  const double batch = s.workload.batch_per_device;
   plan.peak_rate = s.cluster.accelerator.peak_rate.at(s.workload.precision).value;
+  if (const auto emulated = s.workload.emulated_batch_time) {
+    plan.efficiency = 1;
+    plan.efficiency_basis = fmt::format("emulated: {:g} s per micro-batch (DLIO computation_time)", *emulated);
+    plan.forward_flops = *emulated * plan.peak_rate / (1 + backward_to_forward);
+    plan.backward_flops = backward_to_forward * plan.forward_flops;
+    return plan;
+  }
   const double forward_per_sample = model.forward_flops_per_sample.value;
   if (const auto* m =
           model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
@@ -28,11 +36,13 @@ ComputePlan plan_compute(const config::Scenario& s)
         fmt::format("the workload's efficiency {:g} ({}: {})", model.efficiency.value,
                     model.efficiency.assumed ? "assumption" : "source", model.efficiency.provenance);
   }
-  const double batch = s.workload.batch_per_device;
   plan.forward_flops = forward_per_sample * batch / plan.efficiency;
   plan.backward_flops = backward_to_forward * plan.forward_flops;
   plan.optimizer_time =
       model.parameters.value * s.training.optimizer_traffic_per_param / s.cluster.accelerator.memory_bandwidth.value;
+  plan.gradient_bytes = model.parameters.value * s.training.gradient_bytes_per_param;
+  if (s.storage.dataset_on != config::DatasetLocation::synthetic)
+    plan.preprocessing_core_seconds = batch * model.cpu_cost_per_sample.value;
   return plan;
 }
 

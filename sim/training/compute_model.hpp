@@ -6,7 +6,9 @@
 /// when the workload file has one (training FLOPs = 3 x forward FLOPs per sample), else from the
 /// workload's stated efficiency. Backward costs twice forward. The optimizer is memory-bound: its
 /// traffic per parameter at the accelerator's memory bandwidth. Efficiency does not yet depend
-/// on batch size (a published figure at another batch is used as is).
+/// on batch size (a published figure at another batch is used as is). An emulated accelerator
+/// (workload.emulated_batch_time, as DLIO runs them) is busy for the given time per micro-batch
+/// and has no gradients, optimizer step or CPU preprocessing.
 #include "config/scenario.hpp"
 
 #include <string>
@@ -20,6 +22,8 @@ struct ComputePlan {
   double forward_flops = 0;  ///< per micro-batch, as executed at peak (workload FLOPs / efficiency)
   double backward_flops = 0; ///< per micro-batch, as executed at peak
   double optimizer_time = 0; ///< s per optimizer step
+  double gradient_bytes = 0; ///< all-reduced per optimizer step
+  double preprocessing_core_seconds = 0; ///< CPU time to prepare one micro-batch
 
   double forward_time() const { return forward_flops / peak_rate; }
   double backward_time() const { return backward_flops / peak_rate; }

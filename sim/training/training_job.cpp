@@ -57,7 +57,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     allreduce_->reuse_durations();
   all_backward_started_ = std::make_unique<engine::Semaphore>(0);
 
-  double gradient_bytes = w.model.parameters.value * t.gradient_bytes_per_param;
+  double gradient_bytes = plan_.gradient_bytes;
   while (gradient_bytes > 0) {
     bucket_bytes_.push_back(std::min(gradient_bytes, t.bucket_bytes));
     gradient_bytes -= bucket_bytes_.back();
@@ -136,7 +136,7 @@ double TrainingJob::bucket_ready_time(double produced_fraction) const
 
 void TrainingJob::communicator()
 {
-  const double total_bytes = scenario_.workload.model.parameters.value * scenario_.training.gradient_bytes_per_param;
+  const double total_bytes = plan_.gradient_bytes;
   for (long long step = 0; step < scenario_.workload.steps; ++step) {
     all_backward_started_->acquire();
     double produced = 0;
@@ -182,9 +182,7 @@ void TrainingJob::reader(Worker& w, Loader& loader, int index)
 
 void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
 {
-  const bool synthetic = scenario_.storage.dataset_on == config::DatasetLocation::synthetic;
-  const double cpu_seconds =
-      synthetic ? 0 : scenario_.workload.batch_per_device * scenario_.workload.model.cpu_cost_per_sample.value;
+  const double cpu_seconds = plan_.preprocessing_core_seconds;
   const std::string stream = fmt::format("loader-{}", index);
   while (true) {
     loader.read_done.acquire();

@@ -184,3 +184,30 @@ TEST_CASE("training: overlap off exposes the whole all-reduce after backward")
   CHECK(summary.breakdown.exposed_comm == Approx(allreduce_per_step).epsilon(0.02));
   CHECK(summary.breakdown.exposed_comm > 0.05 * summary.step_time);
 }
+
+TEST_CASE("training: emulated accelerators (DLIO) take emulated_batch_time per batch and exchange nothing")
+{
+  // 4-node cluster, data in memory: 32 emulated devices of 256 images each per 0.5 s.
+  const auto scenario = load("scenarios/cluster-4node-a100.yaml",
+                             {"storage.dataset_on=memory", "workload.emulated_batch_time=0.5 s", "workload.steps=20",
+                              "training.loader_workers=32"});
+  const auto run = dtsim::app::simulate(scenario, {});
+  const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
+  CHECK(summary.step_time == Approx(0.5).epsilon(0.001));
+  CHECK(summary.throughput == Approx(32 * 256 / 0.5).epsilon(0.001));
+  CHECK(run.totals.allreduce_seconds == 0);
+  CHECK(run.totals.cpu_core_seconds == 0);
+}
+
+TEST_CASE("training: emulated accelerators on one drive: throughput = drive bandwidth / sample size")
+{
+  // MLPerf Storage's single-drive case: 4 emulated H100s want 4 x 7 / 0.323 s = 86.7 UNet3D volumes/s;
+  // the drive gives 10 GB/s / 146.6 MB = 68.2.
+  const auto scenario = load("scenarios/validation/mlps-micron9550-unet3d-h100.yaml", {});
+  const double drive = scenario.storage.local_nvme->drive.read_bandwidth.value;
+  const double expected = drive / scenario.workload.model.sample_bytes.value;
+  REQUIRE(expected < 4 * 7 / 0.323);
+  const auto summary = dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
+  CHECK(summary.throughput == Approx(expected).epsilon(0.01));
+  CHECK(summary.breakdown.data_stall == Approx(summary.step_time - 0.323).epsilon(0.02));
+}
