@@ -196,6 +196,17 @@ const std::vector<Parameter>& scenario_parameters()
              "Where the dataset is read from: synthetic (tensors made on the device: no reading, no preprocessing, "
              "as in tf_cnn_benchmarks' synthetic mode), host memory (no storage cost, preprocessing on the CPU), "
              "the node's local NVMe drives, or NVMe-oF targets over the cluster network."),
+      choice("storage.layout", {"file-per-sample", "records"}, defaulted, "file-per-sample",
+             "How the dataset's samples are stored: one file per sample (ImageNet JPEGs, DLIO's npz files), or "
+             "records packing storage.samples_per_record samples each (TFRecord, WebDataset shards). A loader "
+             "reads the files of a batch one after another, each split into read requests of at most "
+             "storage.max_request: the file size sets the request size, hence whether IOPS or bandwidth bounds a "
+             "drive, and each file opened costs the drive's read latency (plus the NVMe-oF transport's)."),
+      integer("storage.samples_per_record", optional, "", 1, "records: samples packed in one record file."),
+      assumed(quantity("storage.max_request", Dimension::size, defaulted, "1 MiB", false,
+                       "Largest read request a file is split into."),
+              "Linux splits reads at the device's max_sectors_kb, commonly 128 KiB to 1280 KiB for NVMe; drive "
+              "bandwidth figures are quoted at 128 KiB to 1 MiB transfers (catalog/drives.yaml)."),
       text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
       integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
       integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),
@@ -215,6 +226,8 @@ const std::vector<Parameter>& scenario_parameters()
            "workload file."),
       integer("workload.dataset_samples", optional, "", 1,
               "Samples in one epoch. Default: the workload's dataset_samples."),
+      quantity("workload.sample_size", Dimension::size, optional, "", false,
+               "Mean bytes of one stored sample. Default: the workload's sample_bytes."),
       integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."),
       choice("workload.precision", {"fp32", "tf32", "fp16", "bf16", "fp8"}, defaulted, "fp16",
              "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),

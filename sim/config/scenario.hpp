@@ -4,6 +4,7 @@
 /// Nothing downstream reads YAML: the platform, the training model and the report take these structs.
 #include "config/catalog.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -74,6 +75,16 @@ struct StorageSpec {
   DatasetLocation dataset_on = DatasetLocation::memory;
   std::optional<StoragePool> local_nvme;
   std::optional<NvmeOfSpec> nvme_of;
+  int samples_per_file = 1;  ///< 1 for one file per sample, else samples per record
+  double request_bytes = 0;  ///< mean size of one read request: a file split at the largest request
+  double request_latency = 0; ///< s per file opened: the drive's read latency, plus the NVMe-oF transport's
+
+  /// What `pool` reads for this dataset: each drive gives its sequential bandwidth or its IOPS x the
+  /// request size, whichever is lower.
+  double read_bandwidth(const StoragePool& pool) const
+  {
+    return pool.drives * std::min(pool.drive.read_bandwidth.value, pool.drive.read_iops.value * request_bytes);
+  }
 };
 
 struct WorkloadSpec {

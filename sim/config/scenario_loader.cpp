@@ -63,8 +63,8 @@ public:
     s.seed = static_cast<std::uint64_t>(v_.integer("seed"));
     s.cluster = cluster();
     s.network = network(s.cluster);
-    s.storage = storage();
     s.workload = workload(s.cluster);
+    s.storage = storage(s.workload);
     s.training = training(s.cluster);
     s.cost = cost(s.cluster);
     check_memory(s);
@@ -210,15 +210,24 @@ private:
     return p;
   }
 
-  StorageSpec storage()
+  StorageSpec storage(const WorkloadSpec& workload)
   {
     StorageSpec st;
+    if (v_.text("storage.layout") == "records") {
+      require(v_, "storage.samples_per_record", "storage.layout is records");
+      st.samples_per_file = v_.count("storage.samples_per_record");
+    } else if (v_.has("storage.samples_per_record")) {
+      v_.fail("storage.samples_per_record", "expected storage.layout: records alongside it, found one file per sample");
+    }
+    const double file_bytes = st.samples_per_file * workload.model.sample_bytes.value;
+    st.request_bytes = file_bytes / std::ceil(file_bytes / v_.number("storage.max_request"));
     const std::string& where = v_.text("storage.dataset_on");
     if (where == "synthetic") {
       st.dataset_on = DatasetLocation::synthetic;
     } else if (where == "local-nvme") {
       st.dataset_on = DatasetLocation::local_nvme;
       st.local_nvme = pool("storage.local_nvme", "drives_per_node", "storage.dataset_on is local-nvme");
+      st.request_latency = st.local_nvme->drive.read_latency.value;
     } else if (where == "nvme-of") {
       const std::string& topology = v_.text("network.topology");
       if (topology == "torus" || topology == "dragonfly")
@@ -239,6 +248,7 @@ private:
       t.transport_latency = rdma_fabric_latency + (t.transport == Transport::tcp ? tcp_extra_latency : 0);
       for (const Figure* f : catalog_.nics().at(t.nic.name).figures())
         used_.push_back(f);
+      st.request_latency = t.pool.drive.read_latency.value + t.transport_latency;
       st.nvme_of = t;
     }
     return st;
@@ -264,11 +274,19 @@ private:
     w.model = load_workload(w.model_file);
     const bool calibrated = w.model.measurement(cluster.accelerator.name, v_.text("workload.precision"),
                                                 v_.integer("workload.batch_per_device")) != nullptr;
+    // Only assumptions that still stand are reported: not a calibrated efficiency, nor a figure the scenario overrides.
+    const auto overridden = [&](const Figure* f) {
+      return (calibrated && f == &w.model.efficiency) ||
+             (v_.has("workload.dataset_samples") && f == &w.model.dataset_samples) ||
+             (v_.has("workload.sample_size") && f == &w.model.sample_bytes);
+    };
     for (const Figure* f : w.model.figures())
-      if (!(calibrated && f == &w.model.efficiency))
+      if (!overridden(f))
         owned_workload_figures_.push_back(*f);
     w.dataset_samples = v_.has("workload.dataset_samples") ? v_.integer("workload.dataset_samples")
                                                            : std::llround(w.model.dataset_samples.value);
+    if (v_.has("workload.sample_size"))
+      w.model.sample_bytes.value = v_.number("workload.sample_size");
     w.batch_per_device = v_.count("workload.batch_per_device");
     w.precision = v_.text("workload.precision");
     if (!cluster.accelerator.peak_rate.contains(w.precision)) {

@@ -128,7 +128,7 @@ NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
   parts.cpu = {fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
   if (s.storage.local_nvme) {
     const auto& pool = *s.storage.local_nvme;
-    parts.cpu.disks.push_back({layout.local_disk, pool.drives * pool.drive.read_bandwidth.value,
+    parts.cpu.disks.push_back({layout.local_disk, s.storage.read_bandwidth(pool),
                                pool.drives * pool.drive.write_bandwidth.value});
   }
   layout.node_cpus.push_back(parts.cpu.name);
@@ -211,13 +211,13 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
   zone.routers.push_back(zone.gateway);
   zone.routes.push_back({zone.gateway, "", "", "", {}});
   const double nic_bandwidth = t.nics_per_target * t.nic.bandwidth.value;
-  const double nic_latency = t.nic.latency.value + t.transport_latency + s.network.switch_latency / 2;
+  const double nic_latency = t.nic.latency.value + s.network.switch_latency / 2;
   for (int i = 0; i < t.targets; ++i) {
     const std::string host = fmt::format("target-{}", i);
     zone.hosts.push_back({host,
                           1.0,
                           1,
-                          {{layout.target_disk, t.pool.drives * t.pool.drive.read_bandwidth.value,
+                          {{layout.target_disk, s.storage.read_bandwidth(t.pool),
                             t.pool.drives * t.pool.drive.write_bandwidth.value}}});
     zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency, host, zone.gateway});
     zone.routes.push_back({host, "", "", "", {{host + "-nic", true}}});
@@ -465,8 +465,7 @@ ClusterLayout lay_out_torus(const Scenario& s)
   for (int node = 0; node < c.nodes; ++node) {
     HostSpec cpu{fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
     if (s.storage.local_nvme)
-      cpu.disks.push_back({layout.local_disk,
-                           s.storage.local_nvme->drives * s.storage.local_nvme->drive.read_bandwidth.value,
+      cpu.disks.push_back({layout.local_disk, s.storage.read_bandwidth(*s.storage.local_nvme),
                            s.storage.local_nvme->drives * s.storage.local_nvme->drive.write_bandwidth.value});
     layout.node_cpus.push_back(cpu.name);
     hosts.hosts.push_back(std::move(cpu));

@@ -41,10 +41,9 @@ Breakdown mean_breakdown(std::span<const training::StepRecord> steps)
 double storage_read_bandwidth(const config::Scenario& s)
 {
   if (s.storage.local_nvme)
-    return s.cluster.nodes * s.storage.local_nvme->drives * s.storage.local_nvme->drive.read_bandwidth.value;
+    return s.cluster.nodes * s.storage.read_bandwidth(*s.storage.local_nvme);
   if (s.storage.nvme_of)
-    return s.storage.nvme_of->targets * s.storage.nvme_of->pool.drives *
-           s.storage.nvme_of->pool.drive.read_bandwidth.value;
+    return s.storage.nvme_of->targets * s.storage.read_bandwidth(s.storage.nvme_of->pool);
   return 0;
 }
 

@@ -7,6 +7,24 @@
 
 namespace dtsim::training {
 
+namespace {
+
+/// A loader opens a batch's files one after another: each costs the request latency, then its bytes flow
+/// at the storage's read bandwidth. Loaders in parallel overlap these latencies (Little's law), so a
+/// batch takes this long or its share of the drives and links, whichever is longer.
+double lone_fetch_time(const config::StorageSpec& storage, long long samples, double bytes)
+{
+  const config::StoragePool* pool = storage.local_nvme ? &*storage.local_nvme
+                                    : storage.nvme_of  ? &storage.nvme_of->pool
+                                                       : nullptr;
+  if (pool == nullptr)
+    return 0;
+  const double files = static_cast<double>(samples) / storage.samples_per_file;
+  return files * storage.request_latency + bytes / storage.read_bandwidth(*pool);
+}
+
+} // namespace
+
 struct TrainingJob::Worker {
   int rank = 0;
   engine::Host device;
@@ -64,6 +82,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   }
   batches_per_worker_ = w.steps * w.gradient_accumulation;
   batch_bytes_ = w.batch_per_device * w.model.sample_bytes.value;
+  lone_fetch_time_ = lone_fetch_time(scenario.storage, w.batch_per_device, batch_bytes_);
 }
 
 TrainingJob::~TrainingJob() = default;
@@ -202,22 +221,21 @@ void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
 
 void TrainingJob::fetch(Worker& w, long long batch_index)
 {
-  engine::ActivityGroup io;
-  switch (scenario_.storage.dataset_on) {
-  case config::DatasetLocation::synthetic:
-  case config::DatasetLocation::memory:
+  const auto& storage = scenario_.storage;
+  if (storage.dataset_on == config::DatasetLocation::synthetic || storage.dataset_on == config::DatasetLocation::memory)
     return;
-  case config::DatasetLocation::local_nvme:
+  const double start = engine::now();
+  engine::ActivityGroup io;
+  if (storage.dataset_on == config::DatasetLocation::local_nvme) {
     io.read(*w.local_disk, batch_bytes_);
-    break;
-  case config::DatasetLocation::nvme_of: {
+  } else {
     const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
     io.read(target_disks_[t], batch_bytes_);
     io.transfer(targets_[t], w.cpu, batch_bytes_);
-    break;
-  }
   }
   io.wait();
+  // Contention shares the drives and links above; a loader alone still waits for each file in turn.
+  engine::sleep_until(start + lone_fetch_time_);
   totals_.storage_bytes_read += batch_bytes_;
 }
 

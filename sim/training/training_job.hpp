@@ -75,6 +75,7 @@ private:
   int published_ = 0;
   long long batches_per_worker_ = 0;
   double batch_bytes_ = 0;
+  double lone_fetch_time_ = 0; ///< s to read one batch with the storage to itself
   std::vector<engine::Host> targets_;
   std::vector<engine::Disk> target_disks_;
   std::map<long long, std::pair<int, StepRecord>> open_steps_; ///< step -> workers reported, sums

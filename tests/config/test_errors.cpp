@@ -139,7 +139,7 @@ TEST_CASE("config: unknown key suggests the closest one")
   const ConfigError e = example_error("invalid-unknown-key.yaml");
   check_error(e, data_file("invalid-unknown-key.yaml"), 11, 3, "workload.batch_per_devic",
               "unknown key (did you mean \"batch_per_device\"?)");
-  CHECK_THAT(e.message(), Catch::Contains("expected one of: model, dataset_samples, batch_per_device"));
+  CHECK_THAT(e.message(), Catch::Contains("expected one of: model, dataset_samples, sample_size, batch_per_device"));
 }
 
 TEST_CASE("config: unknown top-level section suggests the closest one")
@@ -588,4 +588,13 @@ TEST_CASE("config: an unknown key in a workload file names its file")
   CHECK(e.where().column == 1);
   CHECK(e.key() == "sample_units");
   CHECK_THAT(e.message(), Catch::Contains("unknown key"));
+}
+
+TEST_CASE("config: samples_per_record without the records layout")
+{
+  std::string text = kValidBase;
+  text.replace(text.find("dataset_on: memory"), 18, "dataset_on: memory\n  samples_per_record: 64");
+  const auto path = write_file(scratch_dir() / "records-without-layout.yaml", text);
+  check_error(load_error(path.string()), path.string(), 8, 23, "storage.samples_per_record",
+              "expected storage.layout: records alongside it, found one file per sample");
 }
