@@ -207,6 +207,20 @@ const std::vector<Parameter>& scenario_parameters()
                        "Largest read request a file is split into."),
               "Linux splits reads at the device's max_sectors_kb, commonly 128 KiB to 1280 KiB for NVMe; drive "
               "bandwidth figures are quoted at 128 KiB to 1 MiB transfers (catalog/drives.yaml)."),
+      assumed(quantity("storage.page_cache", Dimension::size, defaulted, "0 B", true,
+                       "Page cache each node gives the dataset. Epoch 1 finds it empty; each later epoch finds a "
+                       "random part of what the node read before, since loaders read in shuffled order: with "
+                       "storage.sharding fixed, a hit rate of page_cache / shard (the node's 1/nodes of the "
+                       "dataset), 100% when the shard fits; reshuffled, page_cache / dataset, and only samples the "
+                       "node has read before. This is the hit rate of any replacement policy (LRU included) under "
+                       "uniform random access; reads from the cache cost nothing."),
+              "No cache unless given, so every epoch reads from storage: MLPerf Storage arranges the same by "
+              "sizing the dataset at 5x the clients' memory."),
+      choice("storage.sharding", {"fixed", "reshuffled"}, defaulted, "fixed",
+             "How the dataset is dealt to the nodes each epoch: fixed shards, each node reading its own 1/nodes "
+             "in a new order every epoch (tf.data's shard before shuffle, DALI's stick_to_shard), or the whole "
+             "dataset reshuffled across all workers every epoch (PyTorch's DistributedSampler with set_epoch), "
+             "which leaves a node's page cache holding mostly samples it will not read next."),
       text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
       integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
       integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),

@@ -16,6 +16,7 @@ enum class IntraNode { nvswitch, nvlink_mesh, hybrid_cube_mesh, pcie };
 enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, dragonfly, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
+enum class Sharding { fixed, reshuffled };
 /// automatic: chosen per collective by NCCL's cost model (ring or tree), torus on a torus network.
 enum class AllReduceAlgorithm { automatic, ring, tree, hierarchical, torus };
 /// NCCL's protocols; automatic: chosen per collective by NCCL's cost model.
@@ -78,6 +79,8 @@ struct StorageSpec {
   int samples_per_file = 1;  ///< 1 for one file per sample, else samples per record
   double request_bytes = 0;  ///< mean size of one read request: a file split at the largest request
   double request_latency = 0; ///< s per file opened: the drive's read latency, plus the NVMe-oF transport's
+  double page_cache_bytes = 0; ///< per node
+  Sharding sharding = Sharding::fixed;
 
   /// What `pool` reads for this dataset: each drive gives its sequential bandwidth or its IOPS x the
   /// request size, whichever is lower.

@@ -219,6 +219,8 @@ private:
     } else if (v_.has("storage.samples_per_record")) {
       v_.fail("storage.samples_per_record", "expected storage.layout: records alongside it, found one file per sample");
     }
+    st.page_cache_bytes = v_.number("storage.page_cache");
+    st.sharding = v_.text("storage.sharding") == "reshuffled" ? Sharding::reshuffled : Sharding::fixed;
     const double file_bytes = st.samples_per_file * workload.model.sample_bytes.value;
     st.request_bytes = file_bytes / std::ceil(file_bytes / v_.number("storage.max_request"));
     const std::string& where = v_.text("storage.dataset_on");

@@ -121,6 +121,9 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
       run.totals.cpu_core_seconds / (static_cast<double>(s.cluster.nodes) * s.cluster.cpu_cores_per_node * elapsed);
   if (const double bandwidth = storage_read_bandwidth(s); bandwidth > 0)
     out.utilisation.storage = run.totals.storage_bytes_read / (bandwidth * elapsed);
+  if (s.storage.page_cache_bytes > 0)
+    out.page_cache_share =
+        run.totals.cache_bytes_read / std::max(1.0, run.totals.cache_bytes_read + run.totals.storage_bytes_read);
   out.bottleneck = name_bottleneck(s, out, run.totals);
 
   const auto& a = s.cluster.accelerator;

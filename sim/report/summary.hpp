@@ -40,6 +40,7 @@ struct Summary {
   std::optional<double> baseline_throughput; ///< one device, same per-device batch and storage
   std::optional<double> scaling_efficiency;
   Utilisation utilisation;
+  std::optional<double> page_cache_share; ///< of the dataset bytes read, the share the page caches served
   std::string bottleneck;
   double energy_kwh = 0; ///< accelerators only, PUE included
   std::optional<double> cost_usd;

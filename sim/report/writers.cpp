@@ -72,6 +72,10 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   fmt::print(out, "utilisation         accelerators {:.0f}%, CPU cores {:.0f}%{}\n", 100 * sum.utilisation.accelerators,
              100 * sum.utilisation.cpu_cores,
              sum.utilisation.storage ? fmt::format(", storage drives {:.0f}%", 100 * *sum.utilisation.storage) : "");
+  if (sum.page_cache_share)
+    fmt::print(out, "page cache          served {:.0f}% of the dataset bytes read ({} from storage, {} from cache)\n",
+               100 * *sum.page_cache_share, units::format(run.totals.storage_bytes_read, Dimension::size),
+               units::format(run.totals.cache_bytes_read, Dimension::size));
   fmt::print(out, "compute rate        {:.1f}% of {} peak ({})\n", 100 * run.plan.efficiency,
              units::format(run.plan.peak_rate, Dimension::flop_rate), run.plan.efficiency_basis);
   fmt::print(out, "energy              {:.3g} kWh (accelerators)\n", sum.energy_kwh);
@@ -135,6 +139,7 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
       {"compute_efficiency", run.plan.efficiency},
       {"compute_efficiency_basis", run.plan.efficiency_basis},
       {"storage_read_B", run.totals.storage_bytes_read},
+      {"page_cache_read_B", run.totals.cache_bytes_read},
       {"gradient_allreduced_per_device_B", run.totals.gradient_bytes_per_device},
   };
   summary["scaling_efficiency"] = sum.scaling_efficiency ? nlohmann::json(*sum.scaling_efficiency) : nullptr;

@@ -7,24 +7,6 @@
 
 namespace dtsim::training {
 
-namespace {
-
-/// A loader opens a batch's files one after another: each costs the request latency, then its bytes flow
-/// at the storage's read bandwidth. Loaders in parallel overlap these latencies (Little's law), so a
-/// batch takes this long or its share of the drives and links, whichever is longer.
-double lone_fetch_time(const config::StorageSpec& storage, long long samples, double bytes)
-{
-  const config::StoragePool* pool = storage.local_nvme ? &*storage.local_nvme
-                                    : storage.nvme_of  ? &storage.nvme_of->pool
-                                                       : nullptr;
-  if (pool == nullptr)
-    return 0;
-  const double files = static_cast<double>(samples) / storage.samples_per_file;
-  return files * storage.request_latency + bytes / storage.read_bandwidth(*pool);
-}
-
-} // namespace
-
 struct TrainingJob::Worker {
   int rank = 0;
   engine::Host device;
@@ -50,6 +32,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     , sink_(sink)
     , trace_(trace)
     , plan_(plan_compute(scenario))
+    , reads_(scenario)
 {
   const auto& t = scenario.training;
   const auto& w = scenario.workload;
@@ -81,8 +64,6 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     gradient_bytes -= bucket_bytes_.back();
   }
   batches_per_worker_ = w.steps * w.gradient_accumulation;
-  batch_bytes_ = w.batch_per_device * w.model.sample_bytes.value;
-  lone_fetch_time_ = lone_fetch_time(scenario.storage, w.batch_per_device, batch_bytes_);
 }
 
 TrainingJob::~TrainingJob() = default;
@@ -224,19 +205,24 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
   const auto& storage = scenario_.storage;
   if (storage.dataset_on == config::DatasetLocation::synthetic || storage.dataset_on == config::DatasetLocation::memory)
     return;
+  const double missed = 1 - reads_.cache_hit_fraction(reads_.epoch_of(batch_index));
+  const double bytes = missed * reads_.batch_bytes();
+  totals_.cache_bytes_read += reads_.batch_bytes() - bytes;
+  if (bytes == 0)
+    return;
   const double start = engine::now();
   engine::ActivityGroup io;
   if (storage.dataset_on == config::DatasetLocation::local_nvme) {
-    io.read(*w.local_disk, batch_bytes_);
+    io.read(*w.local_disk, bytes);
   } else {
     const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
-    io.read(target_disks_[t], batch_bytes_);
-    io.transfer(targets_[t], w.cpu, batch_bytes_);
+    io.read(target_disks_[t], bytes);
+    io.transfer(targets_[t], w.cpu, bytes);
   }
   io.wait();
   // Contention shares the drives and links above; a loader alone still waits for each file in turn.
-  engine::sleep_until(start + lone_fetch_time_);
-  totals_.storage_bytes_read += batch_bytes_;
+  engine::sleep_until(start + missed * reads_.lone_fetch_time());
+  totals_.storage_bytes_read += bytes;
 }
 
 void TrainingJob::finish_step(long long step, const StepRecord& worker_record)

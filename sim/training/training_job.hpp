@@ -13,12 +13,13 @@
 /// that, so the communicator can start bucket k once every worker has produced it and bucket k-1 is reduced, without an
 /// event per bucket per worker. Buckets are produced in proportion to their bytes (gradient FLOPs assumed proportional
 /// to parameters). When the last bucket is reduced, every worker runs its optimizer and the fixed per-step overhead.
-/// Not modelled yet: checkpoints, IOPS limits, page cache, stragglers.
+/// Not modelled yet: checkpoints, stragglers.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
 #include "platform/cluster_layout.hpp"
 #include "training/collectives.hpp"
 #include "training/compute_model.hpp"
+#include "training/dataset_reads.hpp"
 #include "training/metrics.hpp"
 
 #include <map>
@@ -65,6 +66,7 @@ private:
   MetricsSink& sink_;
   TraceWindow trace_;
   ComputePlan plan_;
+  DatasetReads reads_;
   RunTotals totals_;
 
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -74,8 +76,6 @@ private:
   std::unique_ptr<engine::Semaphore> all_backward_started_;
   int published_ = 0;
   long long batches_per_worker_ = 0;
-  double batch_bytes_ = 0;
-  double lone_fetch_time_ = 0; ///< s to read one batch with the storage to itself
   std::vector<engine::Host> targets_;
   std::vector<engine::Disk> target_disks_;
   std::map<long long, std::pair<int, StepRecord>> open_steps_; ///< step -> workers reported, sums

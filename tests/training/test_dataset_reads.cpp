@@ -1,0 +1,104 @@
+// The page cache across epochs: closed forms for the hit rate, and what they do to a storage-bound run.
+#include "app/simulate.hpp"
+#include "config/scenario.hpp"
+#include "report/summary.hpp"
+#include "training/dataset_reads.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+namespace {
+
+dtsim::config::Scenario load(const std::vector<std::string>& overrides)
+{
+  return dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml", overrides,
+                                      DTSIM_SOURCE_DIR);
+}
+
+/// 4 nodes, 1 MB samples, a 32 GB dataset: 8 GB shards.
+dtsim::training::DatasetReads four_nodes(const std::string& page_cache, const std::string& sharding)
+{
+  return dtsim::training::DatasetReads(
+      load({"cluster.nodes=4", "workload.sample_size=1 MB", "workload.dataset_samples=32000",
+            "storage.page_cache=" + page_cache, "storage.sharding=" + sharding}));
+}
+
+/// One node of 8 emulated devices wanting 128 GB/s from one 7 GB/s drive, for two epochs of 200 steps.
+/// Loaders read up to 32 batches ahead of the devices, so the last steps of epoch 1 already find epoch 2's
+/// cached batches: each epoch is timed from its step 20 to its step 150.
+struct TwoEpochs {
+  dtsim::config::Scenario scenario;
+  dtsim::report::RunResult run;
+  double epoch_step_time[2] = {0, 0};
+
+  explicit TwoEpochs(const std::string& page_cache)
+      : scenario(load({"cluster.accelerators_per_node=8", "workload.sample_size=1 MB", "workload.batch_per_device=16",
+                       "workload.dataset_samples=25600", "workload.emulated_batch_time=1 ms", "workload.steps=400",
+                       "training.loader_workers=32", "training.prefetch=1", "storage.page_cache=" + page_cache}))
+      , run(dtsim::app::simulate(scenario, {}))
+  {
+    for (int epoch = 0; epoch < 2; ++epoch) {
+      const auto& first = run.steps.at(200 * epoch + 20);
+      const auto& last = run.steps.at(200 * epoch + 149);
+      epoch_step_time[epoch] = (last.end - first.start) / 130;
+    }
+  }
+
+  double dataset_bytes() const { return 25600 * 1e6; }
+  double drive_bandwidth() const { return scenario.storage.local_nvme->drive.read_bandwidth.value; }
+};
+
+} // namespace
+
+TEST_CASE("dataset reads: the first epoch finds the page cache empty")
+{
+  CHECK(four_nodes("8 GB", "fixed").cache_hit_fraction(0) == 0);
+  CHECK(four_nodes("8 GB", "reshuffled").cache_hit_fraction(0) == 0);
+}
+
+TEST_CASE("dataset reads: fixed shards hit page_cache / shard, and always once the shard fits")
+{
+  const auto half = four_nodes("4 GB", "fixed");
+  CHECK(half.cache_hit_fraction(1) == Approx(0.5));
+  CHECK(half.cache_hit_fraction(5) == Approx(0.5));
+  CHECK(four_nodes("8 GB", "fixed").cache_hit_fraction(1) == 1);
+  CHECK(four_nodes("20 GB", "fixed").cache_hit_fraction(1) == 1);
+}
+
+TEST_CASE("dataset reads: reshuffled shards hit only what the node read before, at most page_cache / dataset")
+{
+  // After e epochs a node has read 1 - (3/4)^e of the dataset; a 16 GB cache holds half of it.
+  const auto reads = four_nodes("16 GB", "reshuffled");
+  CHECK(reads.cache_hit_fraction(1) == Approx(0.25));
+  CHECK(reads.cache_hit_fraction(2) == Approx(1 - 0.75 * 0.75));
+  CHECK(reads.cache_hit_fraction(3) == Approx(0.5));
+  CHECK(four_nodes("32 GB", "reshuffled").cache_hit_fraction(20) == Approx(1 - std::pow(0.75, 20)));
+}
+
+TEST_CASE("dataset reads: epochs follow the global batch through the dataset")
+{
+  // 32 devices x 256 images per micro-step over ImageNet's 1,281,167 images: 156.4 micro-steps per epoch.
+  const dtsim::training::DatasetReads reads(load({"cluster.nodes=4", "cluster.accelerators_per_node=8", "workload.batch_per_device=256",
+                                                    "workload.dataset_samples=1281167"}));
+  CHECK(reads.epoch_of(156) == 0);
+  CHECK(reads.epoch_of(157) == 1);
+  CHECK(reads.epoch_of(313) == 2);
+}
+
+TEST_CASE("training: a dataset that fits the page cache is read from storage once")
+{
+  const TwoEpochs run("32 GB");
+  CHECK(run.run.totals.storage_bytes_read == Approx(run.dataset_bytes()));
+  CHECK(run.run.totals.cache_bytes_read == Approx(run.dataset_bytes()));
+  // Epoch 1 is drive-bound: 128 MB per step at the drive's bandwidth; epoch 2 runs at the devices' 1 ms.
+  CHECK(run.epoch_step_time[0] == Approx(128e6 / run.drive_bandwidth()).epsilon(0.02));
+  CHECK(run.epoch_step_time[1] == Approx(1e-3).epsilon(0.02));
+}
+
+TEST_CASE("training: a page cache of half the dataset halves the second epoch's reads")
+{
+  const TwoEpochs run("12.8 GB");
+  CHECK(run.run.totals.storage_bytes_read == Approx(1.5 * run.dataset_bytes()));
+  CHECK(run.epoch_step_time[0] == Approx(128e6 / run.drive_bandwidth()).epsilon(0.02));
+  CHECK(run.epoch_step_time[1] == Approx(64e6 / run.drive_bandwidth()).epsilon(0.02));
+}
