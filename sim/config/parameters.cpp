@@ -299,6 +299,24 @@ const std::vector<Parameter>& scenario_parameters()
       quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
                "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
 
+      integer("checkpoint.every_steps", optional, "", 1,
+              "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
+      choice("checkpoint.to", {"local-nvme", "nvme-of"}, optional, "",
+             "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme) or striped over "
+             "every NVMe-oF target (storage.nvme_of), through the node's NICs."),
+      number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
+             "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
+             "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 weights "
+             "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
+      choice("checkpoint.mode", {"blocking", "background"}, defaulted, "blocking",
+             "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
+             "only for the copy from device to host memory, and the write overlaps the following steps "
+             "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is written waits "
+             "for it."),
+      boolean("checkpoint.sharded", "false",
+              "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
+              "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
+
       choice("cost.model", {"none", "hourly", "purchase"}, defaulted, "none",
              "How cost is computed: not at all, rental by the device-hour, or purchase amortised over a service life "
              "plus energy."),

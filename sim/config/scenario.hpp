@@ -17,6 +17,8 @@ enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, drago
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
 enum class Transport { rdma, tcp };
 enum class Sharding { fixed, reshuffled };
+enum class CheckpointStorage { local_nvme, nvme_of };
+enum class CheckpointMode { blocking, background };
 /// automatic: chosen per collective by NCCL's cost model (ring or tree), torus on a torus network.
 enum class AllReduceAlgorithm { automatic, ring, tree, hierarchical, torus };
 /// NCCL's protocols; automatic: chosen per collective by NCCL's cost model.
@@ -118,6 +120,17 @@ struct TrainingSpec {
   bool reuse_collectives = true;           ///< reuse all-reduce durations when nothing else uses the network
 };
 
+/// @brief Checkpoints written during training; none when every_steps is 0.
+struct CheckpointSpec {
+  long long every_steps = 0;
+  CheckpointStorage to = CheckpointStorage::local_nvme;
+  double bytes = 0; ///< whole checkpoint: parameters x bytes per parameter
+  CheckpointMode mode = CheckpointMode::blocking;
+  bool sharded = false;
+
+  bool enabled() const { return every_steps > 0; }
+};
+
 struct CostSpec {
   CostModel model = CostModel::none;
   double device_hour_usd = 0;
@@ -154,6 +167,7 @@ struct Scenario {
   StorageSpec storage;
   WorkloadSpec workload;
   TrainingSpec training;
+  CheckpointSpec checkpoint;
   CostSpec cost;
   std::vector<Assumption> assumptions;
   std::vector<Setting> settings;

@@ -66,6 +66,7 @@ public:
     s.workload = workload(s.cluster);
     s.storage = storage(s.workload);
     s.training = training(s.cluster);
+    s.checkpoint = checkpoint(s.workload);
     s.cost = cost(s.cluster);
     check_memory(s);
     collect_assumptions(s);
@@ -210,6 +211,39 @@ private:
     return p;
   }
 
+  /// Why the scenario needs storage of `kind` ("storage.dataset_on is nvme-of"), or "" if nothing does.
+  std::string needs_storage(const std::string& kind) const
+  {
+    if (v_.text("storage.dataset_on") == kind)
+      return "storage.dataset_on is " + kind;
+    if (v_.has("checkpoint.every_steps") && v_.has("checkpoint.to") && v_.text("checkpoint.to") == kind)
+      return "checkpoint.to is " + kind;
+    return "";
+  }
+
+  NvmeOfSpec nvme_of(const std::string& why)
+  {
+    const std::string& topology = v_.text("network.topology");
+    if (topology == "torus" || topology == "dragonfly")
+      v_.fail(why.starts_with("storage") ? "storage.dataset_on" : "checkpoint.to",
+              fmt::format("expected storage other than NVMe-oF with a {} network (NVMe-oF targets on a {} are not "
+                          "modelled yet), found {}",
+                          topology, topology, why));
+    require(v_, "storage.nvme_of.targets", why);
+    NvmeOfSpec t;
+    t.targets = v_.count("storage.nvme_of.targets");
+    t.pool = pool("storage.nvme_of", "drives_per_target", why);
+    t.nic = find_entry(v_, "storage.nvme_of.nic", catalog_.nics(), "catalog/nics.yaml");
+    t.nics_per_target = v_.count("storage.nvme_of.nics_per_target");
+    t.transport = v_.text("storage.nvme_of.transport") == "tcp" ? Transport::tcp : Transport::rdma;
+    // Sources in the parameter table's help for storage.nvme_of.transport.
+    constexpr double rdma_fabric_latency = 20e-6, tcp_extra_latency = 90e-6;
+    t.transport_latency = rdma_fabric_latency + (t.transport == Transport::tcp ? tcp_extra_latency : 0);
+    for (const Figure* f : catalog_.nics().at(t.nic.name).figures())
+      used_.push_back(f);
+    return t;
+  }
+
   StorageSpec storage(const WorkloadSpec& workload)
   {
     StorageSpec st;
@@ -224,36 +258,35 @@ private:
     const double file_bytes = st.samples_per_file * workload.model.sample_bytes.value;
     st.request_bytes = file_bytes / std::ceil(file_bytes / v_.number("storage.max_request"));
     const std::string& where = v_.text("storage.dataset_on");
-    if (where == "synthetic") {
-      st.dataset_on = DatasetLocation::synthetic;
-    } else if (where == "local-nvme") {
-      st.dataset_on = DatasetLocation::local_nvme;
-      st.local_nvme = pool("storage.local_nvme", "drives_per_node", "storage.dataset_on is local-nvme");
+    st.dataset_on = where == "synthetic"    ? DatasetLocation::synthetic
+                    : where == "local-nvme" ? DatasetLocation::local_nvme
+                    : where == "nvme-of"    ? DatasetLocation::nvme_of
+                                            : DatasetLocation::memory;
+    if (const std::string why = needs_storage("local-nvme"); !why.empty())
+      st.local_nvme = pool("storage.local_nvme", "drives_per_node", why);
+    if (const std::string why = needs_storage("nvme-of"); !why.empty())
+      st.nvme_of = nvme_of(why);
+    if (st.dataset_on == DatasetLocation::local_nvme)
       st.request_latency = st.local_nvme->drive.read_latency.value;
-    } else if (where == "nvme-of") {
-      const std::string& topology = v_.text("network.topology");
-      if (topology == "torus" || topology == "dragonfly")
-        v_.fail("storage.dataset_on", fmt::format("expected synthetic, memory or local-nvme with a {} network (NVMe-oF "
-                                                  "targets on a {} are not modelled yet), found \"nvme-of\"",
-                                                  topology, topology));
-      st.dataset_on = DatasetLocation::nvme_of;
-      const std::string why = "storage.dataset_on is nvme-of";
-      require(v_, "storage.nvme_of.targets", why);
-      NvmeOfSpec t;
-      t.targets = v_.count("storage.nvme_of.targets");
-      t.pool = pool("storage.nvme_of", "drives_per_target", why);
-      t.nic = find_entry(v_, "storage.nvme_of.nic", catalog_.nics(), "catalog/nics.yaml");
-      t.nics_per_target = v_.count("storage.nvme_of.nics_per_target");
-      t.transport = v_.text("storage.nvme_of.transport") == "tcp" ? Transport::tcp : Transport::rdma;
-      // Sources in the parameter table's help for storage.nvme_of.transport.
-      constexpr double rdma_fabric_latency = 20e-6, tcp_extra_latency = 90e-6;
-      t.transport_latency = rdma_fabric_latency + (t.transport == Transport::tcp ? tcp_extra_latency : 0);
-      for (const Figure* f : catalog_.nics().at(t.nic.name).figures())
-        used_.push_back(f);
-      st.request_latency = t.pool.drive.read_latency.value + t.transport_latency;
-      st.nvme_of = t;
-    }
+    if (st.dataset_on == DatasetLocation::nvme_of)
+      st.request_latency = st.nvme_of->pool.drive.read_latency.value + st.nvme_of->transport_latency;
     return st;
+  }
+
+  CheckpointSpec checkpoint(const WorkloadSpec& workload)
+  {
+    CheckpointSpec c;
+    if (!v_.has("checkpoint.every_steps")) {
+      refuse_section("checkpoint", "checkpoint.every_steps is not set");
+      return c;
+    }
+    require(v_, "checkpoint.to", "checkpoint.every_steps is set");
+    c.every_steps = v_.integer("checkpoint.every_steps");
+    c.to = v_.text("checkpoint.to") == "nvme-of" ? CheckpointStorage::nvme_of : CheckpointStorage::local_nvme;
+    c.bytes = workload.model.parameters.value * v_.number("checkpoint.bytes_per_param");
+    c.mode = v_.text("checkpoint.mode") == "background" ? CheckpointMode::background : CheckpointMode::blocking;
+    c.sharded = v_.boolean("checkpoint.sharded");
+    return c;
   }
 
   std::string workload_file() const

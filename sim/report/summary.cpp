@@ -33,9 +33,10 @@ Breakdown mean_breakdown(std::span<const training::StepRecord> steps)
     b.exposed_comm += s.exposed_comm;
     b.optimizer += s.optimizer;
     b.overhead += s.overhead;
+    b.checkpoint += s.checkpoint;
   }
   const double n = std::max<double>(1, static_cast<double>(steps.size()));
-  return {b.data_stall / n, b.compute / n, b.exposed_comm / n, b.optimizer / n, b.overhead / n};
+  return {b.data_stall / n, b.compute / n, b.exposed_comm / n, b.optimizer / n, b.overhead / n, b.checkpoint / n};
 }
 
 double storage_read_bandwidth(const config::Scenario& s)
@@ -71,6 +72,10 @@ std::string name_bottleneck(const config::Scenario& s, const Summary& summary, c
   if (b.data_stall >= notable_share * step && b.data_stall >= b.exposed_comm)
     return fmt::format("input-bound: data stall is {} of the step; {}", pct(b.data_stall / step),
                        input_cause(s, summary, totals));
+  if (b.checkpoint >= notable_share * step && b.checkpoint >= b.exposed_comm)
+    return fmt::format("checkpoint-bound: waiting for checkpoints is {} of the step ({}, to {})",
+                       pct(b.checkpoint / step), s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
+                       s.checkpoint.to == config::CheckpointStorage::local_nvme ? "local-nvme" : "nvme-of");
   if (b.exposed_comm >= notable_share * step)
     return fmt::format("communication-bound: exposed gradient all-reduce is {} of the step ({} over {} devices)",
                        pct(b.exposed_comm / step), config::to_string(s.training.allreduce), summary.devices);

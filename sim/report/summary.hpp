@@ -19,7 +19,7 @@ struct RunResult {
 };
 
 struct Breakdown {
-  double data_stall = 0, compute = 0, exposed_comm = 0, optimizer = 0, overhead = 0; ///< s per step, means
+  double data_stall = 0, compute = 0, exposed_comm = 0, optimizer = 0, overhead = 0, checkpoint = 0; ///< s per step, means
 };
 
 struct Utilisation {

@@ -39,6 +39,24 @@ std::string usd(double amount)
   return amount < 100 ? fmt::format("${:.4g}", amount) : "$" + thousands(amount);
 }
 
+void print_checkpoints(std::ostream& out, const config::Scenario& s, const training::RunTotals& totals)
+{
+  const auto& c = s.checkpoint;
+  const std::string size = units::format(c.bytes, Dimension::size);
+  const std::string to = c.to == config::CheckpointStorage::local_nvme ? "local-nvme" : "nvme-of";
+  const std::string how = fmt::format("{}, {}", c.mode == config::CheckpointMode::blocking ? "blocking" : "background",
+                                      c.sharded ? "sharded over every device" : "written by rank 0");
+  if (totals.checkpoints == 0) {
+    fmt::print(out, "checkpoints         none written: the run is shorter than checkpoint.every_steps ({} to {}, {})\n",
+               size, to, how);
+    return;
+  }
+  const double write = totals.checkpoint_write_seconds / totals.checkpoints;
+  fmt::print(out, "checkpoints         {} of {} to {} ({}): {} each to write ({}); restore {}\n", totals.checkpoints,
+             size, to, how, units::format(write, Dimension::time),
+             units::format(c.bytes / write, Dimension::bandwidth), units::format(totals.restore_seconds, Dimension::time));
+}
+
 } // namespace
 
 void print_summary(std::ostream& out, const config::Scenario& s, const RunResult& run, const Summary& sum)
@@ -59,10 +77,11 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   fmt::print(out, "throughput          {} {}/s in steady state (middle half of the steps); {} over the whole run\n",
              thousands(sum.throughput), w.model.sample_unit, thousands(sum.overall_throughput));
   const Breakdown& b = sum.breakdown;
-  fmt::print(out, "step time           {}: compute {}, exposed comm {}, data stall {}, optimizer {}, overhead {}\n",
+  fmt::print(out, "step time           {}: compute {}, exposed comm {}, data stall {}, optimizer {}, overhead {}{}\n",
              time(sum.step_time), percent(b.compute, sum.step_time), percent(b.exposed_comm, sum.step_time),
              percent(b.data_stall, sum.step_time), percent(b.optimizer, sum.step_time),
-             percent(b.overhead, sum.step_time));
+             percent(b.overhead, sum.step_time),
+             s.checkpoint.enabled() ? ", checkpoint " + percent(b.checkpoint, sum.step_time) : "");
   if (sum.scaling_efficiency)
     fmt::print(out, "scaling efficiency  {:.1f}% (1 device: {} {}/s)\n", 100 * *sum.scaling_efficiency,
                thousands(*sum.baseline_throughput), w.model.sample_unit);
@@ -76,6 +95,8 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
     fmt::print(out, "page cache          served {:.0f}% of the dataset bytes read ({} from storage, {} from cache)\n",
                100 * *sum.page_cache_share, units::format(run.totals.storage_bytes_read, Dimension::size),
                units::format(run.totals.cache_bytes_read, Dimension::size));
+  if (s.checkpoint.enabled())
+    print_checkpoints(out, s, run.totals);
   fmt::print(out, "compute rate        {:.1f}% of {} peak ({})\n", 100 * run.plan.efficiency,
              units::format(run.plan.peak_rate, Dimension::flop_rate), run.plan.efficiency_basis);
   fmt::print(out, "energy              {:.3g} kWh (accelerators)\n", sum.energy_kwh);
@@ -114,7 +135,8 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                      {"exposed_comm_s", r.exposed_comm},
                      {"data_stall_s", r.data_stall},
                      {"optimizer_s", r.optimizer},
-                     {"overhead_s", r.overhead}});
+                     {"overhead_s", r.overhead},
+                     {"checkpoint_s", r.checkpoint}});
   nlohmann::json assumptions = nlohmann::json::array();
   for (const auto& a : s.assumptions)
     assumptions.push_back({{"figure", a.where}, {"value", a.value}, {"assumption", a.reason}});
@@ -132,6 +154,10 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
       {"data_stall_s", b.data_stall},
       {"optimizer_s", b.optimizer},
       {"overhead_s", b.overhead},
+      {"checkpoint_s", b.checkpoint},
+      {"checkpoints", run.totals.checkpoints},
+      {"checkpoint_write_s", run.totals.checkpoint_write_seconds},
+      {"restore_s", run.totals.restore_seconds},
       {"bottleneck", sum.bottleneck},
       {"accelerator_utilisation", sum.utilisation.accelerators},
       {"cpu_utilisation", sum.utilisation.cpu_cores},

@@ -14,6 +14,7 @@ struct StepRecord {
   double exposed_comm = 0;
   double optimizer = 0;
   double overhead = 0;
+  double checkpoint = 0; ///< s the trainer waited for a checkpoint
 };
 
 /// @brief A span of activity on one worker's stream, for the timeline.
@@ -35,6 +36,9 @@ struct RunTotals {
   double preprocess_seconds = 0;        ///< summed over batches: CPU time
   double gradient_bytes_per_device = 0; ///< all-reduced per device over the run
   double allreduce_seconds = 0;         ///< time the communicator spent in collectives
+  int checkpoints = 0;
+  double checkpoint_write_seconds = 0; ///< summed over checkpoints, from the request to the last byte written
+  double restore_seconds = 0;          ///< reading the checkpoint back and copying it to the devices
 };
 
 /// @brief Receives the model's output; writers and tests implement it.

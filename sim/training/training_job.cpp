@@ -15,6 +15,8 @@ struct TrainingJob::Worker {
   engine::Semaphore ready{0};
   engine::Semaphore free_slots;
   engine::Semaphore step_done{0};
+  engine::Semaphore checkpoint_written{0};
+  int checkpoints_taken = 0;
   long long batches_claimed = 0;
   double backward_start = 0;
   double backward_duration = 0;
@@ -38,6 +40,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   const auto& w = scenario.workload;
   const int slots = t.loader_workers * t.prefetch;
   std::vector<engine::Host> ranks;
+  node_leaders_.assign(layout.node_cpus.size(), nullptr);
   for (std::size_t r = 0; r < layout.worker_hosts.size(); ++r) {
     auto worker = std::make_unique<Worker>(slots);
     worker->rank = static_cast<int>(r);
@@ -46,6 +49,9 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     if (!layout.local_disk.empty())
       worker->local_disk = simulation.disk(worker->cpu, layout.local_disk);
     ranks.push_back(worker->device);
+    Worker*& leader = node_leaders_[static_cast<std::size_t>(layout.worker_node[r])];
+    if (leader == nullptr)
+      leader = worker.get();
     workers_.push_back(std::move(worker));
   }
   for (const auto& name : layout.storage_targets) {
@@ -53,10 +59,17 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
   }
   allreduce_ = std::make_unique<Collectives>(collective_setup(scenario), std::move(ranks), layout.worker_node);
-  const bool network_carries_only_collectives = scenario.storage.dataset_on != config::DatasetLocation::nvme_of;
+  const bool network_carries_only_collectives =
+      scenario.storage.dataset_on != config::DatasetLocation::nvme_of &&
+      !(scenario.checkpoint.enabled() && scenario.checkpoint.to == config::CheckpointStorage::nvme_of);
   if (t.reuse_collectives && network_carries_only_collectives)
     allreduce_->reuse_durations();
   all_backward_started_ = std::make_unique<engine::Semaphore>(0);
+  checkpoint_requested_ = std::make_unique<engine::Semaphore>(0);
+  training_finished_ = std::make_unique<engine::Semaphore>(0);
+  const auto& c = scenario.checkpoint;
+  snapshot_time_ = c.bytes / (c.sharded ? scenario.cluster.devices() : 1) /
+                   scenario.cluster.accelerator.host_link_bandwidth.value;
 
   double gradient_bytes = plan_.gradient_bytes;
   while (gradient_bytes > 0) {
@@ -81,6 +94,8 @@ void TrainingJob::start()
     }
   }
   simulation_.spawn("communicator", workers_.front()->device, [this] { communicator(); });
+  if (scenario_.checkpoint.enabled())
+    simulation_.spawn("checkpointer", workers_.front()->cpu, [this] { checkpointer(); });
 }
 
 void TrainingJob::trainer(Worker& w)
@@ -110,6 +125,8 @@ void TrainingJob::trainer(Worker& w)
     trace(w.rank, "compute", "optimizer", optimizer_start, engine::now(), step);
     engine::sleep_for(scenario_.training.step_overhead);
     r.overhead = scenario_.training.step_overhead;
+    if (scenario_.checkpoint.enabled() && (step + 1) % scenario_.checkpoint.every_steps == 0)
+      r.checkpoint = checkpoint(w, step);
     r.end = engine::now();
     totals_.device_busy_seconds += r.compute + r.optimizer;
     finish_step(step, r);
@@ -153,6 +170,68 @@ void TrainingJob::communicator()
     for (auto& w : workers_)
       w->step_done.release();
   }
+}
+
+double TrainingJob::checkpoint(Worker& w, long long step)
+{
+  const double start = engine::now();
+  const bool background = scenario_.checkpoint.mode == config::CheckpointMode::background;
+  if (background && w.checkpoints_taken > 0)
+    w.checkpoint_written.acquire(); // the previous checkpoint
+  engine::sleep_for(snapshot_time_);
+  trace(w.rank, "compute", "checkpoint copy to host", start, engine::now(), step);
+  ++w.checkpoints_taken;
+  if (++checkpoint_arrivals_ == static_cast<int>(workers_.size())) {
+    checkpoint_arrivals_ = 0;
+    checkpoint_requested_->release();
+  }
+  if (!background)
+    w.checkpoint_written.acquire();
+  return engine::now() - start;
+}
+
+void TrainingJob::checkpointer()
+{
+  const long long checkpoints = scenario_.workload.steps / scenario_.checkpoint.every_steps;
+  for (long long k = 0; k < checkpoints; ++k) {
+    checkpoint_requested_->acquire();
+    const double start = engine::now();
+    move_checkpoint(false);
+    totals_.checkpoint_write_seconds += engine::now() - start;
+    ++totals_.checkpoints;
+    for (auto& w : workers_)
+      w->checkpoint_written.release();
+  }
+  training_finished_->acquire();
+  const double start = engine::now();
+  move_checkpoint(true);
+  engine::sleep_for(snapshot_time_);
+  totals_.restore_seconds = engine::now() - start;
+}
+
+/// Writes the checkpoint from the writers' nodes (rank 0's, or every node's share when sharded), or on
+/// restore reads it into every node: the whole of it, or the node's share when sharded.
+void TrainingJob::move_checkpoint(bool restore)
+{
+  const auto& c = scenario_.checkpoint;
+  const int nodes = scenario_.cluster.nodes;
+  const double node_bytes = c.sharded ? c.bytes / nodes : c.bytes;
+  engine::ActivityGroup io;
+  for (const Worker* node_ptr : node_leaders_) {
+    const Worker& node = *node_ptr;
+    if (!restore && !c.sharded && node.rank > 0)
+      break;
+    if (c.to == config::CheckpointStorage::local_nvme) {
+      restore ? io.read(*node.local_disk, node_bytes) : io.write(*node.local_disk, node_bytes);
+      continue;
+    }
+    const double share = node_bytes / static_cast<double>(targets_.size());
+    for (std::size_t t = 0; t < targets_.size(); ++t) {
+      restore ? io.read(target_disks_[t], share) : io.write(target_disks_[t], share);
+      restore ? io.transfer(targets_[t], node.cpu, share) : io.transfer(node.cpu, targets_[t], share);
+    }
+  }
+  io.wait();
 }
 
 /// @brief One loader worker: a reader that runs one batch ahead of the preprocessing that follows it.
@@ -238,6 +317,7 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
     sums.exposed_comm += worker_record.exposed_comm;
     sums.optimizer += worker_record.optimizer;
     sums.overhead += worker_record.overhead;
+    sums.checkpoint += worker_record.checkpoint;
   }
   if (++reported < static_cast<int>(workers_.size()))
     return;
@@ -248,8 +328,11 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
   mean.exposed_comm /= n;
   mean.optimizer /= n;
   mean.overhead /= n;
+  mean.checkpoint /= n;
   open_steps_.erase(step);
   sink_.step(mean);
+  if (step + 1 == scenario_.workload.steps)
+    training_finished_->release();
 }
 
 void TrainingJob::trace(int worker, const std::string& stream, const std::string& name, double start, double end,

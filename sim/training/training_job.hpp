@@ -13,7 +13,11 @@
 /// that, so the communicator can start bucket k once every worker has produced it and bucket k-1 is reduced, without an
 /// event per bucket per worker. Buckets are produced in proportion to their bytes (gradient FLOPs assumed proportional
 /// to parameters). When the last bucket is reduced, every worker runs its optimizer and the fixed per-step overhead.
-/// Not modelled yet: checkpoints, stragglers.
+/// Checkpoints: every `checkpoint.every_steps` steps each trainer copies its share of the checkpoint to host
+/// memory and a checkpointer actor writes it to storage; blocking checkpoints hold every trainer until the
+/// write is done, background ones only until the copy (and until the previous write, if still running).
+/// After training, the checkpointer reads the checkpoint back as a restart would: that is the restore time.
+/// Not modelled yet: stragglers.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
 #include "platform/cluster_layout.hpp"
@@ -55,6 +59,9 @@ private:
   void reader(Worker& w, Loader& loader, int index);
   void preprocessor(Worker& w, Loader& loader, int index);
   void communicator();
+  void checkpointer();
+  double checkpoint(Worker& w, long long step);
+  void move_checkpoint(bool restore);
   void fetch(Worker& w, long long batch_index);
   double bucket_ready_time(double produced_fraction) const;
   void publish_backward(Worker& w, double start, double duration);
@@ -70,6 +77,7 @@ private:
   RunTotals totals_;
 
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<Worker*> node_leaders_; ///< the first worker of each node, in node order
   std::vector<std::unique_ptr<Loader>> loaders_;
   std::vector<double> bucket_bytes_;
   std::unique_ptr<Collectives> allreduce_;
@@ -79,6 +87,10 @@ private:
   std::vector<engine::Host> targets_;
   std::vector<engine::Disk> target_disks_;
   std::map<long long, std::pair<int, StepRecord>> open_steps_; ///< step -> workers reported, sums
+  double snapshot_time_ = 0; ///< s to copy a device's share of a checkpoint to host memory
+  int checkpoint_arrivals_ = 0;
+  std::unique_ptr<engine::Semaphore> checkpoint_requested_;
+  std::unique_ptr<engine::Semaphore> training_finished_;
 };
 
 } // namespace dtsim::training

@@ -147,7 +147,7 @@ TEST_CASE("config: unknown top-level section suggests the closest one")
   const ConfigError e = example_error("invalid-unknown-section.yaml");
   check_error(e, data_file("invalid-unknown-section.yaml"), 13, 1, "trainig",
               "unknown key (did you mean \"training\"?)");
-  CHECK_THAT(e.message(), Catch::Contains("version, name, seed, cluster, network, storage, workload, training, cost"));
+  CHECK_THAT(e.message(), Catch::Contains("version, name, seed, cluster, network, storage, workload, training, checkpoint, cost"));
 }
 
 TEST_CASE("config: missing required key points into its section")
@@ -597,4 +597,21 @@ TEST_CASE("config: samples_per_record without the records layout")
   const auto path = write_file(scratch_dir() / "records-without-layout.yaml", text);
   check_error(load_error(path.string()), path.string(), 8, 23, "storage.samples_per_record",
               "expected storage.layout: records alongside it, found one file per sample");
+}
+
+TEST_CASE("config: checkpoint keys without checkpoint.every_steps")
+{
+  const auto path = write_file(scratch_dir() / "checkpoint-without-interval.yaml",
+                               std::string(kValidBase) + "checkpoint:\n  to: local-nvme\n");
+  check_error(load_error(path.string()), path.string(), 13, 7, "checkpoint.to",
+              "expected no checkpoint keys, since checkpoint.every_steps is not set; found checkpoint.to");
+}
+
+TEST_CASE("config: checkpoints to local NVMe need its drive")
+{
+  const auto path = write_file(scratch_dir() / "checkpoint-without-drive.yaml",
+                               std::string(kValidBase) + "checkpoint:\n  every_steps: 5\n  to: local-nvme\n");
+  // The key is missing: the error points at the first line of the scenario.
+  check_error(load_error(path.string()), path.string(), 1, 1, "storage.local_nvme.drive",
+              "missing key: expected a text value, since checkpoint.to is local-nvme");
 }

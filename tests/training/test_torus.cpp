@@ -79,7 +79,7 @@ TEST_CASE("torus: dimensions that do not multiply to the accelerators, and misma
                     Catch::Contains("training.allreduce: expected an algorithm for this network"));
   CHECK_THROWS_WITH(slice({"storage.dataset_on=nvme-of", "storage.nvme_of.targets=1",
                            "storage.nvme_of.drive=Micron-9400-7.68TB"}),
-                    Catch::Contains("storage.dataset_on: expected synthetic, memory or local-nvme with a torus"));
+                    Catch::Contains("storage.dataset_on: expected storage other than NVMe-oF with a torus"));
 }
 
 TEST_CASE("torus: a TPU v5e pod's all-reduce bandwidth is Google's 51.2 TB/s, read as chips x busbw")
