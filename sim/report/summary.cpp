@@ -39,24 +39,68 @@ Breakdown mean_breakdown(std::span<const training::StepRecord> steps)
   return {b.data_stall / n, b.compute / n, b.exposed_comm / n, b.optimizer / n, b.overhead / n, b.checkpoint / n};
 }
 
-double storage_read_bandwidth(const config::Scenario& s)
+/// The part of the data stall that storage causes: what would remain with storage infinitely fast is
+/// preprocessing stall (DS-Analyzer's definition, Mohan et al., VLDB 2021), the rest is fetch stall. With
+/// free storage a step takes its preprocessing time or its time without stall, whichever is longer; the
+/// preprocessing time is the node's CPU work per step over the cores its loaders can use.
+double fetch_stall(const config::Scenario& s, const training::ComputePlan& plan, double step_time, double data_stall)
 {
-  if (s.storage.local_nvme)
-    return s.cluster.nodes * s.storage.read_bandwidth(*s.storage.local_nvme);
-  if (s.storage.nvme_of)
-    return s.storage.nvme_of->targets * s.storage.read_bandwidth(s.storage.nvme_of->pool);
-  return 0;
+  const auto& c = s.cluster;
+  const double work = s.workload.gradient_accumulation * c.accelerators_per_node * plan.preprocessing_core_seconds;
+  const double cores = std::min(c.cpu_cores_per_node, s.training.loader_workers * c.accelerators_per_node);
+  const double preprocess_stall = std::clamp(work / cores - (step_time - data_stall), 0.0, data_stall);
+  return data_stall - preprocess_stall;
 }
 
-std::string input_cause(const config::Scenario& s, const Summary& summary, const training::RunTotals& totals)
+/// Where the dataset is read from: the NVMe-oF targets or every node's local drives; none from memory.
+std::optional<StorageReads> storage_units(const config::Scenario& s)
+{
+  if (s.storage.dataset_on == config::DatasetLocation::local_nvme)
+    return StorageReads{"node", s.cluster.nodes};
+  if (s.storage.dataset_on == config::DatasetLocation::nvme_of)
+    return StorageReads{"target", s.storage.nvme_of->targets};
+  return std::nullopt;
+}
+
+/// Fills the storage utilisations and per-unit reads of `out` for a run that read `bytes` in `elapsed` s.
+void account_storage(const config::Scenario& s, double bytes, double elapsed, Summary& out)
+{
+  out.storage_reads = storage_units(s);
+  if (!out.storage_reads)
+    return;
+  StorageReads& reads = *out.storage_reads;
+  reads.bandwidth = bytes / reads.units / elapsed;
+  reads.iops = reads.bandwidth / s.storage.request_bytes;
+  const auto& pool = s.storage.nvme_of ? s.storage.nvme_of->pool : *s.storage.local_nvme;
+  out.utilisation.drives = reads.bandwidth / s.storage.read_bandwidth(pool);
+  if (const auto& t = s.storage.nvme_of; t && s.storage.dataset_on == config::DatasetLocation::nvme_of) {
+    out.utilisation.target_nics = reads.bandwidth / (t->nics_per_target * t->nic.bandwidth.value);
+    // Storage traffic enters a node through its first NIC (platform/cluster_layout).
+    out.utilisation.client_nics = bytes / s.cluster.nodes / elapsed / s.cluster.nic_bandwidth;
+  }
+}
+
+/// The storage resource that is busiest, with its utilisation.
+std::pair<std::string, double> busiest_storage_resource(const Utilisation& u)
+{
+  std::pair<std::string, double> busiest{"storage drives", u.drives.value_or(0)};
+  if (u.target_nics && *u.target_nics > busiest.second)
+    busiest = {"NVMe-oF target NICs", *u.target_nics};
+  if (u.client_nics && *u.client_nics > busiest.second)
+    busiest = {"client NICs", *u.client_nics};
+  return busiest;
+}
+
+std::string input_cause(const config::Scenario& s, const Summary& summary)
 {
   const auto pct = [](double x) { return fmt::format("{:.0f}%", 100 * x); };
-  if (totals.fetch_seconds >= totals.preprocess_seconds) {
-    if (summary.utilisation.storage && *summary.utilisation.storage >= saturated)
-      return fmt::format("storage drives {} busy ({})", pct(*summary.utilisation.storage),
-                         config::to_string(s.storage.dataset_on));
-    return fmt::format("reads from {} wait on the network or on latency (drives {} busy)",
-                       config::to_string(s.storage.dataset_on), pct(summary.utilisation.storage.value_or(0)));
+  const Breakdown& b = summary.breakdown;
+  if (b.fetch_stall >= b.preprocess_stall()) {
+    const auto [resource, busy] = busiest_storage_resource(summary.utilisation);
+    if (busy >= saturated)
+      return fmt::format("{} {} busy ({})", resource, pct(busy), config::to_string(s.storage.dataset_on));
+    return fmt::format("reads from {} wait on request latency ({} loaders per device; busiest is {} at {})",
+                       config::to_string(s.storage.dataset_on), s.training.loader_workers, resource, pct(busy));
   }
   if (summary.utilisation.cpu_cores >= saturated)
     return fmt::format("CPU cores {} busy preprocessing", pct(summary.utilisation.cpu_cores));
@@ -64,14 +108,15 @@ std::string input_cause(const config::Scenario& s, const Summary& summary, const
                      s.training.loader_workers, pct(summary.utilisation.cpu_cores));
 }
 
-std::string name_bottleneck(const config::Scenario& s, const Summary& summary, const training::RunTotals& totals)
+std::string name_bottleneck(const config::Scenario& s, const Summary& summary)
 {
   const Breakdown& b = summary.breakdown;
   const double step = summary.step_time;
   const auto pct = [](double x) { return fmt::format("{:.0f}%", 100 * x); };
   if (b.data_stall >= notable_share * step && b.data_stall >= b.exposed_comm)
-    return fmt::format("input-bound: data stall is {} of the step; {}", pct(b.data_stall / step),
-                       input_cause(s, summary, totals));
+    return fmt::format("input-bound: data stall is {} of the step (fetch {}, preprocessing {}); {}",
+                       pct(b.data_stall / step), pct(b.fetch_stall / step), pct(b.preprocess_stall() / step),
+                       input_cause(s, summary));
   if (b.checkpoint >= notable_share * step && b.checkpoint >= b.exposed_comm)
     return fmt::format("checkpoint-bound: waiting for checkpoints is {} of the step ({}, to {})",
                        pct(b.checkpoint / step), s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
@@ -115,6 +160,7 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   out.step_time = steady.empty() ? 0 : steady_time / static_cast<double>(steady.size());
   out.throughput = out.step_time > 0 ? out.samples / static_cast<double>(out.steps) / out.step_time : 0;
   out.breakdown = mean_breakdown(steady);
+  out.breakdown.fetch_stall = fetch_stall(s, run.plan, out.step_time, out.breakdown.data_stall);
   out.overall_throughput = out.time_to_train > 0 ? out.samples / out.time_to_train : 0;
   out.baseline_throughput = out.devices == 1 ? std::optional(out.throughput) : baseline_throughput;
   if (out.baseline_throughput && *out.baseline_throughput > 0)
@@ -124,12 +170,11 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   out.utilisation.accelerators = run.totals.device_busy_seconds / (out.devices * elapsed);
   out.utilisation.cpu_cores =
       run.totals.cpu_core_seconds / (static_cast<double>(s.cluster.nodes) * s.cluster.cpu_cores_per_node * elapsed);
-  if (const double bandwidth = storage_read_bandwidth(s); bandwidth > 0)
-    out.utilisation.storage = run.totals.storage_bytes_read / (bandwidth * elapsed);
+  account_storage(s, run.totals.storage_bytes_read, elapsed, out);
   if (s.storage.page_cache_bytes > 0)
     out.page_cache_share =
         run.totals.cache_bytes_read / std::max(1.0, run.totals.cache_bytes_read + run.totals.storage_bytes_read);
-  out.bottleneck = name_bottleneck(s, out, run.totals);
+  out.bottleneck = name_bottleneck(s, out);
 
   const auto& a = s.cluster.accelerator;
   const double watts = a.idle_power.value + out.utilisation.accelerators * (a.max_power.value - a.idle_power.value);

@@ -18,14 +18,28 @@ struct RunResult {
   training::ComputePlan plan;
 };
 
+/// @brief Seconds per step, means over the steady-state steps and the workers.
 struct Breakdown {
-  double data_stall = 0, compute = 0, exposed_comm = 0, optimizer = 0, overhead = 0, checkpoint = 0; ///< s per step, means
+  double data_stall = 0, compute = 0, exposed_comm = 0, optimizer = 0, overhead = 0, checkpoint = 0;
+  double fetch_stall = 0; ///< of data_stall, waiting for storage; the rest waited for preprocessing
+  double preprocess_stall() const { return data_stall - fetch_stall; }
 };
 
+/// @brief Busy fractions over the whole run; storage ones only when the dataset is read from storage.
 struct Utilisation {
   double accelerators = 0;
   double cpu_cores = 0;
-  std::optional<double> storage; ///< drives' read bandwidth in use; none when the dataset is in memory
+  std::optional<double> drives;      ///< dataset reads over the drives' read bandwidth
+  std::optional<double> target_nics; ///< NVMe-oF: dataset reads over the targets' NIC bandwidth
+  std::optional<double> client_nics; ///< NVMe-oF: dataset reads over the bandwidth of the nodes' storage NICs
+};
+
+/// @brief Dataset reads per storage unit (an NVMe-oF target, or a node's local drives), means over the run.
+struct StorageReads {
+  std::string unit; ///< "target" or "node"
+  int units = 0;
+  double bandwidth = 0; ///< B/s per unit
+  double iops = 0;      ///< read requests/s per unit
 };
 
 struct Summary {
@@ -40,6 +54,7 @@ struct Summary {
   std::optional<double> baseline_throughput; ///< one device, same per-device batch and storage
   std::optional<double> scaling_efficiency;
   Utilisation utilisation;
+  std::optional<StorageReads> storage_reads;
   std::optional<double> page_cache_share; ///< of the dataset bytes read, the share the page caches served
   std::string bottleneck;
   double energy_kwh = 0; ///< accelerators only, PUE included

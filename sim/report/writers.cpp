@@ -39,6 +39,16 @@ std::string usd(double amount)
   return amount < 100 ? fmt::format("${:.4g}", amount) : "$" + thousands(amount);
 }
 
+void print_utilisation(std::ostream& out, const Utilisation& u)
+{
+  const auto part = [](const char* name, const std::optional<double>& busy) {
+    return busy ? fmt::format(", {} {:.0f}%", name, 100 * *busy) : std::string();
+  };
+  fmt::print(out, "utilisation         accelerators {:.0f}%, CPU cores {:.0f}%{}{}{}\n", 100 * u.accelerators,
+             100 * u.cpu_cores, part("storage drives", u.drives), part("target NICs", u.target_nics),
+             part("client NICs (storage reads)", u.client_nics));
+}
+
 void print_checkpoints(std::ostream& out, const config::Scenario& s, const training::RunTotals& totals)
 {
   const auto& c = s.checkpoint;
@@ -77,9 +87,13 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   fmt::print(out, "throughput          {} {}/s in steady state (middle half of the steps); {} over the whole run\n",
              thousands(sum.throughput), w.model.sample_unit, thousands(sum.overall_throughput));
   const Breakdown& b = sum.breakdown;
-  fmt::print(out, "step time           {}: compute {}, exposed comm {}, data stall {}, optimizer {}, overhead {}{}\n",
+  const std::string stall_split =
+      b.data_stall > 0 ? fmt::format(" (fetch {}, preprocessing {})", percent(b.fetch_stall, sum.step_time),
+                                     percent(b.preprocess_stall(), sum.step_time))
+                       : "";
+  fmt::print(out, "step time           {}: compute {}, exposed comm {}, data stall {}{}, optimizer {}, overhead {}{}\n",
              time(sum.step_time), percent(b.compute, sum.step_time), percent(b.exposed_comm, sum.step_time),
-             percent(b.data_stall, sum.step_time), percent(b.optimizer, sum.step_time),
+             percent(b.data_stall, sum.step_time), stall_split, percent(b.optimizer, sum.step_time),
              percent(b.overhead, sum.step_time),
              s.checkpoint.enabled() ? ", checkpoint " + percent(b.checkpoint, sum.step_time) : "");
   if (sum.scaling_efficiency)
@@ -88,9 +102,11 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   else
     fmt::print(out, "scaling efficiency  not computed\n");
   fmt::print(out, "bottleneck          {}\n", sum.bottleneck);
-  fmt::print(out, "utilisation         accelerators {:.0f}%, CPU cores {:.0f}%{}\n", 100 * sum.utilisation.accelerators,
-             100 * sum.utilisation.cpu_cores,
-             sum.utilisation.storage ? fmt::format(", storage drives {:.0f}%", 100 * *sum.utilisation.storage) : "");
+  print_utilisation(out, sum.utilisation);
+  if (const auto& reads = sum.storage_reads)
+    fmt::print(out, "storage reads       {} {}{}: {} and {} IOPS each, in requests of {}\n", reads->units, reads->unit,
+               reads->units > 1 ? "s" : "", units::format(reads->bandwidth, Dimension::bandwidth),
+               thousands(reads->iops), units::format(s.storage.request_bytes, Dimension::size));
   if (sum.page_cache_share)
     fmt::print(out, "page cache          served {:.0f}% of the dataset bytes read ({} from storage, {} from cache)\n",
                100 * *sum.page_cache_share, units::format(run.totals.storage_bytes_read, Dimension::size),
@@ -171,7 +187,18 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
   summary["scaling_efficiency"] = sum.scaling_efficiency ? nlohmann::json(*sum.scaling_efficiency) : nullptr;
   summary["baseline_throughput_samples_per_s"] =
       sum.baseline_throughput ? nlohmann::json(*sum.baseline_throughput) : nullptr;
-  summary["storage_utilisation"] = sum.utilisation.storage ? nlohmann::json(*sum.utilisation.storage) : nullptr;
+  const auto optional = [](const std::optional<double>& x) { return x ? nlohmann::json(*x) : nlohmann::json(nullptr); };
+  summary["drive_utilisation"] = optional(sum.utilisation.drives);
+  summary["target_nic_utilisation"] = optional(sum.utilisation.target_nics);
+  summary["client_nic_utilisation"] = optional(sum.utilisation.client_nics);
+  summary["fetch_stall_s"] = b.fetch_stall;
+  summary["preprocess_stall_s"] = b.preprocess_stall();
+  if (const auto& reads = sum.storage_reads)
+    summary["storage_reads"] = {{"unit", reads->unit},
+                                {"units", reads->units},
+                                {"bandwidth_B_per_s_each", reads->bandwidth},
+                                {"iops_each", reads->iops},
+                                {"request_B", s.storage.request_bytes}};
   summary["cost_usd"] = sum.cost_usd ? nlohmann::json(*sum.cost_usd) : nullptr;
   return {{"dtsim_version", version},
           {"scenario", {{"file", s.file}, {"settings", settings_json(s)}}},

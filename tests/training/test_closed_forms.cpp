@@ -1,5 +1,6 @@
 // Closed-form cross-checks of the training model: ring all-reduce time, compute-bound step time,
-// storage-bound throughput. Each TEST_CASE runs in its own process (one SimGrid engine each).
+// communication exposed without overlap (the input pipeline's are in test_input_pipeline.cpp). Each
+// TEST_CASE runs in its own process (one SimGrid engine each).
 #include "app/simulate.hpp"
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
@@ -143,21 +144,6 @@ TEST_CASE("training: one worker with free storage and no optimizer runs at the c
   CHECK(summary.throughput == Approx(2470).epsilon(0.01));
 }
 
-TEST_CASE("training: storage-bound throughput equals drive bandwidth over bytes per sample")
-{
-  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml", {});
-  const auto& target = *scenario.storage.nvme_of;
-  const double storage_bandwidth = target.targets * target.pool.drives * target.pool.drive.read_bandwidth.value;
-  const double expected = storage_bandwidth / scenario.workload.model.sample_bytes.value;
-  const auto run = dtsim::app::simulate(scenario, {});
-  const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
-  INFO(fmt::format("storage-bound: simulated {:.0f} samples/s, closed form {:.0f}", summary.throughput, expected));
-  CHECK(summary.throughput == Approx(expected).epsilon(0.02));
-  REQUIRE(summary.utilisation.storage.has_value());
-  CHECK(summary.bottleneck.find("input-bound") == 0);
-  CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
-}
-
 TEST_CASE("training: without storage limits the 4-node cluster is compute-bound and exposes little communication")
 {
   const auto scenario = load("scenarios/cluster-4node-a100.yaml", {"workload.steps=40"});
@@ -197,64 +183,4 @@ TEST_CASE("training: emulated accelerators (DLIO) take emulated_batch_time per b
   CHECK(summary.throughput == Approx(32 * 256 / 0.5).epsilon(0.001));
   CHECK(run.totals.allreduce_seconds == 0);
   CHECK(run.totals.cpu_core_seconds == 0);
-}
-
-TEST_CASE("training: emulated accelerators on one drive: throughput = drive bandwidth / sample size")
-{
-  // MLPerf Storage's single-drive case: 4 emulated H100s want 4 x 7 / 0.323 s = 86.7 UNet3D volumes/s;
-  // the drive gives 10 GB/s / 146.6 MB = 68.2.
-  const auto scenario = load("scenarios/validation/mlps-micron9550-unet3d-h100.yaml", {});
-  const double drive = scenario.storage.local_nvme->drive.read_bandwidth.value;
-  const double expected = drive / scenario.workload.model.sample_bytes.value;
-  REQUIRE(expected < 4 * 7 / 0.323);
-  const auto summary = dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
-  CHECK(summary.throughput == Approx(expected).epsilon(0.01));
-  CHECK(summary.breakdown.data_stall == Approx(summary.step_time - 0.323).epsilon(0.02));
-}
-
-namespace {
-
-/// Emulated devices reading 2 KiB samples (tokenised text) from one Micron 9400 as fast as they can.
-dtsim::report::Summary small_samples_on_one_drive(const std::vector<std::string>& layout)
-{
-  std::vector<std::string> overrides{"cluster.accelerators_per_node=8", "workload.sample_size=2 KiB",
-                                     "workload.batch_per_device=256", "workload.emulated_batch_time=1 ms",
-                                     "workload.steps=1000", "training.loader_workers=32", "training.prefetch=1"};
-  overrides.insert(overrides.end(), layout.begin(), layout.end());
-  const auto scenario = load("scenarios/quickstart.yaml", overrides);
-  return dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
-}
-
-} // namespace
-
-TEST_CASE("training: small files make a drive IOPS-bound: throughput = IOPS x request size / sample size")
-{
-  // The 9400 reads 1.6 M requests/s, so 2 KiB files give 3.3 GB/s of its 7 GB/s: 1.6 M samples/s for
-  // 8 devices that want 8 x 256 / 1 ms = 2.05 M. 256 loaders each keep one file in flight for 80 us,
-  // enough for 3.2 M files/s (Little's law), so latency does not bind.
-  const auto summary = small_samples_on_one_drive({});
-  INFO(fmt::format("IOPS-bound: {:.4g} samples/s", summary.throughput));
-  CHECK(summary.throughput == Approx(1.6e6).epsilon(0.02));
-  CHECK(summary.bottleneck.find("input-bound") == 0);
-}
-
-TEST_CASE("training: packing the same samples into 1 MiB records lifts the IOPS bound")
-{
-  // 512 samples per record: 1 MiB requests, so the drive gives its 7 GB/s (3.4 M samples/s) and the
-  // emulated devices' 2.05 M samples/s is what remains.
-  const auto summary = small_samples_on_one_drive({"storage.layout=records", "storage.samples_per_record=512"});
-  CHECK(summary.throughput == Approx(8 * 256 / 1e-3).epsilon(0.02));
-}
-
-TEST_CASE("training: one loader opens a batch's files one after another: step = files x latency + bytes / bandwidth")
-{
-  // One device, one loader holding one batch: nothing hides the read. 64 files of 100 kB on a Micron
-  // 9400 (80 us read latency, 7 GB/s).
-  const auto scenario =
-      load("scenarios/quickstart.yaml",
-           {"cluster.accelerators_per_node=1", "workload.sample_size=100 kB", "workload.batch_per_device=64",
-            "workload.emulated_batch_time=1 us", "workload.steps=30", "training.loader_workers=1", "training.prefetch=1"});
-  const auto summary = dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
-  const double expected = 64 * 80e-6 + 64 * 100e3 / 7e9;
-  CHECK(summary.step_time == Approx(expected).epsilon(0.02));
 }

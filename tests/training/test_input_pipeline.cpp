@@ -1,0 +1,142 @@
+// Closed forms of the input pipeline: throughput bound by drive bandwidth, IOPS, NICs, request latency or CPU
+// cores, and the report's split of data stall into fetch and preprocessing stall.
+#include "app/simulate.hpp"
+#include "config/scenario.hpp"
+#include "report/summary.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+namespace {
+
+dtsim::config::Scenario load(const std::string& file, const std::vector<std::string>& overrides)
+{
+  return dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/" + file, overrides, DTSIM_SOURCE_DIR);
+}
+
+dtsim::report::Summary run(const dtsim::config::Scenario& scenario)
+{
+  return dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
+}
+
+} // namespace
+
+TEST_CASE("input: storage-bound throughput equals drive bandwidth over bytes per sample, and the stall is fetch stall")
+{
+  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml", {});
+  const auto& target = *scenario.storage.nvme_of;
+  const double storage_bandwidth = target.targets * target.pool.drives * target.pool.drive.read_bandwidth.value;
+  const double expected = storage_bandwidth / scenario.workload.model.sample_bytes.value;
+  const auto summary = run(scenario);
+  INFO(fmt::format("storage-bound: simulated {:.0f} samples/s, closed form {:.0f}", summary.throughput, expected));
+  CHECK(summary.throughput == Approx(expected).epsilon(0.02));
+  REQUIRE(summary.utilisation.drives.has_value());
+  CHECK(*summary.utilisation.drives > 0.9);
+  CHECK(summary.breakdown.fetch_stall == Approx(summary.breakdown.data_stall).epsilon(0.01));
+  CHECK(summary.bottleneck.find("input-bound") == 0);
+  CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
+  // One target serves every read: its bandwidth and IOPS (112 KiB requests) are the run's.
+  REQUIRE(summary.storage_reads.has_value());
+  CHECK(summary.storage_reads->units == 1);
+  CHECK(summary.storage_reads->bandwidth == Approx(summary.overall_throughput * 114660).epsilon(0.01));
+  CHECK(summary.storage_reads->iops == Approx(summary.overall_throughput).epsilon(0.01));
+}
+
+TEST_CASE("input: a target with more drives than its NIC carries is NIC-bound: throughput = NIC bandwidth / sample size")
+{
+  // Eight 7 GB/s drives behind one 200 Gb/s NIC, feeding 32 emulated A100s that want 47 GB/s.
+  const auto scenario =
+      load("scenarios/cluster-4node-a100-storage-bound.yaml",
+           {"storage.nvme_of.drives_per_target=8", "storage.nvme_of.nics_per_target=1",
+            "workload.emulated_batch_time=20 ms", "workload.steps=100"});
+  const auto& t = *scenario.storage.nvme_of;
+  const double expected = t.nic.bandwidth.value / scenario.workload.model.sample_bytes.value;
+  REQUIRE(expected < 32 * 256 / 0.02);
+  const auto summary = run(scenario);
+  CHECK(summary.throughput == Approx(expected).epsilon(0.02));
+  CHECK(summary.bottleneck.find("NVMe-oF target NICs") != std::string::npos);
+}
+
+TEST_CASE("input: CPU-bound throughput = cores / core-seconds per sample, and the stall is preprocessing stall")
+{
+  // Two A100s want 4,940 images/s; 4 cores, one per loader, decoding at 6 core-ms per image give 667.
+  const auto scenario = load("scenarios/quickstart.yaml", {"storage.dataset_on=memory", "cluster.cpu_cores_per_node=4",
+                                                           "training.loader_workers=2", "workload.steps=40"});
+  const double cost = scenario.workload.model.cpu_cost_per_sample.value;
+  const auto summary = run(scenario);
+  CHECK(summary.throughput == Approx(4 / cost).epsilon(0.02));
+  CHECK(summary.breakdown.fetch_stall < 1e-3 * summary.step_time);
+  CHECK(summary.breakdown.preprocess_stall() > 0.5 * summary.step_time);
+  CHECK(summary.utilisation.cpu_cores > 0.95);
+  CHECK(summary.bottleneck.find("busy preprocessing") != std::string::npos);
+}
+
+TEST_CASE("input: too few loader workers bound throughput at loaders / core-seconds per sample with cores idle")
+{
+  const auto scenario = load("scenarios/quickstart.yaml",
+                             {"storage.dataset_on=memory", "training.loader_workers=1", "workload.steps=40"});
+  const double cost = scenario.workload.model.cpu_cost_per_sample.value;
+  const auto summary = run(scenario);
+  CHECK(summary.throughput == Approx(2 / cost).epsilon(0.02));
+  CHECK(summary.bottleneck.find("1 loader workers per device cannot preprocess fast enough") != std::string::npos);
+}
+
+TEST_CASE("input: emulated accelerators on one drive: throughput = drive bandwidth / sample size")
+{
+  // MLPerf Storage's single-drive case: 4 emulated H100s want 4 x 7 / 0.323 s = 86.7 UNet3D volumes/s;
+  // the drive gives 10 GB/s / 146.6 MB = 68.2.
+  const auto scenario = load("scenarios/validation/mlps-micron9550-unet3d-h100.yaml", {});
+  const double drive = scenario.storage.local_nvme->drive.read_bandwidth.value;
+  const double expected = drive / scenario.workload.model.sample_bytes.value;
+  REQUIRE(expected < 4 * 7 / 0.323);
+  const auto summary = dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
+  CHECK(summary.throughput == Approx(expected).epsilon(0.01));
+  CHECK(summary.breakdown.data_stall == Approx(summary.step_time - 0.323).epsilon(0.02));
+}
+
+namespace {
+
+/// Emulated devices reading 2 KiB samples (tokenised text) from one Micron 9400 as fast as they can.
+dtsim::report::Summary small_samples_on_one_drive(const std::vector<std::string>& layout)
+{
+  std::vector<std::string> overrides{"cluster.accelerators_per_node=8", "workload.sample_size=2 KiB",
+                                     "workload.batch_per_device=256", "workload.emulated_batch_time=1 ms",
+                                     "workload.steps=1000", "training.loader_workers=32", "training.prefetch=1"};
+  overrides.insert(overrides.end(), layout.begin(), layout.end());
+  const auto scenario = load("scenarios/quickstart.yaml", overrides);
+  return dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
+}
+
+} // namespace
+
+TEST_CASE("input: small files make a drive IOPS-bound: throughput = IOPS x request size / sample size")
+{
+  // The 9400 reads 1.6 M requests/s, so 2 KiB files give 3.3 GB/s of its 7 GB/s: 1.6 M samples/s for
+  // 8 devices that want 8 x 256 / 1 ms = 2.05 M. 256 loaders each keep one file in flight for 80 us,
+  // enough for 3.2 M files/s (Little's law), so latency does not bind.
+  const auto summary = small_samples_on_one_drive({});
+  INFO(fmt::format("IOPS-bound: {:.4g} samples/s", summary.throughput));
+  CHECK(summary.throughput == Approx(1.6e6).epsilon(0.02));
+  CHECK(summary.bottleneck.find("input-bound") == 0);
+}
+
+TEST_CASE("input: packing the same samples into 1 MiB records lifts the IOPS bound")
+{
+  // 512 samples per record: 1 MiB requests, so the drive gives its 7 GB/s (3.4 M samples/s) and the
+  // emulated devices' 2.05 M samples/s is what remains.
+  const auto summary = small_samples_on_one_drive({"storage.layout=records", "storage.samples_per_record=512"});
+  CHECK(summary.throughput == Approx(8 * 256 / 1e-3).epsilon(0.02));
+}
+
+TEST_CASE("input: one loader opens a batch's files one after another: step = files x latency + bytes / bandwidth")
+{
+  // One device, one loader holding one batch: nothing hides the read. 64 files of 100 kB on a Micron
+  // 9400 (80 us read latency, 7 GB/s).
+  const auto scenario =
+      load("scenarios/quickstart.yaml",
+           {"cluster.accelerators_per_node=1", "workload.sample_size=100 kB", "workload.batch_per_device=64",
+            "workload.emulated_batch_time=1 us", "workload.steps=30", "training.loader_workers=1", "training.prefetch=1"});
+  const auto summary = dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
+  const double expected = 64 * 80e-6 + 64 * 100e3 / 7e9;
+  CHECK(summary.step_time == Approx(expected).epsilon(0.02));
+}
