@@ -187,6 +187,13 @@ const std::vector<Parameter>& scenario_parameters()
                "as fast as the NICs)."),
       quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
                "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
+      choice("network.storage_network", {"shared", "separate"}, defaulted, "shared",
+             "How NVMe-oF traffic (dataset reads, checkpoints) reaches the nodes: shared, through each node's first "
+             "compute NIC and the compute fabric, where it meets the gradients; or separate, through storage NICs "
+             "on a switch of their own with the targets (as DGX nodes' two storage ports are wired)."),
+      text("network.storage_nic", optional, "",
+           "separate: NIC model of the storage ports, a name from catalog/nics.yaml. Default: cluster.nic."),
+      integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."),
       assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
                        "Latency added by each switch traversed, cables included."),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "

@@ -56,6 +56,9 @@ struct NetworkSpec {
   int leaves_per_pod = 1;            ///< fat-tree: leaves under each pod (aggregation) switch
   double pod_oversubscription = 1;   ///< fat-tree: pod downlink capacity over pod uplink capacity
   double switch_latency = 0;         ///< s per switch traversed
+  bool separate_storage = false;     ///< NVMe-oF traffic on storage NICs and a switch of its own
+  Nic storage_nic;                   ///< separate: each storage port
+  int storage_nics_per_node = 1;
   std::vector<int> torus_dimensions; ///< torus: accelerators along each dimension, last one fastest in rank order
   DragonflySpec dragonfly;
 };

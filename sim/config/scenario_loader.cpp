@@ -167,6 +167,16 @@ private:
     n.leaves_per_pod = v_.count("network.leaves_per_pod");
     n.pod_oversubscription = v_.number("network.pod_oversubscription");
     n.switch_latency = v_.number("network.switch_latency");
+    n.separate_storage = v_.text("network.storage_network") == "separate";
+    if (n.separate_storage) {
+      n.storage_nic = v_.has("network.storage_nic")
+                          ? find_entry(v_, "network.storage_nic", catalog_.nics(), "catalog/nics.yaml")
+                          : cluster.nic;
+      n.storage_nics_per_node = v_.count("network.storage_nics_per_node");
+    } else {
+      for (const char* key : {"network.storage_nic", "network.storage_nics_per_node"})
+        refuse_key(key, "network.storage_network is shared");
+    }
     return n;
   }
 
@@ -194,6 +204,14 @@ private:
   }
 
   /// Keys of `section` set in the scenario (not defaulted) are an error: `why` they do not apply.
+  /// `path`, when set in the scenario, is an error: `why` it does not apply.
+  void refuse_key(const std::string& path, const std::string& why) const
+  {
+    for (const auto& [set, value] : v_.entries())
+      if (set == path && !value->from_default)
+        v_.fail(path, fmt::format("expected no {}, since {}; found it set", path, why));
+  }
+
   void refuse_section(const std::string& section, const std::string& why) const
   {
     for (const auto& [path, value] : v_.entries())

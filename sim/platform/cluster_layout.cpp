@@ -226,6 +226,24 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
   return zone;
 }
 
+/// A separate storage network: each node's storage NICs lead straight to the storage switch. Adds
+/// those links to `storage` and returns the bypass routes, for the cluster zone, that take the nodes'
+/// NVMe-oF traffic off the compute fabric.
+std::vector<RouteSpec> wire_storage_network(const Scenario& s, ZoneSpec& storage, bool cpu_has_own_zone)
+{
+  const auto& n = s.network;
+  std::vector<RouteSpec> routes;
+  for (int node = 0; node < s.cluster.nodes; ++node) {
+    const std::string cpu = fmt::format("{}-cpu", node_name(node));
+    const std::string link = node_name(node) + "-storage-nic";
+    storage.links.push_back({link, n.storage_nics_per_node * n.storage_nic.bandwidth.value,
+                             n.storage_nic.latency.value + n.switch_latency / 2, cpu, storage.gateway});
+    routes.push_back({cpu_has_own_zone ? cpu + "-zone" : node_name(node), storage.name, cpu, storage.gateway,
+                      {{link, true}}});
+  }
+  return routes;
+}
+
 /// A switch zone over `members` whose uplink to `above` carries their capacity divided by the
 /// oversubscription.
 Member switch_member(std::string name, std::vector<Member> members, double oversubscription, double latency,
@@ -505,10 +523,16 @@ ClusterLayout lay_out_cluster(const Scenario& s)
       nodes.push_back({node_zone(s, node, layout), {}, node_capacity});
     members = fabric(s, std::move(nodes));
   }
-  if (s.storage.nvme_of)
-    members.push_back({storage_zone(s, layout), {}});
+  std::vector<RouteSpec> bypasses = std::move(cross_rail);
+  if (s.storage.nvme_of) {
+    ZoneSpec storage = storage_zone(s, layout);
+    if (s.network.separate_storage)
+      for (auto& route : wire_storage_network(s, storage, s.network.topology == config::Topology::rail_optimized))
+        bypasses.push_back(std::move(route));
+    members.push_back({std::move(storage), {}});
+  }
   layout.root = star_of("cluster", std::move(members));
-  layout.root.bypass_routes = std::move(cross_rail);
+  layout.root.bypass_routes = std::move(bypasses);
   return layout;
 }
 

@@ -75,8 +75,11 @@ void account_storage(const config::Scenario& s, double bytes, double elapsed, Su
   out.utilisation.drives = reads.bandwidth / s.storage.read_bandwidth(pool);
   if (const auto& t = s.storage.nvme_of; t && s.storage.dataset_on == config::DatasetLocation::nvme_of) {
     out.utilisation.target_nics = reads.bandwidth / (t->nics_per_target * t->nic.bandwidth.value);
-    // Storage traffic enters a node through its first NIC (platform/cluster_layout).
-    out.utilisation.client_nics = bytes / s.cluster.nodes / elapsed / s.cluster.nic_bandwidth;
+    // Storage traffic enters a node through its storage NICs, or else its first NIC (platform/cluster_layout).
+    const auto& n = s.network;
+    const double client_bandwidth =
+        n.separate_storage ? n.storage_nics_per_node * n.storage_nic.bandwidth.value : s.cluster.nic_bandwidth;
+    out.utilisation.client_nics = bytes / s.cluster.nodes / elapsed / client_bandwidth;
   }
 }
 

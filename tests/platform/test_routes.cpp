@@ -180,3 +180,34 @@ TEST_CASE("platform: in a DGX-1 each V100 has 6 NVLinks; a pair without one goes
   CHECK(links("node-0-acc-0", "node-0-acc-5") == Links{"node-0-nvlink-0-1_UP", "node-0-nvlink-1-5_UP"});
   CHECK(links("node-0-acc-6", "node-0-acc-1") == Links{"node-0-nvlink-5-6_DOWN", "node-0-nvlink-1-5_DOWN"});
 }
+
+namespace {
+
+/// Links from NVMe-oF target 0 to node 3's CPU on the 4-node storage-bound cluster.
+Links storage_route(const std::string& network, const std::string& topology)
+{
+  const auto s = dtsim::config::load_scenario(
+      std::string(DTSIM_SOURCE_DIR) + "/scenarios/cluster-4node-a100-storage-bound.yaml",
+      {"network.storage_network=" + network, "network.topology=" + topology, "network.nodes_per_leaf=2"},
+      DTSIM_SOURCE_DIR);
+  const auto layout = dtsim::platform::lay_out_cluster(s);
+  dtsim::engine::Simulation simulation(layout.root, {});
+  return link_names(dtsim::engine::route_links(simulation.host("target-0"), simulation.host("node-3-cpu")));
+}
+
+} // namespace
+
+TEST_CASE("platform: on a shared storage network NVMe-oF reads cross the fabric into the node's first NIC")
+{
+  CHECK(storage_route("shared", "leaf-spine") == Links{"target-0-nic_UP", "leaf-1-uplink_DOWN", "node-3-nic-0_DOWN"});
+}
+
+TEST_CASE("platform: on a separate storage network NVMe-oF reads take the node's storage NIC only")
+{
+  CHECK(storage_route("separate", "leaf-spine") == Links{"target-0-nic_UP", "node-3-storage-nic_DOWN"});
+}
+
+TEST_CASE("platform: on a rail-optimised fabric a separate storage network also bypasses the rails")
+{
+  CHECK(storage_route("separate", "rail-optimized") == Links{"target-0-nic_UP", "node-3-storage-nic_DOWN"});
+}

@@ -140,3 +140,33 @@ TEST_CASE("input: one loader opens a batch's files one after another: step = fil
   const double expected = 64 * 80e-6 + 64 * 100e3 / 7e9;
   CHECK(summary.step_time == Approx(expected).epsilon(0.02));
 }
+
+namespace {
+
+/// Seconds of all-reduce per step on the 4-node cluster with one NIC per node, reading 1 MB samples
+/// from a target whose eight drives give 56 GB/s: 14 GB/s into each node.
+double allreduce_per_step(const std::string& dataset_on, const std::string& storage_network)
+{
+  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
+                             {"cluster.nics_per_node=1", "storage.nvme_of.drives_per_target=8",
+                              "storage.nvme_of.nics_per_target=4", "workload.sample_size=1 MB", "workload.steps=100", "training.prefetch=1",
+                              "storage.dataset_on=" + dataset_on, "network.storage_network=" + storage_network});
+  const auto result = dtsim::app::simulate(scenario, {});
+  return result.totals.allreduce_seconds / static_cast<double>(result.steps.size());
+}
+
+} // namespace
+
+TEST_CASE("input: storage reads slow the gradient all-reduce on a shared fabric and not on a separate one")
+{
+  dtsim::app::ChildComputation shared([] { return allreduce_per_step("nvme-of", "shared"); });
+  dtsim::app::ChildComputation separate([] { return allreduce_per_step("nvme-of", "separate"); });
+  const double alone = allreduce_per_step("memory", "shared");
+  const auto with_shared = shared.result(), with_separate = separate.result();
+  REQUIRE(with_shared.has_value());
+  REQUIRE(with_separate.has_value());
+  INFO(fmt::format("all-reduce per step: {:.4g} s alone, {:.4g} s shared, {:.4g} s separate", alone, *with_shared,
+                   *with_separate));
+  CHECK(*with_separate == Approx(alone).epsilon(0.01));
+  CHECK(*with_shared > 1.5 * alone);
+}
