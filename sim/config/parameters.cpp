@@ -249,6 +249,11 @@ const std::vector<Parameter>& scenario_parameters()
               "Samples in one epoch. Default: the workload's dataset_samples."),
       quantity("workload.sample_size", Dimension::size, optional, "", false,
                "Mean bytes of one stored sample. Default: the workload's sample_bytes."),
+      quantity("workload.sample_size_spread", Dimension::size, defaulted, "0 B", true,
+               "Standard deviation of the stored sample size across the dataset (DLIO's record_length_stdev). "
+               "Each batch then reads the sum of its samples' sizes, drawn from the normal distribution of that "
+               "sum (mean and variance batch times the sample's) with the scenario's seed, so fetch times vary "
+               "from batch to batch and from worker to worker."),
       integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."),
       choice("workload.precision", {"fp32", "tf32", "fp16", "bf16", "fp8"}, defaulted, "fp16",
              "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),

@@ -99,6 +99,7 @@ struct WorkloadSpec {
   std::string model_file;
   Workload model;
   long long dataset_samples = 0;
+  double sample_size_spread = 0; ///< B, standard deviation of a stored sample's size
   int batch_per_device = 1;
   std::string precision;
   int gradient_accumulation = 1;

@@ -340,6 +340,7 @@ private:
                                                            : std::llround(w.model.dataset_samples.value);
     if (v_.has("workload.sample_size"))
       w.model.sample_bytes.value = v_.number("workload.sample_size");
+    w.sample_size_spread = v_.number("workload.sample_size_spread");
     w.batch_per_device = v_.count("workload.batch_per_device");
     w.precision = v_.text("workload.precision");
     if (!cluster.accelerator.peak_rate.contains(w.precision)) {

@@ -3,6 +3,8 @@
 /// the time one loader takes with the storage to itself. Plain arithmetic, no SimGrid.
 #include "config/scenario.hpp"
 
+#include <cstdint>
+
 namespace dtsim::training {
 
 class DatasetReads {
@@ -16,21 +18,27 @@ public:
   /// Epoch of a worker's `batch_index`-th micro-batch: every worker takes one micro-batch per micro-step.
   long long epoch_of(long long batch_index) const;
 
-  double batch_bytes() const { return batch_bytes_; }
+  /// Bytes of worker `rank`'s `batch_index`-th micro-batch: the mean, or with a sample-size spread a
+  /// draw that depends only on the seed, the rank and the index (not on the order of events).
+  double batch_bytes(int rank, long long batch_index) const;
 
-  /// s to read a whole batch from storage with no other loader: files opened one after another, each
+  /// s to read a batch of `bytes` from storage with no other loader: files opened one after another, each
   /// costing the request latency, then the bytes at the storage's read bandwidth. Loaders in parallel
   /// overlap these latencies, so a batch takes this long or its share of the drives and links, whichever is longer.
-  double lone_fetch_time() const { return lone_fetch_time_; }
+  double lone_fetch_time(double bytes) const;
 
 private:
   config::StorageSpec storage_;
   int nodes_ = 1;
+  std::uint64_t seed_ = 0;
+  int batch_samples_ = 1;
+  double sample_bytes_ = 0;
+  double sample_size_spread_ = 0;
   double dataset_bytes_ = 0;
   long long dataset_samples_ = 1;
   long long samples_per_micro_step_ = 1;
-  double batch_bytes_ = 0;
-  double lone_fetch_time_ = 0;
+  double file_latency_per_batch_ = 0; ///< s: the batch's files x request latency
+  double read_bandwidth_ = 0;         ///< B/s of the storage's drives for this dataset; 0 without storage
 };
 
 } // namespace dtsim::training

@@ -93,7 +93,8 @@ void TrainingJob::start()
                         [this, &w = *w, &loader, j] { preprocessor(w, loader, j); });
     }
   }
-  simulation_.spawn("communicator", workers_.front()->device, [this] { communicator(); });
+  if (synchronous())
+    simulation_.spawn("communicator", workers_.front()->device, [this] { communicator(); });
   if (scenario_.checkpoint.enabled())
     simulation_.spawn("checkpointer", workers_.front()->cpu, [this] { checkpointer(); });
 }
@@ -110,14 +111,15 @@ void TrainingJob::trainer(Worker& w)
       const double compute_start = engine::now();
       r.data_stall += compute_start - wait_start;
       trace(w.rank, "input", "data stall", wait_start, compute_start, step);
-      if (m == micro_batches - 1)
+      if (m == micro_batches - 1 && synchronous())
         publish_backward(w, compute_start + plan_.forward_time(), plan_.backward_time());
       engine::compute(w.device, plan_.forward_flops + plan_.backward_flops);
       r.compute += engine::now() - compute_start;
       trace(w.rank, "compute", "forward+backward", compute_start, engine::now(), step);
     }
     const double compute_end = engine::now();
-    w.step_done.acquire();
+    if (synchronous())
+      w.step_done.acquire();
     r.exposed_comm = engine::now() - compute_end;
     const double optimizer_start = engine::now();
     engine::sleep_for(plan_.optimizer_time);
@@ -285,8 +287,9 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
   if (storage.dataset_on == config::DatasetLocation::synthetic || storage.dataset_on == config::DatasetLocation::memory)
     return;
   const double missed = 1 - reads_.cache_hit_fraction(reads_.epoch_of(batch_index));
-  const double bytes = missed * reads_.batch_bytes();
-  totals_.cache_bytes_read += reads_.batch_bytes() - bytes;
+  const double batch_bytes = reads_.batch_bytes(w.rank, batch_index);
+  const double bytes = missed * batch_bytes;
+  totals_.cache_bytes_read += batch_bytes - bytes;
   if (bytes == 0)
     return;
   const double start = engine::now();
@@ -300,7 +303,7 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
   }
   io.wait();
   // Contention shares the drives and links above; a loader alone still waits for each file in turn.
-  engine::sleep_until(start + missed * reads_.lone_fetch_time());
+  engine::sleep_until(start + missed * reads_.lone_fetch_time(batch_bytes));
   totals_.storage_bytes_read += bytes;
 }
 

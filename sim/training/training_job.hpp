@@ -55,6 +55,9 @@ private:
   struct Worker;
   struct Loader;
 
+  /// Workers meet at every step for the gradient all-reduce; emulated accelerators (DLIO) exchange
+  /// nothing and run independently.
+  bool synchronous() const { return !scenario_.workload.emulated_batch_time; }
   void trainer(Worker& w);
   void reader(Worker& w, Loader& loader, int index);
   void preprocessor(Worker& w, Loader& loader, int index);

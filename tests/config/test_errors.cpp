@@ -139,7 +139,7 @@ TEST_CASE("config: unknown key suggests the closest one")
   const ConfigError e = example_error("invalid-unknown-key.yaml");
   check_error(e, data_file("invalid-unknown-key.yaml"), 11, 3, "workload.batch_per_devic",
               "unknown key (did you mean \"batch_per_device\"?)");
-  CHECK_THAT(e.message(), Catch::Contains("expected one of: model, dataset_samples, sample_size, batch_per_device"));
+  CHECK_THAT(e.message(), Catch::Contains("expected one of: model, dataset_samples, sample_size, sample_size_spread, batch_per_device"));
 }
 
 TEST_CASE("config: unknown top-level section suggests the closest one")

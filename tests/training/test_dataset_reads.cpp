@@ -102,3 +102,46 @@ TEST_CASE("training: a page cache of half the dataset halves the second epoch's 
   CHECK(run.epoch_step_time[0] == Approx(128e6 / run.drive_bandwidth()).epsilon(0.02));
   CHECK(run.epoch_step_time[1] == Approx(64e6 / run.drive_bandwidth()).epsilon(0.02));
 }
+
+TEST_CASE("dataset reads: with a sample-size spread, batches have the mean and spread of a sum of batch samples")
+{
+  // 128 samples of 110 kB +- 50 kB: batches of 14.08 MB +- 566 kB.
+  const dtsim::training::DatasetReads reads(
+      load({"workload.sample_size=110 kB", "workload.sample_size_spread=50 kB", "workload.batch_per_device=128"}));
+  const int draws = 20000;
+  double sum = 0, squares = 0;
+  for (int i = 0; i < draws; ++i) {
+    const double bytes = reads.batch_bytes(i % 2, i / 2);
+    sum += bytes;
+    squares += bytes * bytes;
+  }
+  const double mean = sum / draws, sd = std::sqrt(squares / draws - mean * mean);
+  CHECK(mean == Approx(128 * 110e3).epsilon(0.001));
+  CHECK(sd == Approx(std::sqrt(128.0) * 50e3).epsilon(0.03));
+}
+
+TEST_CASE("dataset reads: a batch's size depends on the seed, the worker and the batch only")
+{
+  const std::vector<std::string> spread{"workload.sample_size_spread=50 kB"};
+  const dtsim::training::DatasetReads reads(load(spread));
+  CHECK(reads.batch_bytes(1, 7) == dtsim::training::DatasetReads(load(spread)).batch_bytes(1, 7));
+  CHECK(reads.batch_bytes(1, 7) != reads.batch_bytes(0, 7));
+  CHECK(reads.batch_bytes(1, 7) != reads.batch_bytes(1, 8));
+  auto reseeded = spread;
+  reseeded.push_back("seed=2");
+  CHECK(reads.batch_bytes(1, 7) != dtsim::training::DatasetReads(load(reseeded)).batch_bytes(1, 7));
+  CHECK(dtsim::training::DatasetReads(load({})).batch_bytes(1, 7) == Approx(128 * 114660.0).epsilon(0.001));
+}
+
+TEST_CASE("training: with a sample-size spread, storage reads are the sum of the batches drawn")
+{
+  const auto scenario = load({"workload.sample_size_spread=50 kB", "workload.steps=30"});
+  const auto run = dtsim::app::simulate(scenario, {});
+  const dtsim::training::DatasetReads reads(scenario);
+  double expected = 0;
+  for (int rank = 0; rank < scenario.cluster.devices(); ++rank)
+    for (long long batch = 0; batch < 30; ++batch)
+      expected += reads.batch_bytes(rank, batch);
+  CHECK(run.totals.storage_bytes_read == Approx(expected).epsilon(1e-9));
+  CHECK(run.totals.storage_bytes_read != Approx(2 * 30 * 128 * 114660.0).epsilon(1e-6));
+}
