@@ -199,7 +199,7 @@ const std::vector<Parameter>& scenario_parameters()
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
               "NIC queues."),
 
-      choice("storage.dataset_on", {"synthetic", "memory", "local-nvme", "nvme-of"}, required, "",
+      choice("storage.dataset_on", {"synthetic", "memory", "local-nvme", "nvme-of", "appliance"}, required, "",
              "Where the dataset is read from: synthetic (tensors made on the device: no reading, no preprocessing, "
              "as in tf_cnn_benchmarks' synthetic mode), host memory (no storage cost, preprocessing on the CPU), "
              "the node's local NVMe drives, or NVMe-oF targets over the cluster network."),
@@ -241,6 +241,31 @@ const std::vector<Parameter>& scenario_parameters()
           "storage.nvme_of.transport", {"rdma", "tcp"}, defaulted, "rdma",
           "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
           "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com 2022-05-03)."),
+
+      assumed(integer("storage.nvme_of.target_cores", defaulted, "32", 1,
+                      "nvme-of: CPU cores of each target server that serve NVMe/TCP."),
+              "MangoBoost's reference SPDK NVMe/TCP target ran 4 instances of 8 pinned cores "
+              "(mlcommons/storage_results_v1.0, Closed/MangoBoost/systems/1-client-intel-nvme-tcp-sw.pdf, 3.2)."),
+      assumed(number("storage.nvme_of.tcp_cpu_cost", defaulted, "0.64", 0, true,
+                     "nvme-of with tcp and no offload: target core-seconds per GB served (TCP checksums, copies "
+                     "and protocol work); the reads then also run on the target's cores."),
+              "No published per-core NVMe/TCP throughput found; MangoBoost's reference SPDK target gave each 100 GbE "
+              "port 8 cores (same document), taken as what 12.5 GB/s needs: 8 / 12.5 = 0.64."),
+      choice("storage.nvme_of.offload", {"none", "dpu"}, defaulted, "none",
+             "nvme-of with tcp: dpu when a DPU terminates NVMe/TCP on the target (MangoBoost's FPGA cards, "
+             "claimed at line rate), so the target's cores do no protocol work."),
+      quantity("storage.appliance.read_bandwidth", Dimension::bandwidth, optional, "", false,
+               "appliance: aggregate read bandwidth of the shared all-flash system, as its vendor states it."),
+      quantity("storage.appliance.write_bandwidth", Dimension::bandwidth, optional, "", false,
+               "appliance: aggregate write bandwidth."),
+      number("storage.appliance.read_iops", optional, "", 0, false,
+             "appliance: aggregate read requests per second; with the request size it bounds the read bandwidth."),
+      assumed(quantity("storage.appliance.read_latency", Dimension::time, defaulted, "100 us", false,
+                       "appliance: time to the first byte of a file, network protocol included."),
+              "All-flash appliances over RDMA quote latencies in the low hundreds of microseconds or below."),
+      text("storage.appliance.port", defaulted, "ConnectX-6-HDR-200G",
+           "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
+      integer("storage.appliance.ports", defaulted, "1", 1, "appliance: network ports, their bandwidths summed."),
 
       text("workload.model", required, "",
            "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a "
@@ -313,9 +338,10 @@ const std::vector<Parameter>& scenario_parameters()
 
       integer("checkpoint.every_steps", optional, "", 1,
               "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
-      choice("checkpoint.to", {"local-nvme", "nvme-of"}, optional, "",
-             "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme) or striped over "
-             "every NVMe-oF target (storage.nvme_of), through the node's NICs."),
+      choice("checkpoint.to", {"local-nvme", "nvme-of", "appliance"}, optional, "",
+             "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme), or striped over "
+             "every NVMe-oF target (storage.nvme_of) or onto the appliance (storage.appliance), through the node's "
+             "NICs."),
       number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
              "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
              "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 weights "

@@ -14,10 +14,10 @@ namespace dtsim::config {
 
 enum class IntraNode { nvswitch, nvlink_mesh, hybrid_cube_mesh, pcie };
 enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, dragonfly, torus };
-enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of };
+enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of, appliance };
 enum class Transport { rdma, tcp };
 enum class Sharding { fixed, reshuffled };
-enum class CheckpointStorage { local_nvme, nvme_of };
+enum class CheckpointStorage { local_nvme, nvme_of, appliance };
 enum class CheckpointMode { blocking, background };
 /// automatic: chosen per collective by NCCL's cost model (ring or tree), torus on a torus network.
 enum class AllReduceAlgorithm { automatic, ring, tree, hierarchical, torus };
@@ -68,24 +68,35 @@ struct StoragePool {
   int drives = 1; ///< per node (local) or per target (NVMe-oF)
 };
 
-struct NvmeOfSpec {
+/// @brief Storage servers the nodes reach over the network: NVMe-oF targets, or a shared all-flash
+/// appliance given by its aggregate figures (one target whose single "drive" is the whole appliance).
+struct RemoteStorage {
+  bool appliance = false;
   int targets = 1;
   StoragePool pool;
   Nic nic;
   int nics_per_target = 1;
   Transport transport = Transport::rdma;
   double transport_latency = 0; ///< s added to each request by the fabric protocol
+  int target_cores = 1;
+  double cpu_seconds_per_byte = 0; ///< target core-seconds per byte served: NVMe/TCP without offload
 };
 
 struct StorageSpec {
   DatasetLocation dataset_on = DatasetLocation::memory;
   std::optional<StoragePool> local_nvme;
-  std::optional<NvmeOfSpec> nvme_of;
+  std::optional<RemoteStorage> remote;
   int samples_per_file = 1;  ///< 1 for one file per sample, else samples per record
   double request_bytes = 0;  ///< mean size of one read request: a file split at the largest request
   double request_latency = 0; ///< s per file opened: the drive's read latency, plus the NVMe-oF transport's
   double page_cache_bytes = 0; ///< per node
   Sharding sharding = Sharding::fixed;
+
+  /// Whether the dataset is read over the network, from `remote`.
+  bool dataset_is_remote() const
+  {
+    return dataset_on == DatasetLocation::nvme_of || dataset_on == DatasetLocation::appliance;
+  }
 
   /// What `pool` reads for this dataset: each drive gives its sequential bandwidth or its IOPS x the
   /// request size, whichever is lower.
@@ -185,6 +196,7 @@ std::string to_string(IntraNode v);
 std::string to_string(Topology v);
 std::string to_string(DatasetLocation v);
 std::string to_string(Transport v);
+std::string to_string(CheckpointStorage v);
 std::string to_string(AllReduceAlgorithm v);
 std::string to_string(Protocol v);
 

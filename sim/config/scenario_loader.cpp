@@ -239,16 +239,22 @@ private:
     return "";
   }
 
-  NvmeOfSpec nvme_of(const std::string& why)
+  /// Remote storage is laid out only on the fabrics that have a storage switch.
+  void refuse_remote_on(const std::string& why, const std::string& kind) const
   {
     const std::string& topology = v_.text("network.topology");
     if (topology == "torus" || topology == "dragonfly")
       v_.fail(why.starts_with("storage") ? "storage.dataset_on" : "checkpoint.to",
-              fmt::format("expected storage other than NVMe-oF with a {} network (NVMe-oF targets on a {} are not "
+              fmt::format("expected storage other than {} with a {} network (remote storage on a {} is not "
                           "modelled yet), found {}",
-                          topology, topology, why));
+                          kind, topology, topology, why));
+  }
+
+  RemoteStorage nvme_of(const std::string& why)
+  {
+    refuse_remote_on(why, "NVMe-oF");
     require(v_, "storage.nvme_of.targets", why);
-    NvmeOfSpec t;
+    RemoteStorage t;
     t.targets = v_.count("storage.nvme_of.targets");
     t.pool = pool("storage.nvme_of", "drives_per_target", why);
     t.nic = find_entry(v_, "storage.nvme_of.nic", catalog_.nics(), "catalog/nics.yaml");
@@ -257,9 +263,35 @@ private:
     // Sources in the parameter table's help for storage.nvme_of.transport.
     constexpr double rdma_fabric_latency = 20e-6, tcp_extra_latency = 90e-6;
     t.transport_latency = rdma_fabric_latency + (t.transport == Transport::tcp ? tcp_extra_latency : 0);
+    t.target_cores = v_.count("storage.nvme_of.target_cores");
+    if (t.transport == Transport::tcp && v_.text("storage.nvme_of.offload") == "none")
+      t.cpu_seconds_per_byte = v_.number("storage.nvme_of.tcp_cpu_cost") / 1e9;
     for (const Figure* f : catalog_.nics().at(t.nic.name).figures())
       used_.push_back(f);
     return t;
+  }
+
+  /// A shared all-flash appliance: one target whose one "drive" has the appliance's aggregate figures.
+  RemoteStorage appliance(const std::string& why)
+  {
+    refuse_remote_on(why, "an appliance");
+    const auto figure = [&](const std::string& key) {
+      const std::string path = "storage.appliance." + key;
+      require(v_, path, why);
+      return Figure{v_.number(path), v_.text(path), "scenario", false, path};
+    };
+    RemoteStorage a;
+    a.appliance = true;
+    a.pool.drive.name = "appliance";
+    a.pool.drive.read_bandwidth = figure("read_bandwidth");
+    a.pool.drive.write_bandwidth = figure("write_bandwidth");
+    a.pool.drive.read_iops = figure("read_iops");
+    a.pool.drive.read_latency = figure("read_latency");
+    a.nic = find_entry(v_, "storage.appliance.port", catalog_.nics(), "catalog/nics.yaml");
+    a.nics_per_target = v_.count("storage.appliance.ports");
+    for (const Figure* f : catalog_.nics().at(a.nic.name).figures())
+      used_.push_back(f);
+    return a;
   }
 
   StorageSpec storage(const WorkloadSpec& workload)
@@ -279,15 +311,22 @@ private:
     st.dataset_on = where == "synthetic"    ? DatasetLocation::synthetic
                     : where == "local-nvme" ? DatasetLocation::local_nvme
                     : where == "nvme-of"    ? DatasetLocation::nvme_of
+                    : where == "appliance"  ? DatasetLocation::appliance
                                             : DatasetLocation::memory;
     if (const std::string why = needs_storage("local-nvme"); !why.empty())
       st.local_nvme = pool("storage.local_nvme", "drives_per_node", why);
-    if (const std::string why = needs_storage("nvme-of"); !why.empty())
-      st.nvme_of = nvme_of(why);
+    const std::string nvme_of_why = needs_storage("nvme-of"), appliance_why = needs_storage("appliance");
+    if (!nvme_of_why.empty() && !appliance_why.empty())
+      v_.fail("checkpoint.to", fmt::format("expected the same remote storage as the dataset, found {} and {}",
+                                           nvme_of_why, appliance_why));
+    if (!nvme_of_why.empty())
+      st.remote = nvme_of(nvme_of_why);
+    if (!appliance_why.empty())
+      st.remote = appliance(appliance_why);
     if (st.dataset_on == DatasetLocation::local_nvme)
       st.request_latency = st.local_nvme->drive.read_latency.value;
-    if (st.dataset_on == DatasetLocation::nvme_of)
-      st.request_latency = st.nvme_of->pool.drive.read_latency.value + st.nvme_of->transport_latency;
+    if (st.dataset_is_remote())
+      st.request_latency = st.remote->pool.drive.read_latency.value + st.remote->transport_latency;
     return st;
   }
 
@@ -300,7 +339,10 @@ private:
     }
     require(v_, "checkpoint.to", "checkpoint.every_steps is set");
     c.every_steps = v_.integer("checkpoint.every_steps");
-    c.to = v_.text("checkpoint.to") == "nvme-of" ? CheckpointStorage::nvme_of : CheckpointStorage::local_nvme;
+    const std::string& to = v_.text("checkpoint.to");
+    c.to = to == "nvme-of" ? CheckpointStorage::nvme_of
+           : to == "appliance" ? CheckpointStorage::appliance
+                               : CheckpointStorage::local_nvme;
     c.bytes = workload.model.parameters.value * v_.number("checkpoint.bytes_per_param");
     c.mode = v_.text("checkpoint.mode") == "background" ? CheckpointMode::background : CheckpointMode::blocking;
     c.sharded = v_.boolean("checkpoint.sharded");
@@ -582,9 +624,24 @@ std::string to_string(DatasetLocation v)
     return "local-nvme";
   case DatasetLocation::nvme_of:
     return "nvme-of";
+  case DatasetLocation::appliance:
+    return "appliance";
   }
   return "?";
 }
+std::string to_string(CheckpointStorage v)
+{
+  switch (v) {
+  case CheckpointStorage::local_nvme:
+    return "local-nvme";
+  case CheckpointStorage::nvme_of:
+    return "nvme-of";
+  case CheckpointStorage::appliance:
+    return "appliance";
+  }
+  return "?";
+}
+
 std::string to_string(Transport v)
 {
   return v == Transport::tcp ? "tcp" : "rdma";

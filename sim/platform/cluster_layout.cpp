@@ -205,7 +205,7 @@ ZoneSpec star_of(std::string name, std::vector<Member> members)
 
 ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
 {
-  const auto& t = *s.storage.nvme_of;
+  const auto& t = *s.storage.remote;
   ZoneSpec zone{"storage", ZoneKind::star};
   zone.gateway = "storage-switch";
   zone.routers.push_back(zone.gateway);
@@ -216,7 +216,7 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
     const std::string host = fmt::format("target-{}", i);
     zone.hosts.push_back({host,
                           1.0,
-                          1,
+                          t.target_cores,
                           {{layout.target_disk, s.storage.read_bandwidth(t.pool),
                             t.pool.drives * t.pool.drive.write_bandwidth.value}}});
     zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency, host, zone.gateway});
@@ -503,7 +503,7 @@ ClusterLayout lay_out_cluster(const Scenario& s)
   ClusterLayout layout;
   if (s.storage.local_nvme)
     layout.local_disk = "nvme";
-  if (s.storage.nvme_of)
+  if (s.storage.remote)
     layout.target_disk = "drives";
 
   if (s.network.topology == config::Topology::dragonfly) {
@@ -524,7 +524,7 @@ ClusterLayout lay_out_cluster(const Scenario& s)
     members = fabric(s, std::move(nodes));
   }
   std::vector<RouteSpec> bypasses = std::move(cross_rail);
-  if (s.storage.nvme_of) {
+  if (s.storage.remote) {
     ZoneSpec storage = storage_zone(s, layout);
     if (s.network.separate_storage)
       for (auto& route : wire_storage_network(s, storage, s.network.topology == config::Topology::rail_optimized))

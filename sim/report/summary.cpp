@@ -57,8 +57,8 @@ std::optional<StorageReads> storage_units(const config::Scenario& s)
 {
   if (s.storage.dataset_on == config::DatasetLocation::local_nvme)
     return StorageReads{"node", s.cluster.nodes};
-  if (s.storage.dataset_on == config::DatasetLocation::nvme_of)
-    return StorageReads{"target", s.storage.nvme_of->targets};
+  if (s.storage.dataset_is_remote())
+    return StorageReads{s.storage.remote->appliance ? "appliance" : "target", s.storage.remote->targets};
   return std::nullopt;
 }
 
@@ -71,15 +71,17 @@ void account_storage(const config::Scenario& s, double bytes, double elapsed, Su
   StorageReads& reads = *out.storage_reads;
   reads.bandwidth = bytes / reads.units / elapsed;
   reads.iops = reads.bandwidth / s.storage.request_bytes;
-  const auto& pool = s.storage.nvme_of ? s.storage.nvme_of->pool : *s.storage.local_nvme;
+  const auto& pool = s.storage.remote ? s.storage.remote->pool : *s.storage.local_nvme;
   out.utilisation.drives = reads.bandwidth / s.storage.read_bandwidth(pool);
-  if (const auto& t = s.storage.nvme_of; t && s.storage.dataset_on == config::DatasetLocation::nvme_of) {
+  if (const auto& t = s.storage.remote; t && s.storage.dataset_is_remote()) {
     out.utilisation.target_nics = reads.bandwidth / (t->nics_per_target * t->nic.bandwidth.value);
     // Storage traffic enters a node through its storage NICs, or else its first NIC (platform/cluster_layout).
     const auto& n = s.network;
     const double client_bandwidth =
         n.separate_storage ? n.storage_nics_per_node * n.storage_nic.bandwidth.value : s.cluster.nic_bandwidth;
     out.utilisation.client_nics = bytes / s.cluster.nodes / elapsed / client_bandwidth;
+    if (t->cpu_seconds_per_byte > 0)
+      out.utilisation.target_cpu = reads.bandwidth * t->cpu_seconds_per_byte / t->target_cores;
   }
 }
 
@@ -91,6 +93,8 @@ std::pair<std::string, double> busiest_storage_resource(const Utilisation& u)
     busiest = {"NVMe-oF target NICs", *u.target_nics};
   if (u.client_nics && *u.client_nics > busiest.second)
     busiest = {"client NICs", *u.client_nics};
+  if (u.target_cpu && *u.target_cpu > busiest.second)
+    busiest = {"NVMe/TCP target cores", *u.target_cpu};
   return busiest;
 }
 
@@ -123,7 +127,7 @@ std::string name_bottleneck(const config::Scenario& s, const Summary& summary)
   if (b.checkpoint >= notable_share * step && b.checkpoint >= b.exposed_comm)
     return fmt::format("checkpoint-bound: waiting for checkpoints is {} of the step ({}, to {})",
                        pct(b.checkpoint / step), s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
-                       s.checkpoint.to == config::CheckpointStorage::local_nvme ? "local-nvme" : "nvme-of");
+                       config::to_string(s.checkpoint.to));
   if (b.exposed_comm >= notable_share * step)
     return fmt::format("communication-bound: exposed gradient all-reduce is {} of the step ({} over {} devices)",
                        pct(b.exposed_comm / step), config::to_string(s.training.allreduce), summary.devices);

@@ -32,6 +32,7 @@ struct Utilisation {
   std::optional<double> drives;      ///< dataset reads over the drives' read bandwidth
   std::optional<double> target_nics; ///< NVMe-oF: dataset reads over the targets' NIC bandwidth
   std::optional<double> client_nics; ///< NVMe-oF: dataset reads over the bandwidth of the nodes' storage NICs
+  std::optional<double> target_cpu;  ///< NVMe/TCP without offload: the targets' cores busy with the reads
 };
 
 /// @brief Dataset reads per storage unit (an NVMe-oF target, or a node's local drives), means over the run.

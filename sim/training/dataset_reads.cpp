@@ -12,8 +12,8 @@ const config::StoragePool* dataset_pool(const config::StorageSpec& storage)
 {
   if (storage.dataset_on == config::DatasetLocation::local_nvme)
     return &*storage.local_nvme;
-  if (storage.dataset_on == config::DatasetLocation::nvme_of)
-    return &storage.nvme_of->pool;
+  if (storage.dataset_is_remote())
+    return &storage.remote->pool;
   return nullptr;
 }
 

@@ -59,9 +59,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
   }
   allreduce_ = std::make_unique<Collectives>(collective_setup(scenario), std::move(ranks), layout.worker_node);
-  const bool network_carries_only_collectives =
-      scenario.storage.dataset_on != config::DatasetLocation::nvme_of &&
-      !(scenario.checkpoint.enabled() && scenario.checkpoint.to == config::CheckpointStorage::nvme_of);
+  const bool network_carries_only_collectives = !scenario.storage.remote; // remote storage is only laid out when used
   if (t.reuse_collectives && network_carries_only_collectives)
     allreduce_->reuse_durations();
   all_backward_started_ = std::make_unique<engine::Semaphore>(0);
@@ -231,6 +229,7 @@ void TrainingJob::move_checkpoint(bool restore)
     for (std::size_t t = 0; t < targets_.size(); ++t) {
       restore ? io.read(target_disks_[t], share) : io.write(target_disks_[t], share);
       restore ? io.transfer(targets_[t], node.cpu, share) : io.transfer(node.cpu, targets_[t], share);
+      io.compute(targets_[t], share * scenario_.storage.remote->cpu_seconds_per_byte);
     }
   }
   io.wait();
@@ -300,6 +299,7 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
     const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
     io.read(target_disks_[t], bytes);
     io.transfer(targets_[t], w.cpu, bytes);
+    io.compute(targets_[t], bytes * storage.remote->cpu_seconds_per_byte);
   }
   io.wait();
   // Contention shares the drives and links above; a loader alone still waits for each file in turn.

@@ -126,7 +126,7 @@ TEST_CASE("config: quickstart resolves to SI values from the file, the catalog a
   // storage
   CHECK(s.storage.dataset_on == DatasetLocation::local_nvme);
   REQUIRE(s.storage.local_nvme.has_value());
-  CHECK_FALSE(s.storage.nvme_of.has_value());
+  CHECK_FALSE(s.storage.remote.has_value());
   CHECK(s.storage.local_nvme->drive.name == "Micron-9400-7.68TB");
   CHECK(s.storage.local_nvme->drive.read_bandwidth.value == Approx(7e9));
   CHECK(s.storage.local_nvme->drive.read_iops.value == Approx(1.6e6));
@@ -176,21 +176,21 @@ TEST_CASE("config: the 4-node NVMe-oF cluster resolves its storage targets")
   CHECK(s.cluster.nics_per_node == 8);
   CHECK(s.storage.dataset_on == DatasetLocation::nvme_of);
   CHECK_FALSE(s.storage.local_nvme.has_value());
-  REQUIRE(s.storage.nvme_of.has_value());
-  CHECK(s.storage.nvme_of->targets == 2);
-  CHECK(s.storage.nvme_of->pool.drive.name == "Micron-9400-7.68TB");
-  CHECK(s.storage.nvme_of->pool.drives == 8);
-  CHECK(s.storage.nvme_of->nic.name == "ConnectX-6-HDR-200G");
-  CHECK(s.storage.nvme_of->nic.bandwidth.value == Approx(25e9));
-  CHECK(s.storage.nvme_of->nics_per_target == 2);
-  CHECK(s.storage.nvme_of->transport == Transport::rdma);
-  CHECK(s.storage.nvme_of->transport_latency == Approx(20e-6));
+  REQUIRE(s.storage.remote.has_value());
+  CHECK(s.storage.remote->targets == 2);
+  CHECK(s.storage.remote->pool.drive.name == "Micron-9400-7.68TB");
+  CHECK(s.storage.remote->pool.drives == 8);
+  CHECK(s.storage.remote->nic.name == "ConnectX-6-HDR-200G");
+  CHECK(s.storage.remote->nic.bandwidth.value == Approx(25e9));
+  CHECK(s.storage.remote->nics_per_target == 2);
+  CHECK(s.storage.remote->transport == Transport::rdma);
+  CHECK(s.storage.remote->transport_latency == Approx(20e-6));
   CHECK(s.workload.batch_per_device == 256);
   CHECK(s.workload.steps == 100);
 
   const Scenario tcp = load("scenarios/cluster-4node-a100.yaml", {"storage.nvme_of.transport=tcp"});
-  CHECK(tcp.storage.nvme_of->transport == Transport::tcp);
-  CHECK(tcp.storage.nvme_of->transport_latency == Approx(110e-6));
+  CHECK(tcp.storage.remote->transport == Transport::tcp);
+  CHECK(tcp.storage.remote->transport_latency == Approx(110e-6));
 }
 
 TEST_CASE("config: every scenario in scenarios/ loads")

@@ -83,7 +83,7 @@ TEST_CASE("checkpoints: sharded over 4 nodes to an NVMe-oF target, the slower of
   const Run run({"workload.model=bert-large", "workload.batch_per_device=32", "storage.nvme_of.drives_per_target=8",
                  "checkpoint.every_steps=20", "checkpoint.to=nvme-of", "checkpoint.sharded=true"},
                 "scenarios/cluster-4node-a100-storage-bound.yaml");
-  const auto& t = *run.scenario.storage.nvme_of;
+  const auto& t = *run.scenario.storage.remote;
   const double drives = t.targets * t.pool.drives * t.pool.drive.write_bandwidth.value;
   const double nics = t.targets * t.nics_per_target * t.nic.bandwidth.value;
   REQUIRE(nics < drives);

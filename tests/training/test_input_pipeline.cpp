@@ -24,7 +24,7 @@ dtsim::report::Summary run(const dtsim::config::Scenario& scenario)
 TEST_CASE("input: storage-bound throughput equals drive bandwidth over bytes per sample, and the stall is fetch stall")
 {
   const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml", {});
-  const auto& target = *scenario.storage.nvme_of;
+  const auto& target = *scenario.storage.remote;
   const double storage_bandwidth = target.targets * target.pool.drives * target.pool.drive.read_bandwidth.value;
   const double expected = storage_bandwidth / scenario.workload.model.sample_bytes.value;
   const auto summary = run(scenario);
@@ -49,7 +49,7 @@ TEST_CASE("input: a target with more drives than its NIC carries is NIC-bound: t
       load("scenarios/cluster-4node-a100-storage-bound.yaml",
            {"storage.nvme_of.drives_per_target=8", "storage.nvme_of.nics_per_target=1",
             "workload.emulated_batch_time=20 ms", "workload.steps=100"});
-  const auto& t = *scenario.storage.nvme_of;
+  const auto& t = *scenario.storage.remote;
   const double expected = t.nic.bandwidth.value / scenario.workload.model.sample_bytes.value;
   REQUIRE(expected < 32 * 256 / 0.02);
   const auto summary = run(scenario);
@@ -170,4 +170,50 @@ TEST_CASE("input: storage reads slow the gradient all-reduce on a shared fabric 
                    *with_separate));
   CHECK(*with_separate == Approx(alone).epsilon(0.01));
   CHECK(*with_shared > 1.5 * alone);
+}
+
+TEST_CASE("input: a shared all-flash appliance bounds throughput at its aggregate read bandwidth / sample size")
+{
+  // 32 A100s want 79,000 images/s (9 GB/s); the appliance gives 5 GB/s through two 200 Gb/s ports.
+  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
+                             {"storage.dataset_on=appliance", "storage.appliance.read_bandwidth=5 GB/s",
+                              "storage.appliance.write_bandwidth=3 GB/s", "storage.appliance.read_iops=1000000",
+                              "storage.appliance.ports=2"});
+  const auto summary = run(scenario);
+  CHECK(summary.throughput == Approx(5e9 / 114660).epsilon(0.02));
+  REQUIRE(summary.storage_reads.has_value());
+  CHECK(summary.storage_reads->unit == "appliance");
+  CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
+}
+
+TEST_CASE("input: an appliance reading small files is IOPS-bound: throughput = IOPS x request size / sample size")
+{
+  // 10 kB samples: 200,000 requests/s give 2 GB/s of the appliance's 50 GB/s.
+  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
+                             {"storage.dataset_on=appliance", "storage.appliance.read_bandwidth=50 GB/s",
+                              "storage.appliance.write_bandwidth=30 GB/s", "storage.appliance.read_iops=200000",
+                              "storage.appliance.ports=4", "workload.sample_size=10 kB",
+                              "workload.emulated_batch_time=20 ms", "workload.steps=600"});
+  CHECK(run(scenario).throughput == Approx(200000).epsilon(0.02));
+}
+
+TEST_CASE("input: NVMe/TCP without offload is bound by the target's cores: throughput = cores / (cost x sample size)")
+{
+  // Two target cores at 0.64 core-s per GB serve 3.1 GB/s of the drive's 7. Long enough that the batches
+  // prefetched while the pipeline filled do not flatter the steady state.
+  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
+                             {"storage.nvme_of.transport=tcp", "storage.nvme_of.target_cores=2", "workload.steps=1200"});
+  const auto summary = run(scenario);
+  CHECK(summary.throughput == Approx(2 / (0.64e-9 * 114660)).epsilon(0.02));
+  CHECK(summary.bottleneck.find("NVMe/TCP target cores") != std::string::npos);
+}
+
+TEST_CASE("input: with a DPU terminating NVMe/TCP the same target is drive-bound again")
+{
+  const auto scenario =
+      load("scenarios/cluster-4node-a100-storage-bound.yaml",
+           {"storage.nvme_of.transport=tcp", "storage.nvme_of.target_cores=2", "storage.nvme_of.offload=dpu"});
+  const auto summary = run(scenario);
+  CHECK(summary.throughput == Approx(7e9 / 114660).epsilon(0.02));
+  CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
 }
