@@ -86,9 +86,10 @@ void account_storage(const config::Scenario& s, double bytes, double elapsed, Su
 }
 
 /// The storage resource that is busiest, with its utilisation.
-std::pair<std::string, double> busiest_storage_resource(const Utilisation& u)
+std::pair<std::string, double> busiest_storage_resource(const config::Scenario& s, const Utilisation& u)
 {
-  std::pair<std::string, double> busiest{"storage drives", u.drives.value_or(0)};
+  const bool appliance = s.storage.remote && s.storage.remote->appliance;
+  std::pair<std::string, double> busiest{appliance ? "the appliance" : "storage drives", u.drives.value_or(0)};
   if (u.target_nics && *u.target_nics > busiest.second)
     busiest = {"NVMe-oF target NICs", *u.target_nics};
   if (u.client_nics && *u.client_nics > busiest.second)
@@ -103,7 +104,7 @@ std::string input_cause(const config::Scenario& s, const Summary& summary)
   const auto pct = [](double x) { return fmt::format("{:.0f}%", 100 * x); };
   const Breakdown& b = summary.breakdown;
   if (b.fetch_stall >= b.preprocess_stall()) {
-    const auto [resource, busy] = busiest_storage_resource(summary.utilisation);
+    const auto [resource, busy] = busiest_storage_resource(s, summary.utilisation);
     if (busy >= saturated)
       return fmt::format("{} {} busy ({})", resource, pct(busy), config::to_string(s.storage.dataset_on));
     return fmt::format("reads from {} wait on request latency ({} loaders per device; busiest is {} at {})",
