@@ -321,6 +321,15 @@ const std::vector<Parameter>& scenario_parameters()
       integer(
           "training.prefetch", defaulted, "2", 1,
           "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
+      choice("training.preprocess_on", {"cpu", "accelerator"}, defaulted, "cpu",
+             "Where samples are decoded and augmented: on the node's CPU cores (the workload's "
+             "cpu_cost_per_sample each), or on the accelerator before forward, as DALI's GPU pipeline does "
+             "(training.accelerator_preprocess_time each); the loaders then only read."),
+      assumed(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us", true,
+                       "accelerator: device time to decode and augment one sample."),
+              "ImageNet JPEGs decoded and augmented on an A100 run at about 6,000 images/s (NVIDIA/DALI issue "
+              "5362, citing NVIDIA's blog 'Loading Data Fast with DALI and the New Hardware JPEG Decoder in NVIDIA "
+              "A100 GPUs'): 1 / 6,000 s; taken for any workload and accelerator unless set."),
       number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
              "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
              "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as in apex."),

@@ -127,6 +127,8 @@ struct TrainingSpec {
   int channels = 1;
   int loader_workers = 1;
   int prefetch = 2;
+  bool preprocess_on_accelerator = false;
+  double accelerator_preprocess_time = 0; ///< s per sample when preprocessing runs on the accelerator
   double gradient_bytes_per_param = 4;
   double model_state_bytes_per_param = 16;
   double optimizer_traffic_per_param = 32; ///< bytes of HBM traffic per parameter for one update

@@ -417,6 +417,8 @@ private:
   {
     TrainingSpec t;
     t.bucket_bytes = v_.number("training.bucket_size");
+    t.preprocess_on_accelerator = v_.text("training.preprocess_on") == "accelerator";
+    t.accelerator_preprocess_time = v_.number("training.accelerator_preprocess_time");
     t.overlap = v_.boolean("training.overlap");
     const std::string& algorithm = v_.text("training.allreduce");
     t.allreduce = algorithm == "hierarchical" ? AllReduceAlgorithm::hierarchical

@@ -41,7 +41,11 @@ ComputePlan plan_compute(const config::Scenario& s)
   plan.optimizer_time =
       model.parameters.value * s.training.optimizer_traffic_per_param / s.cluster.accelerator.memory_bandwidth.value;
   plan.gradient_bytes = model.parameters.value * s.training.gradient_bytes_per_param;
-  if (s.storage.dataset_on != config::DatasetLocation::synthetic)
+  if (s.storage.dataset_on == config::DatasetLocation::synthetic)
+    return plan;
+  if (s.training.preprocess_on_accelerator)
+    plan.accelerator_preprocess_time = batch * s.training.accelerator_preprocess_time;
+  else
     plan.preprocessing_core_seconds = batch * model.cpu_cost_per_sample.value;
   return plan;
 }

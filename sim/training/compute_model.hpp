@@ -24,6 +24,7 @@ struct ComputePlan {
   double optimizer_time = 0; ///< s per optimizer step
   double gradient_bytes = 0; ///< all-reduced per optimizer step
   double preprocessing_core_seconds = 0; ///< CPU time to prepare one micro-batch
+  double accelerator_preprocess_time = 0; ///< s of accelerator time to decode one micro-batch, before forward
 
   double forward_time() const { return forward_flops / peak_rate; }
   double backward_time() const { return backward_flops / peak_rate; }
