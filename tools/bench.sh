@@ -21,3 +21,13 @@ printf '%-48s %6s  %s\n' "$scenario" 100 "$cost"
 cost=$("$dtsim" run "$scenario" --set workload.steps=100 --set training.allreduce=auto --no-baseline --verbose 2>&1 \
        >/dev/null | sed -n 's/^dtsim: //p')
 printf '%-48s %6s  %s\n' "$scenario (auto)" 100 "$cost"
+# Remote storage at scale: 864 emulated A100s reading from one appliance for one epoch (500 steps) ...
+scenario=scenarios/validation/mlps-ddn-rn50-a100.yaml
+cost=$("$dtsim" run "$scenario" --set workload.steps=500 --no-baseline --verbose 2>&1 >/dev/null | sed -n 's/^dtsim: //p')
+printf '%-48s %6s  %s\n' "$scenario" 500 "$cost"
+# ... and the 4,096 A100s reading from 16 NVMe-oF targets on a separate storage network.
+scenario=scenarios/cluster-512node-a100.yaml
+cost=$("$dtsim" run "$scenario" --set workload.steps=100 --set storage.dataset_on=nvme-of --set storage.nvme_of.targets=16 \
+       --set storage.nvme_of.drive=Micron-9400-7.68TB --set storage.nvme_of.drives_per_target=8 \
+       --set network.storage_network=separate --no-baseline --verbose 2>&1 >/dev/null | sed -n 's/^dtsim: //p')
+printf '%-48s %6s  %s\n' "$scenario (NVMe-oF, separate)" 100 "$cost"

@@ -378,8 +378,9 @@ const std::vector<Parameter>& scenario_parameters()
 
       boolean("simulation.reuse_collectives", "true",
               "Speed knob that leaves results unchanged: when no other traffic crosses the network (dataset in memory "
-              "or on local NVMe), an all-reduce of a size already simulated takes the duration it took then instead "
-              "of being simulated flow by flow again. With NVMe-oF storage every all-reduce is simulated."),
+              "or on local NVMe, or remote storage on a separate storage network), an all-reduce of a size already "
+              "simulated takes the duration it took then instead of being simulated flow by flow again. With "
+              "remote storage on the shared fabric every all-reduce is simulated."),
   };
   return table;
 }

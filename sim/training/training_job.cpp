@@ -59,7 +59,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
   }
   allreduce_ = std::make_unique<Collectives>(collective_setup(scenario), std::move(ranks), layout.worker_node);
-  const bool network_carries_only_collectives = !scenario.storage.remote; // remote storage is only laid out when used
+  // Remote storage is laid out only when used; on a separate storage network its traffic meets no gradient.
+  const bool network_carries_only_collectives = !scenario.storage.remote || scenario.network.separate_storage;
   if (t.reuse_collectives && network_carries_only_collectives)
     allreduce_->reuse_durations();
   all_backward_started_ = std::make_unique<engine::Semaphore>(0);
