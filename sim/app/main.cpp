@@ -142,9 +142,9 @@ int check(const std::string& cases_file, const std::string& data_dir)
 {
   const auto outcomes = dtsim::app::run_cases(dtsim::app::load_cases(cases_file), data_dir);
   dtsim::app::print_outcomes(std::cout, outcomes);
-  const bool all_accepted =
-      std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.accepted(); });
-  return all_accepted ? exit_ok : exit_out_of_bounds;
+  const bool all_within =
+      std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.within_bounds(); });
+  return all_within ? exit_ok : exit_out_of_bounds;
 }
 
 int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)

@@ -36,8 +36,6 @@ ValidationCase read_case(const config::MapReader& entry, const std::filesystem::
   c.unit = entry.text("unit");
   c.tolerance = entry.quantity("tolerance", units::Dimension::number);
   c.source = entry.text("source");
-  if (entry.has("known_gap"))
-    c.known_gap = entry.text("known_gap");
   entry.finish();
   return c;
 }
@@ -110,13 +108,9 @@ void print_outcomes(std::ostream& out, const std::vector<CaseOutcome>& outcomes)
                                            : fmt::format("{:+.1f}%", 100 * o.error());
     const std::string bound =
         points ? fmt::format("{:g} pt", o.spec.tolerance) : fmt::format("{:g}%", 100 * o.spec.tolerance);
-    const std::string within = o.within_bounds() ? "yes" : o.accepted() ? "no: known gap" : "NO";
     fmt::print(out, "| {} | {} {} | {} | {} | {} | {} |\n", o.spec.id, number(o.spec.measured), o.spec.unit, predicted,
-               error, bound, within);
+               error, bound, o.within_bounds() ? "yes" : "NO");
   }
-  for (const auto& o : outcomes)
-    if (!o.within_bounds() && o.accepted())
-      fmt::print(out, "\nKnown gap, {}: {}\n", o.spec.id, o.spec.known_gap);
 }
 
 } // namespace dtsim::app

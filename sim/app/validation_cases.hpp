@@ -21,7 +21,6 @@ struct ValidationCase {
   std::string unit;
   double tolerance = 0; ///< relative for throughput, percentage points for scaling efficiency
   std::string source;
-  std::string known_gap; ///< why dtsim misses this case, when it is known to; empty otherwise
 };
 
 struct CaseOutcome {
@@ -29,8 +28,6 @@ struct CaseOutcome {
   std::optional<double> predicted; ///< nothing when the simulation failed
   double error() const;            ///< relative, or in points for scaling efficiency
   bool within_bounds() const;
-  /// Within bounds, or out of them for the stated known gap: only an unexplained miss fails a check.
-  bool accepted() const { return within_bounds() || !spec.known_gap.empty(); }
 };
 
 /// Reads a cases file; throws config::ConfigError with file, line and column.

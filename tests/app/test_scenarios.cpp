@@ -226,23 +226,3 @@ TEST_CASE("app: check reports a malformed cases file with its position")
   CHECK(out.exit_code == 2);
   CHECK(out.output.find(":4:13: cases[0].metric: expected throughput, scaling_efficiency or allreduce_time") != std::string::npos);
 }
-
-TEST_CASE("app: check accepts a miss only when the case states its known gap")
-{
-  const auto quickstart = std::filesystem::absolute("scenarios/quickstart.yaml").string();
-  const std::string miss = "cases:\n  - id: far\n    scenario: " + quickstart +
-                           "\n    metric: throughput\n    measured: 1\n    unit: images/s\n    tolerance: 0.1\n"
-                           "    source: none\n";
-  const auto unexplained = scratch("unexplained.yaml");
-  std::ofstream(unexplained) << miss;
-  const Outcome failed = dtsim("check " + unexplained.string());
-  CHECK(failed.exit_code != 0);
-  CHECK(failed.output.find("| NO |") != std::string::npos);
-
-  const auto explained = scratch("explained.yaml");
-  std::ofstream(explained) << miss << "    known_gap: the measurement is made up\n";
-  const Outcome accepted = dtsim("check " + explained.string());
-  CHECK(accepted.exit_code == 0);
-  CHECK(accepted.output.find("| no: known gap |") != std::string::npos);
-  CHECK(accepted.output.find("Known gap, far: the measurement is made up") != std::string::npos);
-}
