@@ -53,11 +53,11 @@ struct NetworkSpec {
   Topology topology = Topology::single_switch;
   int nodes_per_leaf = 1;
   double oversubscription = 1;
-  int leaves_per_pod = 1;            ///< fat-tree: leaves under each pod (aggregation) switch
-  double pod_oversubscription = 1;   ///< fat-tree: pod downlink capacity over pod uplink capacity
-  double switch_latency = 0;         ///< s per switch traversed
-  bool separate_storage = false;     ///< NVMe-oF traffic on storage NICs and a switch of its own
-  Nic storage_nic;                   ///< separate: each storage port
+  int leaves_per_pod = 1;          ///< fat-tree: leaves under each pod (aggregation) switch
+  double pod_oversubscription = 1; ///< fat-tree: pod downlink capacity over pod uplink capacity
+  double switch_latency = 0;       ///< s per switch traversed
+  bool separate_storage = false;   ///< NVMe-oF traffic on storage NICs and a switch of its own
+  Nic storage_nic;                 ///< separate: each storage port
   int storage_nics_per_node = 1;
   std::vector<int> torus_dimensions; ///< torus: accelerators along each dimension, last one fastest in rank order
   DragonflySpec dragonfly;
@@ -86,9 +86,9 @@ struct StorageSpec {
   DatasetLocation dataset_on = DatasetLocation::memory;
   std::optional<StoragePool> local_nvme;
   std::optional<RemoteStorage> remote;
-  int samples_per_file = 1;  ///< 1 for one file per sample, else samples per record
-  double request_bytes = 0;  ///< mean size of one read request: a file split at the largest request
-  double request_latency = 0; ///< s per file opened: the drive's read latency, plus the NVMe-oF transport's
+  int samples_per_file = 1;    ///< 1 for one file per sample, else samples per record
+  double request_bytes = 0;    ///< mean size of one read request: a file split at the largest request
+  double request_latency = 0;  ///< s per file opened: the drive's read latency, plus the NVMe-oF transport's
   double page_cache_bytes = 0; ///< per node
   Sharding sharding = Sharding::fixed;
 

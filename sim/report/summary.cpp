@@ -71,7 +71,7 @@ void account_storage(const config::Scenario& s, double bytes, double elapsed, Su
   StorageReads& reads = *out.storage_reads;
   reads.bandwidth = bytes / reads.units / elapsed;
   reads.iops = reads.bandwidth / s.storage.request_bytes;
-  const auto& pool = s.storage.remote ? s.storage.remote->pool : *s.storage.local_nvme;
+  const auto& pool = s.storage.dataset_is_remote() ? s.storage.remote->pool : *s.storage.local_nvme;
   out.utilisation.drives = reads.bandwidth / s.storage.read_bandwidth(pool);
   if (const auto& t = s.storage.remote; t && s.storage.dataset_is_remote()) {
     out.utilisation.target_nics = reads.bandwidth / (t->nics_per_target * t->nic.bandwidth.value);
@@ -127,7 +127,8 @@ std::string name_bottleneck(const config::Scenario& s, const Summary& summary)
                        input_cause(s, summary));
   if (b.checkpoint >= notable_share * step && b.checkpoint >= b.exposed_comm)
     return fmt::format("checkpoint-bound: waiting for checkpoints is {} of the step ({}, to {})",
-                       pct(b.checkpoint / step), s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
+                       pct(b.checkpoint / step),
+                       s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
                        config::to_string(s.checkpoint.to));
   if (b.exposed_comm >= notable_share * step)
     return fmt::format("communication-bound: exposed gradient all-reduce is {} of the step ({} over {} devices)",

@@ -63,8 +63,8 @@ void print_checkpoints(std::ostream& out, const config::Scenario& s, const train
   }
   const double write = totals.checkpoint_write_seconds / totals.checkpoints;
   fmt::print(out, "checkpoints         {} of {} to {} ({}): {} each to write ({}); restore {}\n", totals.checkpoints,
-             size, to, how, units::format(write, Dimension::time),
-             units::format(c.bytes / write, Dimension::bandwidth), units::format(totals.restore_seconds, Dimension::time));
+             size, to, how, units::format(write, Dimension::time), units::format(c.bytes / write, Dimension::bandwidth),
+             units::format(totals.restore_seconds, Dimension::time));
 }
 
 } // namespace

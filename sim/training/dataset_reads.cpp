@@ -53,7 +53,8 @@ DatasetReads::DatasetReads(const config::Scenario& scenario)
     , samples_per_micro_step_(static_cast<long long>(scenario.cluster.devices()) * batch_samples_)
 {
   if (const config::StoragePool* pool = dataset_pool(storage_)) {
-    file_latency_per_batch_ = static_cast<double>(batch_samples_) / storage_.samples_per_file * storage_.request_latency;
+    file_latency_per_batch_ =
+        static_cast<double>(batch_samples_) / storage_.samples_per_file * storage_.request_latency;
     read_bandwidth_ = storage_.read_bandwidth(*pool);
   }
 }
@@ -68,8 +69,10 @@ double DatasetReads::batch_bytes(int rank, long long batch_index) const
   const double mean = batch_samples_ * sample_bytes_;
   if (sample_size_spread_ == 0)
     return mean;
-  const std::uint64_t key = mix(mix(seed_) ^ static_cast<std::uint64_t>(rank)) ^ static_cast<std::uint64_t>(batch_index);
-  return std::max(0.0, mean + std::sqrt(static_cast<double>(batch_samples_)) * sample_size_spread_ * standard_normal(key));
+  const std::uint64_t key =
+      mix(mix(seed_) ^ static_cast<std::uint64_t>(rank)) ^ static_cast<std::uint64_t>(batch_index);
+  return std::max(0.0,
+                  mean + std::sqrt(static_cast<double>(batch_samples_)) * sample_size_spread_ * standard_normal(key));
 }
 
 double DatasetReads::lone_fetch_time(double bytes) const

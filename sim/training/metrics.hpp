@@ -31,9 +31,7 @@ struct RunTotals {
   double device_busy_seconds = 0; ///< forward, backward and optimizer, summed over devices
   double cpu_core_seconds = 0;    ///< preprocessing, summed over nodes
   double storage_bytes_read = 0;
-  double cache_bytes_read = 0; ///< served by the nodes' page caches instead of storage
-  double fetch_seconds = 0;             ///< summed over batches: storage read time
-  double preprocess_seconds = 0;        ///< summed over batches: CPU time
+  double cache_bytes_read = 0;          ///< served by the nodes' page caches instead of storage
   double gradient_bytes_per_device = 0; ///< all-reduced per device over the run
   double allreduce_seconds = 0;         ///< time the communicator spent in collectives
   int checkpoints = 0;

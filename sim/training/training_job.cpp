@@ -67,8 +67,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   checkpoint_requested_ = std::make_unique<engine::Semaphore>(0);
   training_finished_ = std::make_unique<engine::Semaphore>(0);
   const auto& c = scenario.checkpoint;
-  snapshot_time_ = c.bytes / (c.sharded ? scenario.cluster.devices() : 1) /
-                   scenario.cluster.accelerator.host_link_bandwidth.value;
+  snapshot_time_ =
+      c.bytes / (c.sharded ? scenario.cluster.devices() : 1) / scenario.cluster.accelerator.host_link_bandwidth.value;
 
   double gradient_bytes = plan_.gradient_bytes;
   while (gradient_bytes > 0) {
@@ -113,8 +113,8 @@ void TrainingJob::trainer(Worker& w)
       if (m == micro_batches - 1 && synchronous())
         publish_backward(w, compute_start + plan_.accelerator_preprocess_time + plan_.forward_time(),
                          plan_.backward_time());
-      engine::compute(w.device, plan_.accelerator_preprocess_time * plan_.peak_rate + plan_.forward_flops +
-                                    plan_.backward_flops);
+      engine::compute(w.device,
+                      plan_.accelerator_preprocess_time * plan_.peak_rate + plan_.forward_flops + plan_.backward_flops);
       r.compute += engine::now() - compute_start;
       trace(w.rank, "compute", "forward+backward", compute_start, engine::now(), step);
     }
@@ -254,7 +254,6 @@ void TrainingJob::reader(Worker& w, Loader& loader, int index)
     loader.read_slot.acquire();
     const double start = engine::now();
     fetch(w, batch);
-    totals_.fetch_seconds += engine::now() - start;
     trace(w.rank, stream, "read", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
     loader.read_batches.push_back(batch);
     loader.read_done.release();
@@ -276,7 +275,6 @@ void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
     loader.read_slot.release();
     const double start = engine::now();
     engine::compute(w.cpu, cpu_seconds);
-    totals_.preprocess_seconds += engine::now() - start;
     totals_.cpu_core_seconds += cpu_seconds;
     trace(w.rank, stream, "preprocess", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
     w.ready.release();

@@ -23,7 +23,7 @@ struct Run {
 
   static dtsim::config::Scenario load(const std::string& file, std::vector<std::string> overrides)
   {
-    overrides.insert(overrides.end(), {"storage.dataset_on=memory", "workload.steps=40"});
+    overrides.insert(overrides.begin(), {"storage.dataset_on=memory", "workload.steps=40"}); // the test's own win
     return dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/" + file, overrides, DTSIM_SOURCE_DIR);
   }
 
@@ -76,7 +76,8 @@ TEST_CASE("checkpoints: restore reads the checkpoint back and copies it to the d
   CHECK(run.result.totals.restore_seconds == Approx(read + run.copy_to_host()).epsilon(0.01));
 }
 
-TEST_CASE("checkpoints: sharded over 4 nodes to an NVMe-oF target, the slower of its drives and its NICs bounds the write")
+TEST_CASE(
+    "checkpoints: sharded over 4 nodes to an NVMe-oF target, the slower of its drives and its NICs bounds the write")
 {
   // BERT-Large: 340 M parameters, a 5.44 GB checkpoint. One target of 8 Micron 9400s (56 GB/s of writes)
   // behind two 200 Gb/s NICs (50 GB/s).
@@ -89,4 +90,18 @@ TEST_CASE("checkpoints: sharded over 4 nodes to an NVMe-oF target, the slower of
   REQUIRE(nics < drives);
   INFO(fmt::format("write {:.4g} s, closed form {:.4g} s", run.write_each(), run.bytes() / nics));
   CHECK(run.write_each() == Approx(run.bytes() / nics).epsilon(0.02));
+}
+
+TEST_CASE("checkpoints: to NVMe-oF while the dataset is on local drives, drive utilisation is the local drives'")
+{
+  const Run run({"storage.dataset_on=local-nvme", "checkpoint.every_steps=10", "checkpoint.to=nvme-of",
+                 "storage.nvme_of.targets=1", "storage.nvme_of.drive=Micron-9550-7.68TB",
+                 "storage.nvme_of.drives_per_target=4"});
+  const auto summary = dtsim::report::summarize(run.scenario, run.result, std::nullopt);
+  REQUIRE(summary.storage_reads.has_value());
+  CHECK(summary.storage_reads->unit == "node");
+  REQUIRE(summary.utilisation.drives.has_value());
+  CHECK(*summary.utilisation.drives == Approx(summary.storage_reads->bandwidth / 7e9));
+  CHECK_FALSE(summary.utilisation.target_nics.has_value());
+  CHECK(run.result.totals.checkpoints == 4);
 }

@@ -78,8 +78,9 @@ TEST_CASE("dataset reads: reshuffled shards hit only what the node read before, 
 TEST_CASE("dataset reads: epochs follow the global batch through the dataset")
 {
   // 32 devices x 256 images per micro-step over ImageNet's 1,281,167 images: 156.4 micro-steps per epoch.
-  const dtsim::training::DatasetReads reads(load({"cluster.nodes=4", "cluster.accelerators_per_node=8", "workload.batch_per_device=256",
-                                                    "workload.dataset_samples=1281167"}));
+  const dtsim::training::DatasetReads reads(
+      load({"cluster.nodes=4", "cluster.accelerators_per_node=8", "workload.batch_per_device=256",
+            "workload.dataset_samples=1281167"}));
   CHECK(reads.epoch_of(156) == 0);
   CHECK(reads.epoch_of(157) == 1);
   CHECK(reads.epoch_of(313) == 2);

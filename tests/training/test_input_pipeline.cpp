@@ -42,13 +42,13 @@ TEST_CASE("input: storage-bound throughput equals drive bandwidth over bytes per
   CHECK(summary.storage_reads->iops == Approx(summary.overall_throughput).epsilon(0.01));
 }
 
-TEST_CASE("input: a target with more drives than its NIC carries is NIC-bound: throughput = NIC bandwidth / sample size")
+TEST_CASE(
+    "input: a target with more drives than its NIC carries is NIC-bound: throughput = NIC bandwidth / sample size")
 {
   // Eight 7 GB/s drives behind one 200 Gb/s NIC, feeding 32 emulated A100s that want 47 GB/s.
-  const auto scenario =
-      load("scenarios/cluster-4node-a100-storage-bound.yaml",
-           {"storage.nvme_of.drives_per_target=8", "storage.nvme_of.nics_per_target=1",
-            "workload.emulated_batch_time=20 ms", "workload.steps=100"});
+  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
+                             {"storage.nvme_of.drives_per_target=8", "storage.nvme_of.nics_per_target=1",
+                              "workload.emulated_batch_time=20 ms", "workload.steps=100"});
   const auto& t = *scenario.storage.remote;
   const double expected = t.nic.bandwidth.value / scenario.workload.model.sample_bytes.value;
   REQUIRE(expected < 32 * 256 / 0.02);
@@ -86,7 +86,8 @@ TEST_CASE("input: emulated accelerators on one drive: throughput = drive bandwid
   // MLPerf Storage's single-drive case: 4 emulated H100s want 4 x 7 / 0.323 s = 86.7 UNet3D volumes/s;
   // the drive gives 10 GB/s / 146.6 MB = 68.2. Every volume of the mean size: a batch's wait is then
   // the step less the emulated compute.
-  const auto scenario = load("scenarios/validation/mlps-micron9550-unet3d-h100.yaml", {"workload.sample_size_spread=0 B"});
+  const auto scenario =
+      load("scenarios/validation/mlps-micron9550-unet3d-h100.yaml", {"workload.sample_size_spread=0 B"});
   const double drive = scenario.storage.local_nvme->drive.read_bandwidth.value;
   const double expected = drive / scenario.workload.model.sample_bytes.value;
   REQUIRE(expected < 4 * 7 / 0.323);
@@ -100,9 +101,13 @@ namespace {
 /// Emulated devices reading 2 KiB samples (tokenised text) from one Micron 9400 as fast as they can.
 dtsim::report::Summary small_samples_on_one_drive(const std::vector<std::string>& layout)
 {
-  std::vector<std::string> overrides{"cluster.accelerators_per_node=8", "workload.sample_size=2 KiB",
-                                     "workload.batch_per_device=256", "workload.emulated_batch_time=1 ms",
-                                     "workload.steps=1000", "training.loader_workers=32", "training.prefetch=1"};
+  std::vector<std::string> overrides{"cluster.accelerators_per_node=8",
+                                     "workload.sample_size=2 KiB",
+                                     "workload.batch_per_device=256",
+                                     "workload.emulated_batch_time=1 ms",
+                                     "workload.steps=1000",
+                                     "training.loader_workers=32",
+                                     "training.prefetch=1"};
   overrides.insert(overrides.end(), layout.begin(), layout.end());
   const auto scenario = load("scenarios/quickstart.yaml", overrides);
   return dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
@@ -134,9 +139,9 @@ TEST_CASE("input: one loader opens a batch's files one after another: step = fil
   // One device, one loader holding one batch: nothing hides the read. 64 files of 100 kB on a Micron
   // 9400 (80 us read latency, 7 GB/s).
   const auto scenario =
-      load("scenarios/quickstart.yaml",
-           {"cluster.accelerators_per_node=1", "workload.sample_size=100 kB", "workload.batch_per_device=64",
-            "workload.emulated_batch_time=1 us", "workload.steps=30", "training.loader_workers=1", "training.prefetch=1"});
+      load("scenarios/quickstart.yaml", {"cluster.accelerators_per_node=1", "workload.sample_size=100 kB",
+                                         "workload.batch_per_device=64", "workload.emulated_batch_time=1 us",
+                                         "workload.steps=30", "training.loader_workers=1", "training.prefetch=1"});
   const auto summary = dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
   const double expected = 64 * 80e-6 + 64 * 100e3 / 7e9;
   CHECK(summary.step_time == Approx(expected).epsilon(0.02));
@@ -211,8 +216,9 @@ TEST_CASE("input: NVMe/TCP without offload is bound by the target's cores: throu
 {
   // Two target cores at 0.64 core-s per GB serve 3.1 GB/s of the drive's 7. Long enough that the batches
   // prefetched while the pipeline filled do not flatter the steady state.
-  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
-                             {"storage.nvme_of.transport=tcp", "storage.nvme_of.target_cores=2", "workload.steps=1200"});
+  const auto scenario =
+      load("scenarios/cluster-4node-a100-storage-bound.yaml",
+           {"storage.nvme_of.transport=tcp", "storage.nvme_of.target_cores=2", "workload.steps=1200"});
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(2 / (0.64e-9 * 114660)).epsilon(0.02));
   CHECK(summary.bottleneck.find("NVMe/TCP target cores") != std::string::npos);
@@ -242,10 +248,9 @@ TEST_CASE("input: decoding on the accelerator frees the CPU and costs the device
 {
   // The CPU-bound node above (4 cores, 667 images/s) with DALI-style decoding on each A100: compute per
   // step becomes 128 x (1 / 2470 + 167 us), and the loaders only read.
-  const auto scenario =
-      load("scenarios/quickstart.yaml", {"storage.dataset_on=memory", "cluster.cpu_cores_per_node=4",
-                                         "training.loader_workers=2", "workload.steps=40",
-                                         "training.preprocess_on=accelerator"});
+  const auto scenario = load("scenarios/quickstart.yaml",
+                             {"storage.dataset_on=memory", "cluster.cpu_cores_per_node=4", "training.loader_workers=2",
+                              "workload.steps=40", "training.preprocess_on=accelerator"});
   const auto result = dtsim::app::simulate(scenario, {});
   const auto summary = dtsim::report::summarize(scenario, result, std::nullopt);
   CHECK(summary.breakdown.compute == Approx(128 * (1 / 2470.0 + 167e-6)).epsilon(0.01));
