@@ -91,15 +91,25 @@ Drive read_drive(const MapReader& entry, const std::string& name)
   return d;
 }
 
+/// Reads the entries of `section` into `into`; `origin` names where `into`'s entries came from.
+template <typename Entry, typename ReadEntry>
+void read_section(const MapReader& section, ReadEntry read_entry, std::map<std::string, Entry>& into,
+                  const std::string& origin)
+{
+  for (const auto& name : section.keys()) {
+    if (into.contains(name))
+      section.fail_at(name, fmt::format("expected a name not already in {}, found \"{}\"", origin, name));
+    into.emplace(name, read_entry(section.section(name), name));
+  }
+}
+
 template <typename Entry, typename ReadEntry>
 std::map<std::string, Entry> read_entries(const std::string& path, const std::string& top_key, ReadEntry read_entry)
 {
   const Document doc = Document::load(path);
   const MapReader file(doc, doc.root(), "");
-  const MapReader entries = file.section(top_key);
   std::map<std::string, Entry> result;
-  for (const auto& name : entries.keys())
-    result.emplace(name, read_entry(entries.section(name), name));
+  read_section(file.section(top_key), read_entry, result, path);
   file.finish();
   return result;
 }
@@ -114,6 +124,19 @@ Catalog Catalog::load(const std::string& data_dir)
   catalog.nics_ = read_entries<Nic>(data_dir + "/catalog/nics.yaml", "nics", read_nic);
   catalog.drives_ = read_entries<Drive>(data_dir + "/catalog/drives.yaml", "drives", read_drive);
   return catalog;
+}
+
+void Catalog::add_file(const std::string& path)
+{
+  const Document doc = Document::load(path);
+  const MapReader file(doc, doc.root(), "");
+  if (file.has("accelerators"))
+    read_section(file.section("accelerators"), read_accelerator, accelerators_, "catalog/accelerators.yaml");
+  if (file.has("nics"))
+    read_section(file.section("nics"), read_nic, nics_, "catalog/nics.yaml");
+  if (file.has("drives"))
+    read_section(file.section("drives"), read_drive, drives_, "catalog/drives.yaml");
+  file.finish();
 }
 
 Workload load_workload(const std::string& path)

@@ -68,6 +68,10 @@ class Catalog {
 public:
   static Catalog load(const std::string& data_dir);
 
+  /// Adds the entries of a user's own file in the catalog format (any of `accelerators:`, `nics:`,
+  /// `drives:`); a name the catalog already has is an error, so nothing is shadowed silently.
+  void add_file(const std::string& path);
+
   const std::map<std::string, Accelerator>& accelerators() const { return accelerators_; }
   const std::map<std::string, Nic>& nics() const { return nics_; }
   const std::map<std::string, Drive>& drives() const { return drives_; }

@@ -106,6 +106,11 @@ const std::vector<Parameter>& scenario_parameters()
       integer("version", required, "", 1,
               "Scenario format version. This is format 1; later formats read or migrate it."),
       text("name", defaulted, "\"\"", "Free text naming the scenario in reports."),
+      text("catalog", optional, "",
+           "A catalog file of your own, relative to the scenario's folder: accelerators, NICs and drives in the "
+           "format of catalog/*.yaml (any of the sections accelerators:, nics:, drives:), each figure with its "
+           "source or assumption. Its entries join the catalog under their own names; a name the catalog already "
+           "has is an error."),
       integer("seed", defaulted, "1", 0,
               "Seed of every random choice; the same scenario and seed give identical results."),
 

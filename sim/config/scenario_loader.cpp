@@ -19,6 +19,13 @@ namespace {
 constexpr long long max_devices = 1'000'000;
 constexpr long long max_steps = 1'000'000'000;
 
+/// A path a scenario names: absolute, or relative to the scenario's folder.
+std::string relative_to(const std::string& scenario_file, const std::string& path)
+{
+  const std::filesystem::path p(path);
+  return p.is_absolute() ? path : (std::filesystem::path(scenario_file).parent_path() / p).string();
+}
+
 template <typename Entry>
 const Entry& find_entry(const ResolvedParameters& values, const std::string& path,
                         const std::map<std::string, Entry>& entries, const std::string& file)
@@ -354,8 +361,7 @@ private:
     const std::string& model = v_.text("workload.model");
     if (model.find('/') == std::string::npos && !model.ends_with(".yaml"))
       return data_dir_ + "/workloads/" + model + ".yaml";
-    const std::filesystem::path relative(model);
-    return relative.is_absolute() ? model : (std::filesystem::path(file_).parent_path() / relative).string();
+    return relative_to(file_, model);
   }
 
   WorkloadSpec workload(const ClusterSpec& cluster)
@@ -533,7 +539,7 @@ void inherit_node(Document& doc, const std::string& data_dir)
   const std::string name = read_text(doc, name_node, "cluster.node");
   const std::filesystem::path file = name.find('/') == std::string::npos && !name.ends_with(".yaml")
                                          ? std::filesystem::path(data_dir) / "topologies" / (name + ".yaml")
-                                         : std::filesystem::path(doc.file()).parent_path() / name;
+                                         : std::filesystem::path(relative_to(doc.file(), name));
   if (!std::filesystem::exists(file)) {
     std::vector<std::string> known;
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(data_dir) / "topologies"))
@@ -579,7 +585,13 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   check_version(doc);
   inherit_node(doc, data_dir);
   const ResolvedParameters values = ResolvedParameters::resolve(doc, scenario_parameters());
-  const Catalog catalog = Catalog::load(data_dir);
+  Catalog catalog = Catalog::load(data_dir);
+  if (values.has("catalog")) {
+    const std::string file = relative_to(path, values.text("catalog"));
+    if (!std::filesystem::is_regular_file(file))
+      values.fail("catalog", fmt::format("expected a catalog file, found no file at {}", file));
+    catalog.add_file(file);
+  }
   return Builder(values, catalog, path, data_dir).build();
 }
 

@@ -147,7 +147,7 @@ TEST_CASE("config: unknown top-level section suggests the closest one")
   const ConfigError e = example_error("invalid-unknown-section.yaml");
   check_error(e, data_file("invalid-unknown-section.yaml"), 13, 1, "trainig",
               "unknown key (did you mean \"training\"?)");
-  CHECK_THAT(e.message(), Catch::Contains("version, name, seed, cluster, network, storage, workload, training, checkpoint, cost"));
+  CHECK_THAT(e.message(), Catch::Contains("version, name, catalog, seed, cluster, network, storage, workload, training, checkpoint, cost"));
 }
 
 TEST_CASE("config: missing required key points into its section")
@@ -614,4 +614,32 @@ TEST_CASE("config: checkpoints to local NVMe need its drive")
   // The key is missing: the error points at the first line of the scenario.
   check_error(load_error(path.string()), path.string(), 1, 1, "storage.local_nvme.drive",
               "missing key: expected a text value, since checkpoint.to is local-nvme");
+}
+
+TEST_CASE("config: a catalog file of one's own cannot redefine a name the catalog has")
+{
+  const auto catalog = write_file(scratch_dir() / "own-catalog.yaml",
+                                  "nics:\n  ConnectX-6-HDR-200G:\n    bandwidth: {value: \"100 Gb/s\", source: x}\n"
+                                  "    latency: {value: \"1 us\", source: x}\n");
+  const auto path = write_file(scratch_dir() / "own-catalog-scenario.yaml",
+                               std::string(kValidBase) + "catalog: own-catalog.yaml\n");
+  // The position yaml-cpp gives the entry is that of its mapping, the first key inside it.
+  check_error(load_error(path.string()), catalog.string(), 3, 5, "nics.ConnectX-6-HDR-200G",
+              "expected a name not already in catalog/nics.yaml, found \"ConnectX-6-HDR-200G\"");
+}
+
+TEST_CASE("config: a catalog file of one's own is checked like the catalog: unknown sections are errors")
+{
+  const auto catalog = write_file(scratch_dir() / "own-catalog-typo.yaml", "acelerators: {}\n");
+  const auto path = write_file(scratch_dir() / "own-catalog-typo-scenario.yaml",
+                               std::string(kValidBase) + "catalog: own-catalog-typo.yaml\n");
+  const ConfigError e = load_error(path.string());
+  CHECK(e.where().origin == catalog.string());
+  CHECK_THAT(e.message(), Catch::Contains("unknown key"));
+}
+
+TEST_CASE("config: a catalog file that does not exist is an error at the catalog key")
+{
+  const auto path = write_file(scratch_dir() / "missing-catalog.yaml", std::string(kValidBase) + "catalog: nope.yaml\n");
+  check_error(load_error(path.string()), path.string(), 12, 10, "catalog", "expected a catalog file, found no file at");
 }

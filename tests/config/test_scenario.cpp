@@ -5,6 +5,7 @@
 #include "config/document.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
+#include "training/compute_model.hpp"
 #include "units/units.hpp"
 
 #include <algorithm>
@@ -581,4 +582,35 @@ TEST_CASE("config: a step count that does not fit is refused")
     CHECK(e.key() == "workload.epochs");
     CHECK_THAT(e.message(), Catch::Contains("expected at most"));
   }
+}
+
+TEST_CASE("config: a catalog file of one's own adds accelerators and drives, with their sources and assumptions")
+{
+  const Scenario s = load("docs/examples/own-hardware/scenario.yaml", {});
+  CHECK(s.cluster.accelerator.name == "L40S-48GB");
+  CHECK(s.cluster.accelerator.peak_rate.at("fp16").value == Approx(362e12));
+  CHECK(s.storage.local_nvme->drive.read_bandwidth.value == Approx(6.8e9));
+  const auto assumed = std::find_if(s.assumptions.begin(), s.assumptions.end(), [](const auto& a) {
+    return a.where == "my-catalog.yaml: accelerators.L40S-48GB.idle_power";
+  });
+  CHECK(assumed != s.assumptions.end());
+}
+
+TEST_CASE("config: a measured throughput in a workload file of one's own calibrates the compute rate")
+{
+  // A copy of resnet50.yaml with one more row: 1,900 images/s on the example's L40S at batch 128.
+  std::ifstream original(kSource + "/workloads/resnet50.yaml");
+  std::stringstream text;
+  text << original.rdbuf();
+  std::string workload = text.str();
+  const std::string row = "measured_throughput:\n  - accelerator: L40S-48GB\n    precision: fp16\n"
+                          "    batch_per_device: 128\n    samples_per_second: 1900\n    source: \"our run\"\n";
+  workload.replace(workload.find("measured_throughput:\n"), std::string("measured_throughput:\n").size(), row);
+  const fs::path file = scratch_dir() / "my-resnet50.yaml";
+  std::ofstream(file) << workload;
+  const Scenario s = load(kSource + "/docs/examples/own-hardware/scenario.yaml", {"workload.model=" + file.string()});
+  const auto plan = dtsim::training::plan_compute(s);
+  // 3 x forward FLOPs per image x 1,900 images/s over the L40S's 362 TFLOPS fp16 peak.
+  CHECK(plan.efficiency == Approx(3 * s.workload.model.forward_flops_per_sample.value * 1900 / 362e12));
+  CHECK_THAT(plan.efficiency_basis, Catch::Contains("calibrated: 1900 images/s measured on L40S-48GB fp16"));
 }
