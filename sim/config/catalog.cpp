@@ -17,6 +17,15 @@ const std::vector<std::string>& precisions()
   return names;
 }
 
+double element_bytes(const std::string& precision)
+{
+  if (precision == "fp32" || precision == "tf32")
+    return 4;
+  if (precision == "fp16" || precision == "bf16")
+    return 2;
+  return 1;
+}
+
 namespace {
 
 Figure read_figure(const MapReader& entry, const std::string& key, Dimension dim)
@@ -114,6 +123,22 @@ std::map<std::string, Entry> read_entries(const std::string& path, const std::st
   return result;
 }
 
+/// Reads each row of the optional list `key` with `read_row`, then checks the row has no other keys.
+template <typename ReadRow>
+void for_each_row(const MapReader& file, const std::string& key, ReadRow read_row)
+{
+  if (!file.has(key))
+    return;
+  const YAML::Node rows = file.node(key);
+  if (!rows.IsSequence())
+    file.fail_at(key, "expected a list of rows, found " + describe(rows));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const MapReader row(file.document(), rows[i], fmt::format("{}[{}]", key, i));
+    read_row(row);
+    row.finish();
+  }
+}
+
 } // namespace
 
 Catalog Catalog::load(const std::string& data_dir)
@@ -149,22 +174,27 @@ Workload load_workload(const std::string& path)
   w.sample_unit = file.text("sample_unit");
   w.parameters = read_figure(file, "parameters", Dimension::number);
   w.forward_flops_per_sample = read_figure(file, "forward_flops_per_sample", Dimension::flop_count);
+  w.memory_traffic_per_sample = read_figure(file, "memory_traffic_per_sample", Dimension::size);
   w.sample_bytes = read_figure(file, "sample_bytes", Dimension::size);
   w.cpu_cost_per_sample = read_figure(file, "cpu_cost_per_sample", Dimension::time);
   w.activation_bytes_per_sample = read_figure(file, "activation_bytes_per_sample", Dimension::size);
   w.dataset_samples = read_figure(file, "dataset_samples", Dimension::number);
   w.efficiency = read_figure(file, "efficiency", Dimension::number);
-  if (file.has("measured_throughput")) {
-    const YAML::Node rows = file.node("measured_throughput");
-    if (!rows.IsSequence())
-      file.fail_at("measured_throughput", "expected a list of measurements, found " + describe(rows));
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const MapReader row(doc, rows[i], fmt::format("measured_throughput[{}]", i));
-      w.measured_throughput.push_back({row.text("accelerator"), row.text("precision"), row.integer("batch_per_device"),
-                                       row.quantity("samples_per_second", Dimension::number), row.text("source")});
-      row.finish();
-    }
-  }
+  w.half_efficiency_batch = read_figure(file, "half_efficiency_batch", Dimension::number);
+  if (w.efficiency.value <= 0 || w.efficiency.value > 1)
+    file.fail_at("efficiency", fmt::format("expected a fraction of peak in (0, 1], found {}", w.efficiency.text));
+  if (w.half_efficiency_batch.value < 0)
+    file.fail_at("half_efficiency_batch",
+                 fmt::format("expected a batch size of 0 or more, found {}", w.half_efficiency_batch.text));
+  for_each_row(file, "measured_throughput", [&](const MapReader& row) {
+    w.measured_throughput.push_back({row.text("accelerator"), row.text("precision"), row.integer("batch_per_device"),
+                                     row.quantity("samples_per_second", Dimension::number), row.text("source")});
+  });
+  for_each_row(file, "dataflow_designs", [&](const MapReader& row) {
+    w.dataflow_designs.push_back({row.text("accelerator"), row.text("precision"),
+                                  row.quantity("samples_per_second", Dimension::number),
+                                  row.quantity("latency", Dimension::time), row.text("clock"), row.text("source")});
+  });
   file.finish();
   return w;
 }
@@ -207,11 +237,19 @@ const MeasuredThroughput* Workload::measurement(const std::string& accelerator, 
   return best;
 }
 
+const DataflowDesign* Workload::dataflow_design(const std::string& accelerator, const std::string& precision) const
+{
+  const auto it = std::find_if(dataflow_designs.begin(), dataflow_designs.end(), [&](const DataflowDesign& d) {
+    return d.accelerator == accelerator && d.precision == precision;
+  });
+  return it == dataflow_designs.end() ? nullptr : &*it;
+}
+
 std::vector<const Figure*> Workload::figures() const
 {
-  return {&parameters,          &forward_flops_per_sample,    &sample_bytes,
-          &cpu_cost_per_sample, &activation_bytes_per_sample, &dataset_samples,
-          &efficiency};
+  return {&parameters,      &forward_flops_per_sample, &memory_traffic_per_sample,   &sample_bytes,
+          &cpu_cost_per_sample, &activation_bytes_per_sample, &dataset_samples, &efficiency,
+          &half_efficiency_batch};
 }
 
 } // namespace dtsim::config

@@ -52,15 +52,28 @@ struct MeasuredThroughput {
   std::string source;
 };
 
+/// @brief An FPGA design of this workload: a pipeline that trains at a fixed rate once it is full.
+struct DataflowDesign {
+  std::string accelerator;
+  std::string precision;
+  double samples_per_second = 0; ///< trained samples per second at the design's clock
+  double latency = 0;            ///< s for one sample to pass through the pipeline (fill and drain)
+  std::string clock;             ///< as published, for the record
+  std::string source;
+};
+
 struct Workload {
   std::string name, task, sample_unit;
-  Figure parameters, forward_flops_per_sample, sample_bytes, cpu_cost_per_sample, activation_bytes_per_sample,
-      dataset_samples, efficiency;
+  Figure parameters, forward_flops_per_sample, memory_traffic_per_sample, sample_bytes, cpu_cost_per_sample,
+      activation_bytes_per_sample, dataset_samples, efficiency, half_efficiency_batch;
   std::vector<MeasuredThroughput> measured_throughput;
+  std::vector<DataflowDesign> dataflow_designs;
   std::vector<const Figure*> figures() const;
   /// The published throughput on this accelerator and precision closest in batch size, or nullptr.
   const MeasuredThroughput* measurement(const std::string& accelerator, const std::string& precision,
                                         long long batch_per_device) const;
+  /// The FPGA design for this accelerator and precision, or nullptr.
+  const DataflowDesign* dataflow_design(const std::string& accelerator, const std::string& precision) const;
 };
 
 /// @brief The accelerators, NICs and drives known to dtsim, read from `<data_dir>/catalog/*.yaml`.
@@ -87,5 +100,8 @@ Workload load_workload(const std::string& path);
 
 /// The precisions a scenario may name, in the order they are documented.
 const std::vector<std::string>& precisions();
+
+/// Bytes of one stored value in `precision`: 4 for fp32 and tf32, 2 for fp16 and bf16, 1 for fp8 and int8.
+double element_bytes(const std::string& precision);
 
 } // namespace dtsim::config

@@ -398,6 +398,12 @@ private:
       v_.fail("workload.precision", fmt::format("expected a precision that {} has a peak rate for ({}), found \"{}\"",
                                                 cluster.accelerator.name, fmt::join(offered, ", "), w.precision));
     }
+    if (cluster.accelerator.kind == "fpga" && !v_.has("workload.emulated_batch_time") &&
+        !w.model.dataflow_design(cluster.accelerator.name, w.precision))
+      v_.fail("workload.model",
+              fmt::format("expected a workload with a dataflow design for the FPGA {} in {} (a dataflow_designs row; "
+                          "see workloads/README.md), found none in {}",
+                          cluster.accelerator.name, w.precision, w.model_file));
     w.gradient_accumulation = v_.count("workload.gradient_accumulation");
     if (v_.has("workload.emulated_batch_time"))
       w.emulated_batch_time = v_.number("workload.emulated_batch_time");
@@ -484,9 +490,10 @@ private:
 
   void check_memory(const Scenario& s) const
   {
-    const double bytes_per_activation = (s.workload.precision == "fp32" || s.workload.precision == "tf32") ? 2.0 : 1.0;
     const double state = s.workload.model.parameters.value * s.training.model_state_bytes_per_param;
-    const double per_sample = s.workload.model.activation_bytes_per_sample.value * bytes_per_activation;
+    // activation_bytes_per_sample is stated for 16-bit activations.
+    const double per_sample =
+        s.workload.model.activation_bytes_per_sample.value * element_bytes(s.workload.precision) / 2;
     const double activations = per_sample * s.workload.batch_per_device;
     const double capacity = s.cluster.accelerator.memory.value;
     if (state + activations <= capacity)

@@ -113,8 +113,9 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
                units::format(run.totals.cache_bytes_read, Dimension::size));
   if (s.checkpoint.enabled())
     print_checkpoints(out, s, run.totals);
-  fmt::print(out, "compute rate        {:.1f}% of {} peak ({})\n", 100 * run.plan.efficiency,
-             units::format(run.plan.peak_rate, Dimension::flop_rate), run.plan.efficiency_basis);
+  fmt::print(out, "compute rate        {:.1f}% of {} peak, {}-bound ({})\n", 100 * run.plan.efficiency,
+             units::format(run.plan.peak_rate, Dimension::flop_rate), training::to_string(run.plan.limit),
+             run.plan.efficiency_basis);
   fmt::print(out, "energy              {:.3g} kWh (accelerators)\n", sum.energy_kwh);
   fmt::print(out, "cost                {}\n", sum.cost_usd ? usd(*sum.cost_usd) : "not requested");
   if (!s.assumptions.empty()) {
@@ -180,6 +181,7 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
       {"energy_kWh", sum.energy_kwh},
       {"compute_efficiency", run.plan.efficiency},
       {"compute_efficiency_basis", run.plan.efficiency_basis},
+      {"compute_limit", training::to_string(run.plan.limit)},
       {"storage_read_B", run.totals.storage_bytes_read},
       {"page_cache_read_B", run.totals.cache_bytes_read},
       {"gradient_allreduced_per_device_B", run.totals.gradient_bytes_per_device},

@@ -1,5 +1,8 @@
 #include "training/compute_model.hpp"
 
+#include "units/units.hpp"
+
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace dtsim::training {
@@ -8,7 +11,86 @@ namespace {
 /// Backward costs about twice forward: a gradient for the activations and one for the weights
 /// (Kaplan et al., "Scaling Laws for Neural Language Models", 2020, section 2.1: 6N = 2N + 4N).
 constexpr double backward_to_forward = 2.0;
+
+struct Efficiency {
+  double value = 0;
+  std::string basis;
+};
+
+/// The compute efficiency at the scenario's batch: a measurement's, or the workload's saturated one,
+/// scaled along b / (b + half_efficiency_batch).
+Efficiency compute_efficiency(const config::Scenario& s, double peak)
+{
+  const auto& model = s.workload.model;
+  const double half = model.half_efficiency_batch.value;
+  const double at_batch = batch_fraction(s.workload.batch_per_device, half);
+  if (const auto* m = model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
+    const double measured = (1 + backward_to_forward) * model.forward_flops_per_sample.value * m->samples_per_second / peak;
+    const double saturated = measured / batch_fraction(static_cast<double>(m->batch_per_device), half);
+    return {saturated * at_batch,
+            fmt::format("calibrated: {:g} {}/s measured on {} {} at batch {} ({})", m->samples_per_second,
+                        model.sample_unit, m->accelerator, m->precision, m->batch_per_device, m->source)};
+  }
+  return {model.efficiency.value * at_batch,
+          fmt::format("the workload's efficiency {:g} x b/(b+{:g}) at batch {} ({}: {})", model.efficiency.value, half,
+                      s.workload.batch_per_device, model.efficiency.assumed ? "assumption" : "source",
+                      model.efficiency.provenance)};
+}
+
+/// Forward and backward of one micro-batch on a GPU or TPU: each phase compute- or memory-bound.
+void plan_roofline(const config::Scenario& s, ComputePlan& plan)
+{
+  const auto& model = s.workload.model;
+  const double batch = s.workload.batch_per_device;
+  const double element = config::element_bytes(s.workload.precision);
+  // memory_traffic_per_sample is stated for 16-bit activations.
+  const double forward_bytes =
+      batch * model.memory_traffic_per_sample.value * element / 2 + model.parameters.value * element;
+  const double forward_flops = batch * model.forward_flops_per_sample.value;
+  const auto efficiency = compute_efficiency(s, plan.peak_rate);
+  const double compute_time = forward_flops / (plan.peak_rate * efficiency.value);
+  const double memory_time = forward_bytes / s.cluster.accelerator.memory_bandwidth.value;
+  plan.limit = memory_time > compute_time ? ComputeLimit::memory_bandwidth : ComputeLimit::compute;
+  plan.forward_time = std::max(compute_time, memory_time);
+  plan.backward_time = backward_to_forward * plan.forward_time;
+  plan.efficiency = forward_flops / (plan.peak_rate * plan.forward_time);
+  plan.efficiency_basis = efficiency.basis;
+  if (plan.limit == ComputeLimit::memory_bandwidth)
+    plan.efficiency_basis += fmt::format("; memory-bound: {:.0f} FLOP per byte moved", forward_flops / forward_bytes);
+}
+
+/// Forward and backward of one micro-batch on an FPGA running the workload's dataflow design.
+void plan_dataflow(const config::Scenario& s, ComputePlan& plan)
+{
+  const auto& model = s.workload.model;
+  const double batch = s.workload.batch_per_device;
+  const auto* design = model.dataflow_design(s.cluster.accelerator.name, s.workload.precision);
+  const double step = design->latency + batch / design->samples_per_second;
+  plan.limit = ComputeLimit::dataflow_design;
+  plan.forward_time = step / (1 + backward_to_forward);
+  plan.backward_time = step - plan.forward_time;
+  plan.efficiency = (1 + backward_to_forward) * batch * model.forward_flops_per_sample.value / (plan.peak_rate * step);
+  plan.efficiency_basis =
+      fmt::format("dataflow design: {:g} {}/s at {}, {} latency ({})", design->samples_per_second, model.sample_unit,
+                  design->clock, units::format(design->latency, units::Dimension::time), design->source);
+}
 } // namespace
+
+double batch_fraction(double batch, double half_efficiency_batch)
+{
+  return batch / (batch + half_efficiency_batch);
+}
+
+std::string to_string(ComputeLimit limit)
+{
+  switch (limit) {
+  case ComputeLimit::compute: return "compute";
+  case ComputeLimit::memory_bandwidth: return "memory bandwidth";
+  case ComputeLimit::dataflow_design: return "dataflow design";
+  case ComputeLimit::emulated: return "emulated";
+  }
+  return "?";
+}
 
 ComputePlan plan_compute(const config::Scenario& s)
 {
@@ -18,26 +100,16 @@ ComputePlan plan_compute(const config::Scenario& s)
   plan.peak_rate = s.cluster.accelerator.peak_rate.at(s.workload.precision).value;
   if (const auto emulated = s.workload.emulated_batch_time) {
     plan.efficiency = 1;
+    plan.limit = ComputeLimit::emulated;
     plan.efficiency_basis = fmt::format("emulated: {:g} s per micro-batch (DLIO computation_time)", *emulated);
-    plan.forward_flops = *emulated * plan.peak_rate / (1 + backward_to_forward);
-    plan.backward_flops = backward_to_forward * plan.forward_flops;
+    plan.forward_time = *emulated / (1 + backward_to_forward);
+    plan.backward_time = *emulated - plan.forward_time;
     return plan;
   }
-  const double forward_per_sample = model.forward_flops_per_sample.value;
-  if (const auto* m =
-          model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
-    plan.efficiency = (1 + backward_to_forward) * forward_per_sample * m->samples_per_second / plan.peak_rate;
-    plan.efficiency_basis =
-        fmt::format("calibrated: {:g} {}/s measured on {} {} at batch {} ({})", m->samples_per_second,
-                    model.sample_unit, m->accelerator, m->precision, m->batch_per_device, m->source);
-  } else {
-    plan.efficiency = model.efficiency.value;
-    plan.efficiency_basis =
-        fmt::format("the workload's efficiency {:g} ({}: {})", model.efficiency.value,
-                    model.efficiency.assumed ? "assumption" : "source", model.efficiency.provenance);
-  }
-  plan.forward_flops = forward_per_sample * batch / plan.efficiency;
-  plan.backward_flops = backward_to_forward * plan.forward_flops;
+  if (s.cluster.accelerator.kind == "fpga")
+    plan_dataflow(s, plan);
+  else
+    plan_roofline(s, plan);
   plan.optimizer_time =
       model.parameters.value * s.training.optimizer_traffic_per_param / s.cluster.accelerator.memory_bandwidth.value;
   plan.gradient_bytes = model.parameters.value * s.training.gradient_bytes_per_param;

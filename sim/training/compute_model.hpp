@@ -1,35 +1,44 @@
 #pragma once
 /// @brief How long forward, backward and the optimizer take on one accelerator.
 ///
-/// The accelerator runs at its dense peak for the scenario's precision times an efficiency. The
-/// efficiency comes from a published single-device throughput for this accelerator and precision
+/// A GPU or TPU runs each phase at min(peak x efficiency, memory bandwidth x arithmetic intensity),
+/// i.e. for max(FLOPs / (peak x efficiency), bytes moved / memory bandwidth). The efficiency grows
+/// with the batch and saturates: efficiency(b) = saturated x b / (b + half_efficiency_batch). The
+/// saturated value comes from a published single-device throughput for this accelerator and precision
 /// when the workload file has one (training FLOPs = 3 x forward FLOPs per sample), else from the
-/// workload's stated efficiency. Backward costs twice forward. The optimizer is memory-bound: its
-/// traffic per parameter at the accelerator's memory bandwidth. Efficiency does not yet depend
-/// on batch size (a published figure at another batch is used as is). An emulated accelerator
-/// (workload.emulated_batch_time, as DLIO runs them) is busy for the given time per micro-batch
-/// and has no gradients, optimizer step or CPU preprocessing.
+/// workload's stated efficiency. Bytes moved per micro-batch: the workload's activation traffic per
+/// sample times the batch, plus one read of the weights; backward moves twice what forward does, as it
+/// does twice the FLOPs. An FPGA runs the workload's dataflow design instead: a pipeline that takes
+/// latency + batch / rate per micro-batch, whatever the batch. The optimizer is memory-bound: its
+/// traffic per parameter at the accelerator's memory bandwidth. An emulated accelerator
+/// (workload.emulated_batch_time, as DLIO runs them) is busy for the given time per micro-batch and has
+/// no gradients, optimizer step or CPU preprocessing.
 #include "config/scenario.hpp"
 
 #include <string>
 
 namespace dtsim::training {
 
+enum class ComputeLimit { compute, memory_bandwidth, dataflow_design, emulated };
+
 struct ComputePlan {
-  double peak_rate = 0;  ///< FLOP/s: the accelerator host's speed
-  double efficiency = 0; ///< achieved / peak
+  double peak_rate = 0;  ///< FLOP/s: the accelerator's dense peak in the scenario's precision
+  double efficiency = 0; ///< achieved / peak over forward and backward at this batch
   std::string efficiency_basis;
-  double forward_flops = 0;  ///< per micro-batch, as executed at peak (workload FLOPs / efficiency)
-  double backward_flops = 0; ///< per micro-batch, as executed at peak
+  ComputeLimit limit = ComputeLimit::compute;
+  double forward_time = 0;  ///< s per micro-batch
+  double backward_time = 0; ///< s per micro-batch
   double optimizer_time = 0; ///< s per optimizer step
   double gradient_bytes = 0; ///< all-reduced per optimizer step
   double preprocessing_core_seconds = 0; ///< CPU time to prepare one micro-batch
   double accelerator_preprocess_time = 0; ///< s of accelerator time to decode one micro-batch, before forward
-
-  double forward_time() const { return forward_flops / peak_rate; }
-  double backward_time() const { return backward_flops / peak_rate; }
 };
 
 ComputePlan plan_compute(const config::Scenario& scenario);
+
+/// Fraction of its saturated efficiency a device reaches at `batch`: batch / (batch + half_efficiency_batch).
+double batch_fraction(double batch, double half_efficiency_batch);
+
+std::string to_string(ComputeLimit limit);
 
 } // namespace dtsim::training

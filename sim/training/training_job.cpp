@@ -111,10 +111,10 @@ void TrainingJob::trainer(Worker& w)
       r.data_stall += compute_start - wait_start;
       trace(w.rank, "input", "data stall", wait_start, compute_start, step);
       if (m == micro_batches - 1 && synchronous())
-        publish_backward(w, compute_start + plan_.accelerator_preprocess_time + plan_.forward_time(),
-                         plan_.backward_time());
+        publish_backward(w, compute_start + plan_.accelerator_preprocess_time + plan_.forward_time,
+                         plan_.backward_time);
       engine::compute(w.device,
-                      plan_.accelerator_preprocess_time * plan_.peak_rate + plan_.forward_flops + plan_.backward_flops);
+                      (plan_.accelerator_preprocess_time + plan_.forward_time + plan_.backward_time) * plan_.peak_rate);
       r.compute += engine::now() - compute_start;
       trace(w.rank, "compute", "forward+backward", compute_start, engine::now(), step);
     }

@@ -1,0 +1,147 @@
+// Closed forms of the compute model: the efficiency curve over batch size, the memory-bandwidth roofline,
+// an FPGA's dataflow design, and the memory check. plan_compute needs no simulation.
+#include "config/config_error.hpp"
+#include "config/scenario.hpp"
+#include "training/compute_model.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using dtsim::training::batch_fraction;
+using dtsim::training::ComputeLimit;
+using dtsim::training::plan_compute;
+
+namespace {
+
+const std::string kSource = DTSIM_SOURCE_DIR;
+
+dtsim::config::Scenario load(const std::string& file, const std::vector<std::string>& overrides)
+{
+  return dtsim::config::load_scenario(file.starts_with("/") ? file : kSource + "/" + file, overrides, kSource);
+}
+
+/// workloads/resnet50.yaml with the line starting with `key:` replaced by `line` (or `line` appended).
+std::string resnet50_with(const std::string& key, const std::string& line)
+{
+  std::ifstream original(kSource + "/workloads/resnet50.yaml");
+  std::stringstream text;
+  text << original.rdbuf();
+  std::string workload = text.str();
+  if (const auto at = workload.find("\n" + key + ":"); at != std::string::npos)
+    workload.replace(at + 1, workload.find('\n', at + 1) - at - 1, line);
+  else
+    workload += "\n" + line + "\n";
+  const fs::path dir = fs::temp_directory_path() / fmt::format("dtsim-test-compute-{}", getpid());
+  fs::create_directories(dir);
+  const fs::path file = dir / fmt::format("resnet50-{}.yaml", std::hash<std::string>{}(line));
+  std::ofstream(file) << workload;
+  return file.string();
+}
+
+double images_per_second(const dtsim::config::Scenario& s)
+{
+  const auto plan = plan_compute(s);
+  return s.workload.batch_per_device / (plan.forward_time + plan.backward_time);
+}
+
+} // namespace
+
+TEST_CASE("compute: the measured batch reproduces its throughput and other batches follow b / (b + half)")
+{
+  const auto at_256 = load("scenarios/quickstart.yaml", {"workload.batch_per_device=256"});
+  CHECK(images_per_second(at_256) == Approx(2470).epsilon(1e-9));
+  CHECK(plan_compute(at_256).limit == ComputeLimit::compute);
+  const double half = at_256.workload.model.half_efficiency_batch.value;
+  REQUIRE(half > 0);
+  for (int batch : {1, 8, 32, 128}) {
+    const auto s = load("scenarios/quickstart.yaml", {fmt::format("workload.batch_per_device={}", batch)});
+    INFO("batch " << batch);
+    CHECK(images_per_second(s) == Approx(2470 * batch_fraction(batch, half) / batch_fraction(256, half)));
+  }
+  // Halfway up the curve: at batch = half the device reaches half its saturated rate.
+  const auto at_half = load("scenarios/quickstart.yaml", {fmt::format("workload.batch_per_device={:g}", half)});
+  CHECK(images_per_second(at_half) == Approx(0.5 * 2470 / batch_fraction(256, half)));
+}
+
+TEST_CASE("compute: without a measurement the workload's efficiency follows the same curve")
+{
+  // H100 has no ResNet-50 row: 3 x 8.18 GFLOP per image at 0.2 x b/(b+half) of 989.4 TFLOPS.
+  const auto s = load("scenarios/quickstart.yaml", {"cluster.accelerator=H100-SXM5-80GB", "workload.batch_per_device=64"});
+  const auto& model = s.workload.model;
+  const double efficiency = model.efficiency.value * batch_fraction(64, model.half_efficiency_batch.value);
+  CHECK(images_per_second(s) == Approx(efficiency * 989.4e12 / (3 * model.forward_flops_per_sample.value)));
+  CHECK(plan_compute(s).efficiency == Approx(efficiency));
+  CHECK_THAT(plan_compute(s).efficiency_basis, Catch::Contains("the workload's efficiency 0.2"));
+}
+
+TEST_CASE("compute: a memory-bound workload runs at memory bandwidth x arithmetic intensity")
+{
+  // 8 GB of activation traffic per image on an A100 80GB (2,039 GB/s): the memory, not the tensor cores, sets the pace.
+  const auto workload = resnet50_with("memory_traffic_per_sample", "memory_traffic_per_sample: {value: \"8 GB\", "
+                                                                   "assumption: \"test\"}");
+  const auto s = load("scenarios/quickstart.yaml", {"workload.model=" + workload, "workload.batch_per_device=16"});
+  const auto plan = plan_compute(s);
+  CHECK(plan.limit == ComputeLimit::memory_bandwidth);
+  const double forward_bytes = 16 * 8e9 + s.workload.model.parameters.value * 2; // fp16: 2-byte weights
+  CHECK(plan.forward_time == Approx(forward_bytes / 2039e9));
+  CHECK(plan.backward_time == Approx(2 * plan.forward_time));
+  // Achieved rate = bandwidth x FLOPs per byte.
+  const double flops = 16 * s.workload.model.forward_flops_per_sample.value;
+  CHECK(plan.efficiency * plan.peak_rate == Approx(2039e9 * flops / forward_bytes));
+  CHECK_THAT(plan.efficiency_basis, Catch::Contains("memory-bound"));
+  // fp32 doubles the bytes, so the time, on the same memory.
+  const auto fp32 = load("scenarios/quickstart.yaml",
+                         {"workload.model=" + workload, "workload.batch_per_device=16", "workload.precision=fp32"});
+  CHECK(plan_compute(fp32).forward_time == Approx(2 * plan.forward_time));
+}
+
+TEST_CASE("compute: an FPGA's dataflow design takes latency + batch / rate, nearly flat in batch")
+{
+  const auto workload = resnet50_with(
+      "dataflow_designs", "dataflow_designs:\n  - {accelerator: Alveo-U280, precision: fp16, samples_per_second: 500, "
+                          "latency: 4 ms, clock: 300 MHz, source: test}");
+  const auto at = [&](int batch) {
+    return load("scenarios/quickstart.yaml", {"workload.model=" + workload, "cluster.accelerator=Alveo-U280",
+                                               fmt::format("workload.batch_per_device={}", batch)});
+  };
+  for (int batch : {1, 8, 64}) {
+    INFO("batch " << batch);
+    const auto plan = plan_compute(at(batch));
+    CHECK(plan.limit == ComputeLimit::dataflow_design);
+    CHECK(plan.forward_time + plan.backward_time == Approx(4e-3 + batch / 500.0));
+    CHECK(plan.backward_time == Approx(2 * plan.forward_time));
+  }
+  // Only the pipeline's fill depends on the batch: 64 images run at 64 / (4 ms + 128 ms), 97% of the rate.
+  CHECK(images_per_second(at(64)) == Approx(64 / (4e-3 + 64 / 500.0)));
+  CHECK_THAT(plan_compute(at(8)).efficiency_basis, Catch::Contains("dataflow design: 500 images/s at 300 MHz"));
+}
+
+TEST_CASE("compute: an FPGA without a dataflow design for the workload is an error at workload.model")
+{
+  try {
+    load("scenarios/quickstart.yaml", {"cluster.accelerator=Alveo-U280"});
+    FAIL("expected a ConfigError");
+  } catch (const dtsim::config::ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("workload.model"));
+    CHECK_THAT(e.what(), Catch::Contains("dataflow design for the FPGA Alveo-U280"));
+  }
+}
+
+TEST_CASE("compute: activations in fp32 take twice the memory of fp16 in the memory check")
+{
+  // V100 16 GB: model state 25.6 M x 16 B = 409 MB; 44.5 MB per image in fp16, 89 MB in fp32.
+  CHECK_NOTHROW(load("scenarios/quickstart.yaml", {"cluster.accelerator=V100-SXM2-16GB", "workload.batch_per_device=256"}));
+  try {
+    load("scenarios/quickstart.yaml",
+         {"cluster.accelerator=V100-SXM2-16GB", "workload.batch_per_device=256", "workload.precision=fp32"});
+    FAIL("expected a ConfigError");
+  } catch (const dtsim::config::ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("workload.batch_per_device"));
+    CHECK_THAT(e.what(), Catch::Contains("at most 175 fit"));
+  }
+}
