@@ -1,5 +1,6 @@
-// dtsim command line: run, collective, topology, check, validate, reference. Only this file picks exit codes:
+// dtsim command line: run, collective, topology, check, calibrate, validate, reference. Only this file picks exit codes:
 // 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure.
+#include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
 #include "app/simulate.hpp"
 #include "app/validation_cases.hpp"
@@ -147,6 +148,28 @@ int check(const std::string& cases_file, const std::string& data_dir)
   return all_within ? exit_ok : exit_out_of_bounds;
 }
 
+struct CalibrateOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string step_time;
+  std::string source = "measured by the user";
+};
+
+int calibrate(const CalibrateOptions& options, const std::string& data_dir)
+{
+  const std::string option = "--step-time " + options.step_time;
+  double step_time = 0;
+  try {
+    step_time = dtsim::units::parse(options.step_time, dtsim::units::Dimension::time);
+  } catch (const dtsim::units::UnitError& e) {
+    throw dtsim::config::ConfigError({option, 0, 0}, "", e.what());
+  }
+  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
+  dtsim::app::print_calibration(std::cout, scenario, dtsim::app::calibrate(scenario, step_time, option),
+                                options.source);
+  return exit_ok;
+}
+
 int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
@@ -206,6 +229,17 @@ int main(int argc, char** argv)
       "check", "Simulate published cases and compare with the measurements (exit 1 if out of bounds)");
   check_cmd->add_option("cases", cases_file, "Cases file, such as scenarios/validation/cases.yaml")->required();
 
+  CalibrateOptions calibrate_options;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Turn one device's measured step time into a measured_throughput row for the workload file");
+  calibrate_cmd->add_option("scenario", calibrate_options.scenario, "Scenario YAML file (its device, precision, batch)")
+      ->required();
+  calibrate_cmd->add_option("--step-time", calibrate_options.step_time, "Measured time of one training step, e.g. 104ms")
+      ->required();
+  calibrate_cmd->add_option("--source", calibrate_options.source, "Where the measurement comes from")
+      ->capture_default_str();
+  calibrate_cmd->add_option("--set", calibrate_options.overrides, "Override a key before validation (repeatable)");
+
   CLI::App* reference_cmd =
       app.add_subcommand("reference", "Print the scenario reference (docs/scenario-reference.md) in Markdown");
 
@@ -225,6 +259,8 @@ int main(int argc, char** argv)
       return topology(topology_file, topology_overrides, dot_file, data_dir);
     if (*check_cmd)
       return check(cases_file, data_dir);
+    if (*calibrate_cmd)
+      return calibrate(calibrate_options, data_dir);
     if (*validate_cmd)
       return validate(validate_file, validate_overrides, data_dir);
     if (*reference_cmd) {

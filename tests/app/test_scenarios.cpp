@@ -226,3 +226,39 @@ TEST_CASE("app: check reports a malformed cases file with its position")
   CHECK(out.exit_code == 2);
   CHECK(out.output.find(":4:13: cases[0].metric: expected throughput, scaling_efficiency or allreduce_time") != std::string::npos);
 }
+
+TEST_CASE("app: calibrate turns a measured step time into a workload row that reproduces it")
+{
+  // One H100 (no ResNet-50 row in the workload file) measured at 50 ms per step of 128 images.
+  const std::string device = "--set cluster.accelerators_per_node=1 --set cluster.accelerator=H100-SXM5-80GB "
+                             "--set storage.dataset_on=memory --set training.loader_workers=32";
+  const Outcome out = dtsim("calibrate scenarios/quickstart.yaml " + device + " --step-time 50ms --source \"lab run\"");
+  REQUIRE(out.exit_code == 0);
+  const auto row_start = out.output.find("  - accelerator: H100-SXM5-80GB");
+  REQUIRE(row_start != std::string::npos);
+  CHECK(out.output.find("source: \"lab run\"") != std::string::npos);
+
+  std::string workload = read_file(std::string(DTSIM_SOURCE_DIR) + "/workloads/resnet50.yaml");
+  const std::string list = "measured_throughput:\n";
+  workload.insert(workload.find(list) + list.size(), out.output.substr(row_start));
+  const auto file = scratch("calibrated-resnet50.yaml");
+  std::ofstream(file) << workload;
+  const auto json = scratch("calibrated.json");
+  const Outcome run = dtsim(fmt::format("run scenarios/quickstart.yaml {} --set workload.model={} --set workload.steps=40 "
+                                        "--json {}",
+                                        device, file.string(), json.string()));
+  REQUIRE(run.exit_code == 0);
+  const auto summary = nlohmann::json::parse(read_file(json))["summary"];
+  CHECK(summary["step_time_s"].get<double>() == Approx(0.050).epsilon(0.005));
+  CHECK(summary["compute_efficiency_basis"].get<std::string>().find("calibrated") != std::string::npos);
+}
+
+TEST_CASE("app: calibrate rejects a step time shorter than the optimizer step and a bad duration with exit code 2")
+{
+  const Outcome too_short = dtsim("calibrate scenarios/quickstart.yaml --step-time 0.1ms");
+  CHECK(too_short.exit_code == 2);
+  CHECK(too_short.output.find("--step-time 0.1ms: expected a step time longer than") != std::string::npos);
+  const Outcome not_a_time = dtsim("calibrate scenarios/quickstart.yaml --step-time fast");
+  CHECK(not_a_time.exit_code == 2);
+  CHECK(not_a_time.output.find("expected a duration") != std::string::npos);
+}
