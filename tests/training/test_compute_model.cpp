@@ -145,3 +145,30 @@ TEST_CASE("compute: activations in fp32 take twice the memory of fp16 in the mem
     CHECK_THAT(e.what(), Catch::Contains("at most 175 fit"));
   }
 }
+
+TEST_CASE("compute: ResNet-50's efficiency curve follows published throughput per batch size")
+{
+  const auto s = load("scenarios/quickstart.yaml", {});
+  const double half = s.workload.model.half_efficiency_batch.value;
+  // One A100-40GB, TF32, images/s at batch 1..256 (NVIDIA/DeepLearningExamples@729963dd47e7:
+  // TensorFlow/Classification/ConvNets/resnet50v1.5/README.md, inference, the only A100 series per batch).
+  const std::vector<std::pair<int, double>> a100{{1, 191.23},   {2, 376.83},   {4, 601.12},   {8, 963.86},   {16, 1361.58},
+                                                 {32, 1602.09}, {64, 1793.81}, {128, 1876.22}, {256, 1911.96}};
+  for (const auto& [batch, rate] : a100) {
+    INFO("A100 batch " << batch);
+    CHECK(batch_fraction(batch, half) / batch_fraction(256, half) == Approx(rate / 1911.96).margin(0.06));
+  }
+  // Training on one P100: 195 images/s at batch 32, 219 at 64 (tensorflow/docs@82a6055d:
+  // site/en/r1/guide/performance/benchmarks.md).
+  CHECK(batch_fraction(32, half) / batch_fraction(64, half) == Approx(195.0 / 219.0).margin(0.02));
+}
+
+TEST_CASE("compute: BERT's efficiency curve follows published throughput per batch size")
+{
+  const auto s = load("scenarios/quickstart.yaml", {"workload.model=bert-large", "workload.batch_per_device=32"});
+  const double half = s.workload.model.half_efficiency_batch.value;
+  // BERT-base seq 128 FP16 on one V100: 534.72, 589.12, 605.11 sequences/s at batch 64, 128, 160
+  // (Oneflow-Inc/DLPerf@c89430b:OneFlow/LanguageModeling/BERT/reports/bert_base_oneflow_v0.2_report_1009.md).
+  CHECK(batch_fraction(64, half) / batch_fraction(160, half) == Approx(534.72 / 605.11).margin(0.01));
+  CHECK(batch_fraction(128, half) / batch_fraction(160, half) == Approx(589.12 / 605.11).margin(0.01));
+}
