@@ -14,12 +14,12 @@ Calibration calibrate(const config::Scenario& s, double measured_step_time, cons
 {
   const config::Location where{option, 0, 0};
   if (s.cluster.accelerator.kind == "fpga" || s.workload.emulated_batch_time)
-    throw config::ConfigError(where, "",
-                              fmt::format("expected a GPU or TPU that runs on the efficiency model, found {} (an FPGA "
-                                          "runs its dataflow design and an emulated device its batch time: record "
-                                          "those in the workload file instead)",
-                                          s.workload.emulated_batch_time ? "an emulated device"
-                                                                         : s.cluster.accelerator.name));
+    throw config::ConfigError(
+        where, "",
+        fmt::format("expected a GPU or TPU that runs on the efficiency model, found {} (an FPGA "
+                    "runs its dataflow design and an emulated device its batch time: record "
+                    "those in the workload file instead)",
+                    s.workload.emulated_batch_time ? "an emulated device" : s.cluster.accelerator.name));
   const auto plan = training::plan_compute(s);
   const int micro_batches = s.workload.gradient_accumulation;
   Calibration c;
@@ -36,7 +36,8 @@ Calibration calibrate(const config::Scenario& s, double measured_step_time, cons
                     units::format(micro_batches * plan.accelerator_preprocess_time, Dimension::time),
                     units::format(measured_step_time, Dimension::time)));
   c.samples_per_second = s.workload.batch_per_device / c.forward_backward_time;
-  c.efficiency = 3 * s.workload.model.forward_flops_per_sample.value * c.samples_per_second / plan.peak_rate;
+  c.efficiency = (1 + training::backward_to_forward) * s.workload.model.forward_flops_per_sample.value *
+                 c.samples_per_second / plan.peak_rate;
   return c;
 }
 
@@ -50,11 +51,12 @@ void print_calibration(std::ostream& out, const config::Scenario& s, const Calib
              time(c.measured_step_time), s.workload.gradient_accumulation, time(c.forward_backward_time),
              time(c.other_time));
   fmt::print(out, "forward+backward   {:.6g} {}/s, {:.1f}% of the {} peak\n", c.samples_per_second, model.sample_unit,
-             100 * c.efficiency, units::format(s.cluster.accelerator.peak_rate.at(s.workload.precision).value,
-                                               Dimension::flop_rate));
+             100 * c.efficiency,
+             units::format(s.cluster.accelerator.peak_rate.at(s.workload.precision).value, Dimension::flop_rate));
   fmt::print(out, "\nAdd this row under measured_throughput: in {}\n", s.workload.model_file);
-  fmt::print(out, "  - accelerator: {}\n    precision: {}\n    batch_per_device: {}\n    samples_per_second: {:.6g}\n"
-                  "    source: \"{}\"\n",
+  fmt::print(out,
+             "  - accelerator: {}\n    precision: {}\n    batch_per_device: {}\n    samples_per_second: {:.6g}\n"
+             "    source: \"{}\"\n",
              s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device, c.samples_per_second,
              source);
 }

@@ -124,8 +124,7 @@ std::map<std::string, Entry> read_entries(const std::string& path, const std::st
 }
 
 /// Reads each row of the optional list `key` with `read_row`, then checks the row has no other keys.
-template <typename ReadRow>
-void for_each_row(const MapReader& file, const std::string& key, ReadRow read_row)
+template <typename ReadRow> void for_each_row(const MapReader& file, const std::string& key, ReadRow read_row)
 {
   if (!file.has(key))
     return;
@@ -247,8 +246,8 @@ const DataflowDesign* Workload::dataflow_design(const std::string& accelerator, 
 
 std::vector<const Figure*> Workload::figures() const
 {
-  return {&parameters,      &forward_flops_per_sample, &memory_traffic_per_sample,   &sample_bytes,
-          &cpu_cost_per_sample, &activation_bytes_per_sample, &dataset_samples, &efficiency,
+  return {&parameters,           &forward_flops_per_sample,    &memory_traffic_per_sample, &sample_bytes,
+          &cpu_cost_per_sample,  &activation_bytes_per_sample, &dataset_samples,           &efficiency,
           &half_efficiency_batch};
 }
 

@@ -8,9 +8,6 @@
 namespace dtsim::training {
 
 namespace {
-/// Backward costs about twice forward: a gradient for the activations and one for the weights
-/// (Kaplan et al., "Scaling Laws for Neural Language Models", 2020, section 2.1: 6N = 2N + 4N).
-constexpr double backward_to_forward = 2.0;
 
 struct Efficiency {
   double value = 0;
@@ -24,8 +21,10 @@ Efficiency compute_efficiency(const config::Scenario& s, double peak)
   const auto& model = s.workload.model;
   const double half = model.half_efficiency_batch.value;
   const double at_batch = batch_fraction(s.workload.batch_per_device, half);
-  if (const auto* m = model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
-    const double measured = (1 + backward_to_forward) * model.forward_flops_per_sample.value * m->samples_per_second / peak;
+  if (const auto* m =
+          model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
+    const double measured =
+        (1 + backward_to_forward) * model.forward_flops_per_sample.value * m->samples_per_second / peak;
     const double saturated = measured / batch_fraction(static_cast<double>(m->batch_per_device), half);
     return {saturated * at_batch,
             fmt::format("calibrated: {:g} {}/s measured on {} {} at batch {} ({})", m->samples_per_second,
@@ -84,10 +83,14 @@ double batch_fraction(double batch, double half_efficiency_batch)
 std::string to_string(ComputeLimit limit)
 {
   switch (limit) {
-  case ComputeLimit::compute: return "compute";
-  case ComputeLimit::memory_bandwidth: return "memory bandwidth";
-  case ComputeLimit::dataflow_design: return "dataflow design";
-  case ComputeLimit::emulated: return "emulated";
+  case ComputeLimit::compute:
+    return "compute";
+  case ComputeLimit::memory_bandwidth:
+    return "memory bandwidth";
+  case ComputeLimit::dataflow_design:
+    return "dataflow design";
+  case ComputeLimit::emulated:
+    return "emulated";
   }
   return "?";
 }

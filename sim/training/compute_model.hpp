@@ -19,6 +19,10 @@
 
 namespace dtsim::training {
 
+/// Backward costs about twice forward: a gradient for the activations and one for the weights
+/// (Kaplan et al., "Scaling Laws for Neural Language Models", 2020, section 2.1: 6N = 2N + 4N).
+inline constexpr double backward_to_forward = 2.0;
+
 enum class ComputeLimit { compute, memory_bandwidth, dataflow_design, emulated };
 
 struct ComputePlan {
@@ -26,11 +30,11 @@ struct ComputePlan {
   double efficiency = 0; ///< achieved / peak over forward and backward at this batch
   std::string efficiency_basis;
   ComputeLimit limit = ComputeLimit::compute;
-  double forward_time = 0;  ///< s per micro-batch
-  double backward_time = 0; ///< s per micro-batch
-  double optimizer_time = 0; ///< s per optimizer step
-  double gradient_bytes = 0; ///< all-reduced per optimizer step
-  double preprocessing_core_seconds = 0; ///< CPU time to prepare one micro-batch
+  double forward_time = 0;                ///< s per micro-batch
+  double backward_time = 0;               ///< s per micro-batch
+  double optimizer_time = 0;              ///< s per optimizer step
+  double gradient_bytes = 0;              ///< all-reduced per optimizer step
+  double preprocessing_core_seconds = 0;  ///< CPU time to prepare one micro-batch
   double accelerator_preprocess_time = 0; ///< s of accelerator time to decode one micro-batch, before forward
 };
 

@@ -71,7 +71,8 @@ TEST_CASE("compute: the measured batch reproduces its throughput and other batch
 TEST_CASE("compute: without a measurement the workload's efficiency follows the same curve")
 {
   // H100 has no ResNet-50 row: 3 x 8.18 GFLOP per image at 0.2 x b/(b+half) of 989.4 TFLOPS.
-  const auto s = load("scenarios/quickstart.yaml", {"cluster.accelerator=H100-SXM5-80GB", "workload.batch_per_device=64"});
+  const auto s =
+      load("scenarios/quickstart.yaml", {"cluster.accelerator=H100-SXM5-80GB", "workload.batch_per_device=64"});
   const auto& model = s.workload.model;
   const double efficiency = model.efficiency.value * batch_fraction(64, model.half_efficiency_batch.value);
   CHECK(images_per_second(s) == Approx(efficiency * 989.4e12 / (3 * model.forward_flops_per_sample.value)));
@@ -107,7 +108,7 @@ TEST_CASE("compute: an FPGA's dataflow design takes latency + batch / rate, near
                           "latency: 4 ms, clock: 300 MHz, source: test}");
   const auto at = [&](int batch) {
     return load("scenarios/quickstart.yaml", {"workload.model=" + workload, "cluster.accelerator=Alveo-U280",
-                                               fmt::format("workload.batch_per_device={}", batch)});
+                                              fmt::format("workload.batch_per_device={}", batch)});
   };
   for (int batch : {1, 8, 64}) {
     INFO("batch " << batch);
@@ -135,7 +136,8 @@ TEST_CASE("compute: an FPGA without a dataflow design for the workload is an err
 TEST_CASE("compute: activations in fp32 take twice the memory of fp16 in the memory check")
 {
   // V100 16 GB: model state 25.6 M x 16 B = 409 MB; 44.5 MB per image in fp16, 89 MB in fp32.
-  CHECK_NOTHROW(load("scenarios/quickstart.yaml", {"cluster.accelerator=V100-SXM2-16GB", "workload.batch_per_device=256"}));
+  CHECK_NOTHROW(
+      load("scenarios/quickstart.yaml", {"cluster.accelerator=V100-SXM2-16GB", "workload.batch_per_device=256"}));
   try {
     load("scenarios/quickstart.yaml",
          {"cluster.accelerator=V100-SXM2-16GB", "workload.batch_per_device=256", "workload.precision=fp32"});
@@ -152,8 +154,9 @@ TEST_CASE("compute: ResNet-50's efficiency curve follows published throughput pe
   const double half = s.workload.model.half_efficiency_batch.value;
   // One A100-40GB, TF32, images/s at batch 1..256 (NVIDIA/DeepLearningExamples@729963dd47e7:
   // TensorFlow/Classification/ConvNets/resnet50v1.5/README.md, inference, the only A100 series per batch).
-  const std::vector<std::pair<int, double>> a100{{1, 191.23},   {2, 376.83},   {4, 601.12},   {8, 963.86},   {16, 1361.58},
-                                                 {32, 1602.09}, {64, 1793.81}, {128, 1876.22}, {256, 1911.96}};
+  const std::vector<std::pair<int, double>> a100{{1, 191.23},   {2, 376.83},    {4, 601.12},
+                                                 {8, 963.86},   {16, 1361.58},  {32, 1602.09},
+                                                 {64, 1793.81}, {128, 1876.22}, {256, 1911.96}};
   for (const auto& [batch, rate] : a100) {
     INFO("A100 batch " << batch);
     CHECK(batch_fraction(batch, half) / batch_fraction(256, half) == Approx(rate / 1911.96).margin(0.06));
