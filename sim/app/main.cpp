@@ -55,6 +55,7 @@ int run(const RunOptions& options, const std::string& data_dir)
 {
   const auto wall_start = std::chrono::steady_clock::now();
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
+  dtsim::training::plan_device_groups(scenario); // a by-speed batch that does not fit is bad input, found here
   std::optional<dtsim::app::ChildComputation> baseline;
   if (options.baseline && scenario.cluster.devices() > 1)
     baseline.emplace([&scenario] { return dtsim::app::baseline_throughput(scenario); });
@@ -173,6 +174,7 @@ int calibrate(const CalibrateOptions& options, const std::string& data_dir)
 int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
+  dtsim::training::plan_device_groups(scenario);
   fmt::print("{}: valid scenario, {} devices, {} steps\n", file, scenario.cluster.devices(), scenario.workload.steps);
   return exit_ok;
 }

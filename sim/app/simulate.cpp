@@ -3,6 +3,9 @@
 #include "platform/cluster_layout.hpp"
 #include "report/recorder.hpp"
 
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,14 +19,17 @@ report::RunResult simulate(const config::Scenario& scenario, training::TraceWind
   training::TrainingJob job(scenario, layout, simulation, recorder, trace);
   job.start();
   simulation.run();
-  return {recorder.steps(), recorder.spans(), job.totals(), job.compute_plan()};
+  return {recorder.steps(), recorder.spans(), job.totals(), job.device_groups()};
 }
 
-config::Scenario one_device_baseline(const config::Scenario& scenario)
+config::Scenario one_device_baseline(const config::Scenario& scenario, const training::DeviceGroup& group)
 {
   config::Scenario baseline = scenario;
   baseline.cluster.nodes = 1;
   baseline.cluster.accelerators_per_node = 1;
+  baseline.cluster.accelerator = *group.accelerator;
+  baseline.cluster.mixed.reset();
+  baseline.workload.batch_per_device = group.batch_per_device;
   if (baseline.network.topology == config::Topology::torus) { // one device needs no torus
     baseline.network.topology = config::Topology::single_switch;
     baseline.network.torus_dimensions.clear();
@@ -35,8 +41,22 @@ config::Scenario one_device_baseline(const config::Scenario& scenario)
 
 double baseline_throughput(const config::Scenario& scenario)
 {
-  const config::Scenario baseline = one_device_baseline(scenario);
-  return report::summarize(baseline, simulate(baseline, {}), std::nullopt).throughput;
+  const auto groups = training::plan_device_groups(scenario);
+  const auto throughput = [&](const training::DeviceGroup& group) {
+    const config::Scenario baseline = one_device_baseline(scenario, group);
+    return report::summarize(baseline, simulate(baseline, {}), std::nullopt).throughput;
+  };
+  std::vector<std::unique_ptr<ChildComputation>> others; // every kind after the first, in a process of its own
+  for (std::size_t k = 1; k < groups.size(); ++k)
+    others.push_back(std::make_unique<ChildComputation>([&, k] { return throughput(groups[k]); }));
+  double samples_per_second = groups.front().nodes * throughput(groups.front());
+  for (std::size_t k = 1; k < groups.size(); ++k) {
+    const auto other = others[k - 1]->result();
+    if (!other)
+      throw std::runtime_error("the one-device baseline of " + groups[k].accelerator->name + " failed");
+    samples_per_second += groups[k].nodes * *other;
+  }
+  return samples_per_second / scenario.cluster.nodes;
 }
 
 ChildComputation::ChildComputation(const std::function<double()>& compute)
@@ -55,7 +75,8 @@ ChildComputation::ChildComputation(const std::function<double()>& compute)
     double value = 0;
     try {
       value = compute();
-    } catch (...) {
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "dtsim: a computation in a child process failed: %s\n", e.what());
       _exit(1);
     }
     _exit(write(fds[1], &value, sizeof value) == sizeof value ? 0 : 1);
@@ -72,16 +93,16 @@ ChildComputation::~ChildComputation()
 std::optional<double> ChildComputation::result()
 {
   if (child_ <= 0)
-    return std::nullopt;
+    return value_;
   double value = 0;
   const ssize_t got = read(read_fd_, &value, sizeof value);
   close(read_fd_);
   int status = 0;
   waitpid(child_, &status, 0);
   child_ = -1;
-  if (got != sizeof value || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return std::nullopt;
-  return value;
+  if (got == sizeof value && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    value_ = value;
+  return value_;
 }
 
 } // namespace dtsim::app

@@ -12,10 +12,12 @@ namespace dtsim::app {
 /// SimGrid allows one simulation per process: call this once per process.
 report::RunResult simulate(const config::Scenario& scenario, training::TraceWindow trace);
 
-/// The same scenario on one device with the same per-device batch, storage and step count.
-config::Scenario one_device_baseline(const config::Scenario& scenario);
+/// The same scenario on one device of `group` (training/device_groups.hpp) with that group's per-device
+/// batch, the same storage and step count.
+config::Scenario one_device_baseline(const config::Scenario& scenario, const training::DeviceGroup& group);
 
-/// Steady-state throughput (samples/s) of one_device_baseline(scenario). Simulates: once per process.
+/// Steady-state throughput (samples/s) of one device, the mean over the cluster's devices of each kind's
+/// one-device baseline. Simulates once in this process (and once more in a child for a mixed cluster).
 double baseline_throughput(const config::Scenario& scenario);
 
 /// @brief A number computed in a forked child process, since each SimGrid simulation needs a
@@ -27,12 +29,13 @@ public:
   ChildComputation(const ChildComputation&) = delete;
   ChildComputation& operator=(const ChildComputation&) = delete;
 
-  /// Waits for the child; its number, or nothing if it failed.
+  /// Waits for the child (the first time); its number, or nothing if it failed.
   std::optional<double> result();
 
 private:
   int child_ = -1;
   int read_fd_ = -1;
+  std::optional<double> value_;
 };
 
 } // namespace dtsim::app

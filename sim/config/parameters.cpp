@@ -146,6 +146,16 @@ const std::vector<Parameter>& scenario_parameters()
               "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
       quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
+      integer("cluster.mixed.nodes", optional, "", 1,
+              "Mixed cluster: how many of the cluster.nodes nodes (the last ones, in rank order) carry "
+              "cluster.mixed.accelerator instead of cluster.accelerator. They keep every other cluster key: "
+              "accelerators per node, CPU cores, NICs and the kind of intra-node fabric."),
+      text("cluster.mixed.accelerator", optional, "",
+           "Mixed cluster: the accelerator of the last cluster.mixed.nodes nodes, a name from "
+           "catalog/accelerators.yaml."),
+      quantity("cluster.mixed.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
+               "Mixed cluster: per-device, per-direction bandwidth inside the mixed nodes. Default: that "
+               "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
 
       choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "dragonfly", "torus"},
              defaulted,
@@ -326,6 +336,13 @@ const std::vector<Parameter>& scenario_parameters()
       integer(
           "training.prefetch", defaulted, "2", 1,
           "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
+      choice("training.batch_split", {"equal", "by-speed"}, defaulted, "equal",
+             "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
+             "equal, the same batch on every device, so the slower kind sets the pace of every step; by-speed, "
+             "batches in proportion to each kind's training rate at its batch, so both kinds finish their "
+             "forward and backward together. Batches are whole numbers, so the global batch may change by a few "
+             "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
+             "error here."),
       choice("training.preprocess_on", {"cpu", "accelerator"}, defaulted, "cpu",
              "Where samples are decoded and augmented: on the node's CPU cores (the workload's "
              "cpu_cost_per_sample each), or on the accelerator before forward, as DALI's GPU pipeline does "

@@ -3,6 +3,7 @@
 ///
 /// Nothing downstream reads YAML: the platform, the training model and the report take these structs.
 #include "config/catalog.hpp"
+#include "config/config_error.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -25,6 +26,13 @@ enum class AllReduceAlgorithm { automatic, ring, tree, hierarchical, torus };
 enum class Protocol { automatic, ll, ll128, simple };
 enum class CostModel { none, hourly, purchase };
 
+/// @brief A mixed cluster: the last `nodes` nodes carry another accelerator, all else alike.
+struct MixedNodes {
+  int nodes = 0;
+  Accelerator accelerator;
+  double intra_node_bandwidth = 0; ///< B/s per device per direction
+};
+
 struct ClusterSpec {
   int nodes = 1;
   Accelerator accelerator;
@@ -36,8 +44,15 @@ struct ClusterSpec {
   Nic nic;
   int nics_per_node = 1;
   double nic_bandwidth = 0; ///< B/s per NIC per direction
+  std::optional<MixedNodes> mixed;
 
   int devices() const { return nodes * accelerators_per_node; }
+  bool is_mixed(int node) const { return mixed && node >= nodes - mixed->nodes; }
+  const Accelerator& accelerator_of(int node) const { return is_mixed(node) ? mixed->accelerator : accelerator; }
+  double intra_node_bandwidth_of(int node) const
+  {
+    return is_mixed(node) ? mixed->intra_node_bandwidth : intra_node_bandwidth;
+  }
 };
 
 /// @brief Groups of routers linked all-to-all, the groups linked all-to-all by global links.
@@ -135,6 +150,8 @@ struct TrainingSpec {
   double step_overhead = 0;                ///< s per optimizer step
   double collective_overhead = 0;          ///< s per collective launch
   bool reuse_collectives = true;           ///< reuse all-reduce durations when nothing else uses the network
+  bool batches_by_speed = false;           ///< mixed cluster: per-device batches in proportion to each kind's rate
+  Location batch_split_at;                 ///< where training.batch_split is set, for errors found when planning
 };
 
 /// @brief Checkpoints written during training; none when every_steps is 0.
@@ -151,7 +168,8 @@ struct CheckpointSpec {
 struct CostSpec {
   CostModel model = CostModel::none;
   double device_hour_usd = 0;
-  double purchase_usd_per_device = 0;
+  double purchase_usd_per_device = 0;       ///< cluster.accelerator
+  double mixed_purchase_usd_per_device = 0; ///< cluster.mixed.accelerator
   double service_life_years = 0;
   double energy_usd_per_kwh = 0;
   double pue = 1;
@@ -193,6 +211,9 @@ struct Scenario {
 /// Reads, overrides, validates and resolves a scenario file against the catalog in `data_dir`.
 /// Throws ConfigError for anything wrong in the file, an override or a data file it names.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir);
+
+/// Why `batch` samples per device do not fit in `accelerator`'s memory (model state + activations), or nothing.
+std::optional<std::string> memory_shortfall(const Scenario& scenario, const Accelerator& accelerator, int batch);
 
 std::string to_string(IntraNode v);
 std::string to_string(Topology v);

@@ -121,7 +121,37 @@ private:
       used_.push_back(&nic.bandwidth);
     for (const Figure* f : catalog_.accelerators().at(c.accelerator.name).figures())
       used_.push_back(f);
+    c.mixed = mixed_nodes(c);
     return c;
+  }
+
+  std::optional<MixedNodes> mixed_nodes(const ClusterSpec& c)
+  {
+    if (v_.has("cluster.mixed.nodes") != v_.has("cluster.mixed.accelerator"))
+      v_.fail(v_.has("cluster.mixed.nodes") ? "cluster.mixed.nodes" : "cluster.mixed.accelerator",
+              "expected both cluster.mixed.nodes and cluster.mixed.accelerator for a mixed cluster, found only one");
+    if (!v_.has("cluster.mixed.nodes")) {
+      if (v_.has("cluster.mixed.intra_node_bandwidth"))
+        v_.fail("cluster.mixed.intra_node_bandwidth",
+                "expected cluster.mixed.nodes and cluster.mixed.accelerator alongside, found neither");
+      return std::nullopt;
+    }
+    MixedNodes m;
+    m.nodes = v_.count("cluster.mixed.nodes");
+    if (m.nodes >= c.nodes)
+      v_.fail("cluster.mixed.nodes",
+              fmt::format("expected fewer mixed nodes than the cluster's {} nodes (they are counted among them), "
+                          "found {}",
+                          c.nodes, m.nodes));
+    m.accelerator = find_entry(v_, "cluster.mixed.accelerator", catalog_.accelerators(), "catalog/accelerators.yaml");
+    const Figure& intra_default =
+        c.intra_node == IntraNode::pcie ? m.accelerator.host_link_bandwidth : m.accelerator.link_bandwidth;
+    m.intra_node_bandwidth = v_.has("cluster.mixed.intra_node_bandwidth")
+                                 ? v_.number("cluster.mixed.intra_node_bandwidth")
+                                 : intra_default.value;
+    for (const Figure* f : catalog_.accelerators().at(m.accelerator.name).figures())
+      used_.push_back(f);
+    return m;
   }
 
   std::vector<int> torus_dimensions(const ClusterSpec& cluster)
@@ -163,6 +193,9 @@ private:
               fmt::format("expected at most one rail per accelerator on a rail-optimized network (rail k serves "
                           "accelerator k of every node), found {} NICs for {} accelerators per node",
                           cluster.nics_per_node, cluster.accelerators_per_node));
+    if (n.topology == Topology::torus && cluster.mixed)
+      v_.fail("cluster.mixed.nodes", "expected one kind of accelerator on a torus (a TPU slice), found a mixed cluster "
+                                     "with network.topology: torus");
     if (n.topology == Topology::torus)
       n.torus_dimensions = torus_dimensions(cluster);
     if (n.topology == Topology::dragonfly)
@@ -373,8 +406,10 @@ private:
                                             "(no file {})",
                                             v_.text("workload.model"), w.model_file));
     w.model = load_workload(w.model_file);
-    const bool calibrated = w.model.measurement(cluster.accelerator.name, v_.text("workload.precision"),
-                                                v_.integer("workload.batch_per_device")) != nullptr;
+    const auto kinds_list = kinds(cluster);
+    const bool calibrated = std::all_of(kinds_list.begin(), kinds_list.end(), [&](const Accelerator* a) {
+      return w.model.measurement(a->name, v_.text("workload.precision"), v_.integer("workload.batch_per_device"));
+    });
     // Only assumptions that still stand are reported: not a calibrated efficiency, nor a figure the scenario overrides.
     const auto overridden = [&](const Figure* f) {
       return (calibrated && f == &w.model.efficiency) ||
@@ -391,22 +426,11 @@ private:
     w.sample_size_spread = v_.number("workload.sample_size_spread");
     w.batch_per_device = v_.count("workload.batch_per_device");
     w.precision = v_.text("workload.precision");
-    if (!cluster.accelerator.peak_rate.contains(w.precision)) {
-      std::vector<std::string> offered;
-      for (const auto& [precision, rate] : cluster.accelerator.peak_rate)
-        offered.push_back(precision);
-      v_.fail("workload.precision", fmt::format("expected a precision that {} has a peak rate for ({}), found \"{}\"",
-                                                cluster.accelerator.name, fmt::join(offered, ", "), w.precision));
-    }
-    if (cluster.accelerator.kind == "fpga" && !v_.has("workload.emulated_batch_time") &&
-        !w.model.dataflow_design(cluster.accelerator.name, w.precision))
-      v_.fail("workload.model",
-              fmt::format("expected a workload with a dataflow design for the FPGA {} in {} (a dataflow_designs row; "
-                          "see workloads/README.md), found none in {}",
-                          cluster.accelerator.name, w.precision, w.model_file));
     w.gradient_accumulation = v_.count("workload.gradient_accumulation");
     if (v_.has("workload.emulated_batch_time"))
       w.emulated_batch_time = v_.number("workload.emulated_batch_time");
+    for (const Accelerator* a : kinds(cluster))
+      check_runs_on(*a, w);
     if (v_.has("workload.steps") == v_.has("workload.epochs"))
       v_.fail(v_.has("workload.steps") ? "workload.epochs" : "workload",
               "expected exactly one of workload.steps or workload.epochs, found " +
@@ -423,6 +447,31 @@ private:
       w.steps = static_cast<long long>(steps);
     }
     return w;
+  }
+
+  static std::vector<const Accelerator*> kinds(const ClusterSpec& cluster)
+  {
+    std::vector<const Accelerator*> all{&cluster.accelerator};
+    if (cluster.mixed)
+      all.push_back(&cluster.mixed->accelerator);
+    return all;
+  }
+
+  /// The workload's precision must have a peak rate on `a`, and an FPGA needs a dataflow design.
+  void check_runs_on(const Accelerator& a, const WorkloadSpec& w) const
+  {
+    if (!a.peak_rate.contains(w.precision)) {
+      std::vector<std::string> offered;
+      for (const auto& [precision, rate] : a.peak_rate)
+        offered.push_back(precision);
+      v_.fail("workload.precision", fmt::format("expected a precision that {} has a peak rate for ({}), found \"{}\"",
+                                                a.name, fmt::join(offered, ", "), w.precision));
+    }
+    if (a.kind == "fpga" && !w.emulated_batch_time && !w.model.dataflow_design(a.name, w.precision))
+      v_.fail("workload.model",
+              fmt::format("expected a workload with a dataflow design for the FPGA {} in {} (a dataflow_designs row; "
+                          "see workloads/README.md), found none in {}",
+                          a.name, w.precision, w.model_file));
   }
 
   TrainingSpec training(const ClusterSpec& cluster)
@@ -461,6 +510,8 @@ private:
     t.step_overhead = v_.number("training.step_overhead");
     t.collective_overhead = v_.number("training.collective_overhead");
     t.reuse_collectives = v_.boolean("simulation.reuse_collectives");
+    t.batches_by_speed = v_.text("training.batch_split") == "by-speed";
+    t.batch_split_at = v_.location("training.batch_split");
     return t;
   }
 
@@ -474,13 +525,9 @@ private:
       c.device_hour_usd = v_.number("cost.device_hour_usd");
     } else if (model == "purchase") {
       c.model = CostModel::purchase;
-      if (v_.has("cost.purchase_usd_per_device"))
-        c.purchase_usd_per_device = v_.number("cost.purchase_usd_per_device");
-      else if (cluster.accelerator.price_usd)
-        c.purchase_usd_per_device = cluster.accelerator.price_usd->value;
-      else
-        require(v_, "cost.purchase_usd_per_device",
-                fmt::format("cost.model is purchase and the catalog has no price for {}", cluster.accelerator.name));
+      c.purchase_usd_per_device = purchase_price(cluster.accelerator);
+      if (cluster.mixed)
+        c.mixed_purchase_usd_per_device = purchase_price(cluster.mixed->accelerator);
       c.service_life_years = v_.number("cost.service_life_years");
       c.energy_usd_per_kwh = v_.number("cost.energy_usd_per_kwh");
       c.pue = v_.number("cost.pue");
@@ -488,23 +535,22 @@ private:
     return c;
   }
 
+  /// cost.purchase_usd_per_device when given (for every device), else the catalog's price of `a`.
+  double purchase_price(const Accelerator& a) const
+  {
+    if (v_.has("cost.purchase_usd_per_device"))
+      return v_.number("cost.purchase_usd_per_device");
+    if (!a.price_usd)
+      require(v_, "cost.purchase_usd_per_device",
+              fmt::format("cost.model is purchase and the catalog has no price for {}", a.name));
+    return a.price_usd->value;
+  }
+
   void check_memory(const Scenario& s) const
   {
-    const double state = s.workload.model.parameters.value * s.training.model_state_bytes_per_param;
-    // activation_bytes_per_sample is stated for 16-bit activations.
-    const double per_sample =
-        s.workload.model.activation_bytes_per_sample.value * element_bytes(s.workload.precision) / 2;
-    const double activations = per_sample * s.workload.batch_per_device;
-    const double capacity = s.cluster.accelerator.memory.value;
-    if (state + activations <= capacity)
-      return;
-    const auto size = [](double b) { return units::format(b, Dimension::size); };
-    v_.fail("workload.batch_per_device",
-            fmt::format("expected a batch that fits in the {} memory of {}, found {}, which needs {} (model state {} + "
-                        "activations {} x {}); at most {} fit",
-                        size(capacity), s.cluster.accelerator.name, s.workload.batch_per_device,
-                        size(state + activations), size(state), s.workload.batch_per_device, size(per_sample),
-                        state >= capacity ? 0LL : static_cast<long long>((capacity - state) / per_sample)));
+    for (const Accelerator* a : kinds(s.cluster))
+      if (const auto problem = memory_shortfall(s, *a, s.workload.batch_per_device))
+        v_.fail("workload.batch_per_device", *problem);
   }
 
   void collect_assumptions(Scenario& s) const
@@ -600,6 +646,23 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     catalog.add_file(file);
   }
   return Builder(values, catalog, path, data_dir).build();
+}
+
+std::optional<std::string> memory_shortfall(const Scenario& s, const Accelerator& accelerator, int batch)
+{
+  const double state = s.workload.model.parameters.value * s.training.model_state_bytes_per_param;
+  // activation_bytes_per_sample is stated for 16-bit activations.
+  const double per_sample = s.workload.model.activation_bytes_per_sample.value * element_bytes(s.workload.precision) / 2;
+  const double activations = per_sample * batch;
+  const double capacity = accelerator.memory.value;
+  if (state + activations <= capacity)
+    return std::nullopt;
+  const auto size = [](double b) { return units::format(b, Dimension::size); };
+  return fmt::format("expected a batch that fits in the {} memory of {}, found {}, which needs {} (model state {} + "
+                     "activations {} x {}); at most {} fit",
+                     size(capacity), accelerator.name, batch, size(state + activations), size(state), batch,
+                     size(per_sample),
+                     state >= capacity ? 0LL : static_cast<long long>((capacity - state) / per_sample));
 }
 
 std::string to_string(IntraNode v)

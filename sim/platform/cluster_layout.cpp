@@ -54,8 +54,8 @@ void wire_cube_mesh(ZoneSpec& zone, const Scenario& s, int node, const std::vect
     if (static_cast<std::size_t>(b) >= g) // the one-device baseline keeps the interconnect
       continue;
     count[a][b] = count[b][a] = links;
-    zone.links.push_back({link_name(a, b), links * c.intra_node_bandwidth / dgx1_links_per_gpu, c.intra_node_latency,
-                          devices[a], devices[b]});
+    zone.links.push_back({link_name(a, b), links * c.intra_node_bandwidth_of(node) / dgx1_links_per_gpu,
+                          c.intra_node_latency, devices[a], devices[b]});
     add_route(zone, devices[a], devices[b], {hop(a, b)});
   }
   for (std::size_t a = 0; a < g; ++a)
@@ -82,8 +82,8 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
     std::vector<std::string> ports;
     for (int k = 0; k < g; ++k) {
       ports.push_back(fmt::format("{}-nvlink", devices[k]));
-      zone.links.push_back(
-          {ports.back(), c.intra_node_bandwidth, c.intra_node_latency / 2, devices[k], node_name(node) + "-nvswitch"});
+      zone.links.push_back({ports.back(), c.intra_node_bandwidth_of(node), c.intra_node_latency / 2, devices[k],
+                            node_name(node) + "-nvswitch"});
     }
     for (int a = 0; a < g; ++a)
       for (int b = a + 1; b < g; ++b)
@@ -91,7 +91,7 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
     break;
   }
   case config::IntraNode::nvlink_mesh: {
-    const double per_pair = c.intra_node_bandwidth / std::max(1, g - 1);
+    const double per_pair = c.intra_node_bandwidth_of(node) / std::max(1, g - 1);
     for (int a = 0; a < g; ++a)
       for (int b = a + 1; b < g; ++b) {
         const std::string link = fmt::format("{}-nvlink-{}-{}", node_name(node), a, b);
@@ -137,13 +137,14 @@ NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
     parts.nics.push_back({fmt::format("{}-nic-{}", node_name(node), j), c.nic_bandwidth,
                           c.nic.latency.value + s.network.switch_latency / 2, parts.cpu.name, ""});
   std::vector<std::string> devices, pcie;
-  const double peak = c.accelerator.peak_rate.at(s.workload.precision).value;
+  const auto& accelerator = c.accelerator_of(node);
+  const double peak = accelerator.peak_rate.at(s.workload.precision).value;
   for (int k = 0; k < c.accelerators_per_node; ++k) {
     devices.push_back(accelerator_name(node, k));
     pcie.push_back(devices.back() + "-pcie");
     parts.devices.push_back({devices.back(), peak, 1, {}});
     parts.pcie.push_back(
-        {pcie.back(), c.accelerator.host_link_bandwidth.value, c.intra_node_latency / 2, parts.cpu.name, devices[k]});
+        {pcie.back(), accelerator.host_link_bandwidth.value, c.intra_node_latency / 2, parts.cpu.name, devices[k]});
     layout.worker_hosts.push_back(devices.back());
     layout.worker_node.push_back(node);
     add_route(parts.wiring, parts.cpu.name, devices[k], {{pcie[k], false}});

@@ -31,22 +31,28 @@ Breakdown mean_breakdown(std::span<const training::StepRecord> steps)
     b.data_stall += s.data_stall;
     b.compute += s.compute;
     b.exposed_comm += s.exposed_comm;
+    b.imbalance += s.imbalance;
     b.optimizer += s.optimizer;
     b.overhead += s.overhead;
     b.checkpoint += s.checkpoint;
   }
   const double n = std::max<double>(1, static_cast<double>(steps.size()));
-  return {b.data_stall / n, b.compute / n, b.exposed_comm / n, b.optimizer / n, b.overhead / n, b.checkpoint / n};
+  return {b.data_stall / n, b.compute / n,    b.exposed_comm / n, b.optimizer / n,
+          b.overhead / n,   b.checkpoint / n, b.imbalance / n};
 }
 
 /// The part of the data stall that storage causes: what would remain with storage infinitely fast is
 /// preprocessing stall (DS-Analyzer's definition, Mohan et al., VLDB 2021), the rest is fetch stall. With
 /// free storage a step takes its preprocessing time or its time without stall, whichever is longer; the
 /// preprocessing time is the node's CPU work per step over the cores its loaders can use.
-double fetch_stall(const config::Scenario& s, const training::ComputePlan& plan, double step_time, double data_stall)
+double fetch_stall(const config::Scenario& s, const std::vector<training::DeviceGroup>& groups, double step_time,
+                   double data_stall)
 {
   const auto& c = s.cluster;
-  const double work = s.workload.gradient_accumulation * c.accelerators_per_node * plan.preprocessing_core_seconds;
+  double batch_core_seconds = 0; // the busiest node's
+  for (const auto& g : groups)
+    batch_core_seconds = std::max(batch_core_seconds, g.plan.preprocessing_core_seconds);
+  const double work = s.workload.gradient_accumulation * c.accelerators_per_node * batch_core_seconds;
   const double cores = std::min(c.cpu_cores_per_node, s.training.loader_workers * c.accelerators_per_node);
   const double preprocess_stall = std::clamp(work / cores - (step_time - data_stall), 0.0, data_stall);
   return data_stall - preprocess_stall;
@@ -130,6 +136,12 @@ std::string name_bottleneck(const config::Scenario& s, const Summary& summary)
                        pct(b.checkpoint / step),
                        s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
                        config::to_string(s.checkpoint.to));
+  if (b.imbalance >= notable_share * step && b.imbalance >= b.exposed_comm)
+    return fmt::format("imbalance-bound: devices wait {} of the step for slower ones to finish backward{}",
+                       pct(b.imbalance / step),
+                       s.cluster.mixed && !s.training.batches_by_speed
+                           ? " (a mixed cluster with equal batches: training.batch_split: by-speed balances them)"
+                           : "");
   if (b.exposed_comm >= notable_share * step)
     return fmt::format("communication-bound: exposed gradient all-reduce is {} of the step ({} over {} devices)",
                        pct(b.exposed_comm / step), config::to_string(s.training.allreduce), summary.devices);
@@ -137,9 +149,13 @@ std::string name_bottleneck(const config::Scenario& s, const Summary& summary)
                      pct(summary.utilisation.accelerators), pct(b.compute / step));
 }
 
-std::optional<double> cost_of(const config::Scenario& s, const Summary& summary)
+std::optional<double> cost_of(const config::Scenario& s, const RunResult& run, const Summary& summary)
 {
   const auto& c = s.cost;
+  double purchase_usd = 0; // of every device
+  for (std::size_t k = 0; k < run.groups.size(); ++k)
+    purchase_usd += static_cast<double>(run.groups[k].nodes) * s.cluster.accelerators_per_node *
+                    (k == 0 ? c.purchase_usd_per_device : c.mixed_purchase_usd_per_device);
   const double device_hours = summary.devices * summary.time_to_train / seconds_per_hour;
   switch (c.model) {
   case config::CostModel::none:
@@ -147,11 +163,23 @@ std::optional<double> cost_of(const config::Scenario& s, const Summary& summary)
   case config::CostModel::hourly:
     return device_hours * c.device_hour_usd;
   case config::CostModel::purchase:
-    return summary.devices * c.purchase_usd_per_device * summary.time_to_train /
-               (c.service_life_years * seconds_per_year) +
+    return purchase_usd * summary.time_to_train / (c.service_life_years * seconds_per_year) +
            summary.energy_kwh * c.energy_usd_per_kwh;
   }
   return std::nullopt;
+}
+
+/// Energy of the accelerators over `elapsed` s: each group from idle to maximum power with its busy fraction.
+double accelerator_joules(const config::Scenario& s, const RunResult& run, double elapsed)
+{
+  double joules = 0;
+  for (std::size_t k = 0; k < run.groups.size(); ++k) {
+    const auto& a = *run.groups[k].accelerator;
+    const double devices = static_cast<double>(run.groups[k].nodes) * s.cluster.accelerators_per_node;
+    const double busy = run.totals.group_busy_seconds.empty() ? 0 : run.totals.group_busy_seconds[k];
+    joules += devices * a.idle_power.value * elapsed + busy * (a.max_power.value - a.idle_power.value);
+  }
+  return joules;
 }
 
 } // namespace
@@ -161,15 +189,15 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   Summary out;
   out.devices = s.cluster.devices();
   out.steps = static_cast<long long>(run.steps.size());
-  out.samples =
-      static_cast<double>(out.steps) * s.workload.gradient_accumulation * s.workload.batch_per_device * out.devices;
+  out.samples = static_cast<double>(out.steps) * s.workload.gradient_accumulation *
+                static_cast<double>(training::samples_per_micro_step(run.groups, s.cluster.accelerators_per_node));
   out.time_to_train = run.steps.empty() ? 0 : run.steps.back().end;
   const auto steady = steady_steps(run.steps);
   const double steady_time = steady.empty() ? 0 : steady.back().end - steady.front().start;
   out.step_time = steady.empty() ? 0 : steady_time / static_cast<double>(steady.size());
   out.throughput = out.step_time > 0 ? out.samples / static_cast<double>(out.steps) / out.step_time : 0;
   out.breakdown = mean_breakdown(steady);
-  out.breakdown.fetch_stall = fetch_stall(s, run.plan, out.step_time, out.breakdown.data_stall);
+  out.breakdown.fetch_stall = fetch_stall(s, run.groups, out.step_time, out.breakdown.data_stall);
   out.overall_throughput = out.time_to_train > 0 ? out.samples / out.time_to_train : 0;
   out.baseline_throughput = out.devices == 1 ? std::optional(out.throughput) : baseline_throughput;
   if (out.baseline_throughput && *out.baseline_throughput > 0)
@@ -185,11 +213,9 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
         run.totals.cache_bytes_read / std::max(1.0, run.totals.cache_bytes_read + run.totals.storage_bytes_read);
   out.bottleneck = name_bottleneck(s, out);
 
-  const auto& a = s.cluster.accelerator;
-  const double watts = a.idle_power.value + out.utilisation.accelerators * (a.max_power.value - a.idle_power.value);
   const double pue = s.cost.model == config::CostModel::purchase ? s.cost.pue : 1.0;
-  out.energy_kwh = out.devices * watts * out.time_to_train / seconds_per_hour / 1000 * pue;
-  out.cost_usd = cost_of(s, out);
+  out.energy_kwh = accelerator_joules(s, run, elapsed) / seconds_per_hour / 1000 * pue;
+  out.cost_usd = cost_of(s, run, out);
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 /// @brief The figures a run reports, derived from its step records and totals; no SimGrid here.
 #include "config/scenario.hpp"
-#include "training/compute_model.hpp"
+#include "training/device_groups.hpp"
 #include "training/metrics.hpp"
 
 #include <optional>
@@ -15,12 +15,13 @@ struct RunResult {
   std::vector<training::StepRecord> steps;
   std::vector<training::TraceSpan> spans;
   training::RunTotals totals;
-  training::ComputePlan plan;
+  std::vector<training::DeviceGroup> groups; ///< one per accelerator kind, with its batch and compute plan
 };
 
 /// @brief Seconds per step, means over the steady-state steps and the workers.
 struct Breakdown {
   double data_stall = 0, compute = 0, exposed_comm = 0, optimizer = 0, overhead = 0, checkpoint = 0;
+  double imbalance = 0; ///< waiting for slower devices to finish their backward (mixed clusters, uneven stalls)
   double fetch_stall = 0; ///< of data_stall, waiting for storage; the rest waited for preprocessing
   double preprocess_stall() const { return data_stall - fetch_stall; }
 };

@@ -79,8 +79,10 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
       s.network.topology == config::Topology::torus
           ? fmt::format("{} torus", fmt::join(s.network.torus_dimensions, "x"))
           : fmt::format("{}, {}", config::to_string(c.intra_node), config::to_string(s.network.topology));
-  fmt::print(out, "cluster             {} node{} x {} {}, {}; dataset in {}\n", c.nodes, c.nodes > 1 ? "s" : "",
-             c.accelerators_per_node, c.accelerator.name, fabric, config::to_string(s.storage.dataset_on));
+  const std::string mixed =
+      c.mixed ? fmt::format(" ({} of them with {})", c.mixed->nodes, c.mixed->accelerator.name) : "";
+  fmt::print(out, "cluster             {} node{} x {} {}{}, {}; dataset in {}\n", c.nodes, c.nodes > 1 ? "s" : "",
+             c.accelerators_per_node, c.accelerator.name, mixed, fabric, config::to_string(s.storage.dataset_on));
   fmt::print(out, "workload            {}, batch {}/device x {} accumulation, {}, {} steps\n", w.model.name,
              w.batch_per_device, w.gradient_accumulation, w.precision, sum.steps);
   fmt::print(out, "time to train       {} (simulated)\n", time(sum.time_to_train));
@@ -91,10 +93,13 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
       b.data_stall > 0 ? fmt::format(" (fetch {}, preprocessing {})", percent(b.fetch_stall, sum.step_time),
                                      percent(b.preprocess_stall(), sum.step_time))
                        : "";
-  fmt::print(out, "step time           {}: compute {}, exposed comm {}, data stall {}{}, optimizer {}, overhead {}{}\n",
-             time(sum.step_time), percent(b.compute, sum.step_time), percent(b.exposed_comm, sum.step_time),
-             percent(b.data_stall, sum.step_time), stall_split, percent(b.optimizer, sum.step_time),
-             percent(b.overhead, sum.step_time),
+  const bool show_imbalance = c.mixed || b.imbalance > 0.001 * sum.step_time;
+  fmt::print(out,
+             "step time           {}: compute {}, {}exposed comm {}, data stall {}{}, optimizer {}, overhead {}{}\n",
+             time(sum.step_time), percent(b.compute, sum.step_time),
+             show_imbalance ? "waiting for slower devices " + percent(b.imbalance, sum.step_time) + ", " : "",
+             percent(b.exposed_comm, sum.step_time), percent(b.data_stall, sum.step_time), stall_split,
+             percent(b.optimizer, sum.step_time), percent(b.overhead, sum.step_time),
              s.checkpoint.enabled() ? ", checkpoint " + percent(b.checkpoint, sum.step_time) : "");
   if (sum.scaling_efficiency)
     fmt::print(out, "scaling efficiency  {:.1f}% (1 device: {} {}/s)\n", 100 * *sum.scaling_efficiency,
@@ -113,9 +118,13 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
                units::format(run.totals.cache_bytes_read, Dimension::size));
   if (s.checkpoint.enabled())
     print_checkpoints(out, s, run.totals);
-  fmt::print(out, "compute rate        {:.1f}% of {} peak, {}-bound ({})\n", 100 * run.plan.efficiency,
-             units::format(run.plan.peak_rate, Dimension::flop_rate), training::to_string(run.plan.limit),
-             run.plan.efficiency_basis);
+  for (const auto& g : run.groups) {
+    const std::string kind =
+        run.groups.size() > 1 ? fmt::format(" on {}, batch {}", g.accelerator->name, g.batch_per_device) : "";
+    fmt::print(out, "compute rate        {:.1f}% of {} peak{}, {}-bound ({})\n", 100 * g.plan.efficiency,
+               units::format(g.plan.peak_rate, Dimension::flop_rate), kind, training::to_string(g.plan.limit),
+               g.plan.efficiency_basis);
+  }
   fmt::print(out, "energy              {:.3g} kWh (accelerators)\n", sum.energy_kwh);
   fmt::print(out, "cost                {}\n", sum.cost_usd ? usd(*sum.cost_usd) : "not requested");
   if (!s.assumptions.empty()) {
@@ -150,6 +159,7 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                      {"step_time_s", r.end - r.start},
                      {"compute_s", r.compute},
                      {"exposed_comm_s", r.exposed_comm},
+                     {"imbalance_s", r.imbalance},
                      {"data_stall_s", r.data_stall},
                      {"optimizer_s", r.optimizer},
                      {"overhead_s", r.overhead},
@@ -168,6 +178,7 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
       {"step_time_s", sum.step_time},
       {"compute_s", b.compute},
       {"exposed_comm_s", b.exposed_comm},
+      {"imbalance_s", b.imbalance},
       {"data_stall_s", b.data_stall},
       {"optimizer_s", b.optimizer},
       {"overhead_s", b.overhead},
@@ -179,9 +190,9 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
       {"accelerator_utilisation", sum.utilisation.accelerators},
       {"cpu_utilisation", sum.utilisation.cpu_cores},
       {"energy_kWh", sum.energy_kwh},
-      {"compute_efficiency", run.plan.efficiency},
-      {"compute_efficiency_basis", run.plan.efficiency_basis},
-      {"compute_limit", training::to_string(run.plan.limit)},
+      {"compute_efficiency", run.groups.front().plan.efficiency},
+      {"compute_efficiency_basis", run.groups.front().plan.efficiency_basis},
+      {"compute_limit", training::to_string(run.groups.front().plan.limit)},
       {"storage_read_B", run.totals.storage_bytes_read},
       {"page_cache_read_B", run.totals.cache_bytes_read},
       {"gradient_allreduced_per_device_B", run.totals.gradient_bytes_per_device},
@@ -203,6 +214,15 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                                 {"iops_each", reads->iops},
                                 {"request_B", s.storage.request_bytes}};
   summary["cost_usd"] = sum.cost_usd ? nlohmann::json(*sum.cost_usd) : nullptr;
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& g : run.groups)
+    groups.push_back({{"accelerator", g.accelerator->name},
+                      {"devices", g.nodes * s.cluster.accelerators_per_node},
+                      {"batch_per_device", g.batch_per_device},
+                      {"compute_efficiency", g.plan.efficiency},
+                      {"compute_limit", training::to_string(g.plan.limit)},
+                      {"forward_backward_s", g.plan.forward_time + g.plan.backward_time}});
+  summary["device_groups"] = groups;
   return {{"dtsim_version", version},
           {"scenario", {{"file", s.file}, {"settings", settings_json(s)}}},
           {"assumptions", assumptions},

@@ -16,13 +16,12 @@ struct Efficiency {
 
 /// The compute efficiency at the scenario's batch: a measurement's, or the workload's saturated one,
 /// scaled along b / (b + half_efficiency_batch).
-Efficiency compute_efficiency(const config::Scenario& s, double peak)
+Efficiency compute_efficiency(const config::Scenario& s, const config::Accelerator& a, int batch, double peak)
 {
   const auto& model = s.workload.model;
   const double half = model.half_efficiency_batch.value;
-  const double at_batch = batch_fraction(s.workload.batch_per_device, half);
-  if (const auto* m =
-          model.measurement(s.cluster.accelerator.name, s.workload.precision, s.workload.batch_per_device)) {
+  const double at_batch = batch_fraction(batch, half);
+  if (const auto* m = model.measurement(a.name, s.workload.precision, batch)) {
     const double measured =
         (1 + backward_to_forward) * model.forward_flops_per_sample.value * m->samples_per_second / peak;
     const double saturated = measured / batch_fraction(static_cast<double>(m->batch_per_device), half);
@@ -32,23 +31,22 @@ Efficiency compute_efficiency(const config::Scenario& s, double peak)
   }
   return {model.efficiency.value * at_batch,
           fmt::format("the workload's efficiency {:g} x b/(b+{:g}) at batch {} ({}: {})", model.efficiency.value, half,
-                      s.workload.batch_per_device, model.efficiency.assumed ? "assumption" : "source",
+                      batch, model.efficiency.assumed ? "assumption" : "source",
                       model.efficiency.provenance)};
 }
 
 /// Forward and backward of one micro-batch on a GPU or TPU: each phase compute- or memory-bound.
-void plan_roofline(const config::Scenario& s, ComputePlan& plan)
+void plan_roofline(const config::Scenario& s, const config::Accelerator& a, int batch, ComputePlan& plan)
 {
   const auto& model = s.workload.model;
-  const double batch = s.workload.batch_per_device;
   const double element = config::element_bytes(s.workload.precision);
   // memory_traffic_per_sample is stated for 16-bit activations.
   const double forward_bytes =
       batch * model.memory_traffic_per_sample.value * element / 2 + model.parameters.value * element;
   const double forward_flops = batch * model.forward_flops_per_sample.value;
-  const auto efficiency = compute_efficiency(s, plan.peak_rate);
+  const auto efficiency = compute_efficiency(s, a, batch, plan.peak_rate);
   const double compute_time = forward_flops / (plan.peak_rate * efficiency.value);
-  const double memory_time = forward_bytes / s.cluster.accelerator.memory_bandwidth.value;
+  const double memory_time = forward_bytes / a.memory_bandwidth.value;
   plan.limit = memory_time > compute_time ? ComputeLimit::memory_bandwidth : ComputeLimit::compute;
   plan.forward_time = std::max(compute_time, memory_time);
   plan.backward_time = backward_to_forward * plan.forward_time;
@@ -59,11 +57,10 @@ void plan_roofline(const config::Scenario& s, ComputePlan& plan)
 }
 
 /// Forward and backward of one micro-batch on an FPGA running the workload's dataflow design.
-void plan_dataflow(const config::Scenario& s, ComputePlan& plan)
+void plan_dataflow(const config::Scenario& s, const config::Accelerator& a, int batch, ComputePlan& plan)
 {
   const auto& model = s.workload.model;
-  const double batch = s.workload.batch_per_device;
-  const auto* design = model.dataflow_design(s.cluster.accelerator.name, s.workload.precision);
+  const auto* design = model.dataflow_design(a.name, s.workload.precision);
   const double step = design->latency + batch / design->samples_per_second;
   plan.limit = ComputeLimit::dataflow_design;
   plan.forward_time = step / (1 + backward_to_forward);
@@ -97,10 +94,14 @@ std::string to_string(ComputeLimit limit)
 
 ComputePlan plan_compute(const config::Scenario& s)
 {
+  return plan_compute(s, s.cluster.accelerator, s.workload.batch_per_device);
+}
+
+ComputePlan plan_compute(const config::Scenario& s, const config::Accelerator& a, int batch)
+{
   ComputePlan plan;
   const auto& model = s.workload.model;
-  const double batch = s.workload.batch_per_device;
-  plan.peak_rate = s.cluster.accelerator.peak_rate.at(s.workload.precision).value;
+  plan.peak_rate = a.peak_rate.at(s.workload.precision).value;
   if (const auto emulated = s.workload.emulated_batch_time) {
     plan.efficiency = 1;
     plan.limit = ComputeLimit::emulated;
@@ -109,12 +110,11 @@ ComputePlan plan_compute(const config::Scenario& s)
     plan.backward_time = *emulated - plan.forward_time;
     return plan;
   }
-  if (s.cluster.accelerator.kind == "fpga")
-    plan_dataflow(s, plan);
+  if (a.kind == "fpga")
+    plan_dataflow(s, a, batch, plan);
   else
-    plan_roofline(s, plan);
-  plan.optimizer_time =
-      model.parameters.value * s.training.optimizer_traffic_per_param / s.cluster.accelerator.memory_bandwidth.value;
+    plan_roofline(s, a, batch, plan);
+  plan.optimizer_time = model.parameters.value * s.training.optimizer_traffic_per_param / a.memory_bandwidth.value;
   plan.gradient_bytes = model.parameters.value * s.training.gradient_bytes_per_param;
   if (s.storage.dataset_on == config::DatasetLocation::synthetic)
     return plan;

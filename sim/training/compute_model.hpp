@@ -38,7 +38,10 @@ struct ComputePlan {
   double accelerator_preprocess_time = 0; ///< s of accelerator time to decode one micro-batch, before forward
 };
 
+/// The plan of the scenario's (first) accelerator at workload.batch_per_device.
 ComputePlan plan_compute(const config::Scenario& scenario);
+/// The plan of `accelerator` at `batch` samples per micro-batch.
+ComputePlan plan_compute(const config::Scenario& scenario, const config::Accelerator& accelerator, int batch);
 
 /// Fraction of its saturated efficiency a device reaches at `batch`: batch / (batch + half_efficiency_batch).
 double batch_fraction(double batch, double half_efficiency_batch);

@@ -41,20 +41,23 @@ double standard_normal(std::uint64_t key)
 
 } // namespace
 
-DatasetReads::DatasetReads(const config::Scenario& scenario)
+DatasetReads::DatasetReads(const config::Scenario& scenario, std::vector<int> batch_per_rank)
     : storage_(scenario.storage)
     , nodes_(scenario.cluster.nodes)
     , seed_(scenario.seed)
-    , batch_samples_(scenario.workload.batch_per_device)
+    , batch_per_rank_(std::move(batch_per_rank))
     , sample_bytes_(scenario.workload.model.sample_bytes.value)
     , sample_size_spread_(scenario.workload.sample_size_spread)
     , dataset_bytes_(static_cast<double>(scenario.workload.dataset_samples) * sample_bytes_)
     , dataset_samples_(scenario.workload.dataset_samples)
-    , samples_per_micro_step_(static_cast<long long>(scenario.cluster.devices()) * batch_samples_)
 {
+  if (batch_per_rank_.empty())
+    batch_per_rank_.assign(static_cast<std::size_t>(scenario.cluster.devices()), scenario.workload.batch_per_device);
+  samples_per_micro_step_ = 0;
+  for (int batch : batch_per_rank_)
+    samples_per_micro_step_ += batch;
   if (const config::StoragePool* pool = dataset_pool(storage_)) {
-    file_latency_per_batch_ =
-        static_cast<double>(batch_samples_) / storage_.samples_per_file * storage_.request_latency;
+    file_latency_per_sample_ = storage_.request_latency / storage_.samples_per_file;
     read_bandwidth_ = storage_.read_bandwidth(*pool);
   }
 }
@@ -66,18 +69,18 @@ long long DatasetReads::epoch_of(long long batch_index) const
 
 double DatasetReads::batch_bytes(int rank, long long batch_index) const
 {
-  const double mean = batch_samples_ * sample_bytes_;
+  const int batch = batch_of(rank);
+  const double mean = batch * sample_bytes_;
   if (sample_size_spread_ == 0)
     return mean;
   const std::uint64_t key =
       mix(mix(seed_) ^ static_cast<std::uint64_t>(rank)) ^ static_cast<std::uint64_t>(batch_index);
-  return std::max(0.0,
-                  mean + std::sqrt(static_cast<double>(batch_samples_)) * sample_size_spread_ * standard_normal(key));
+  return std::max(0.0, mean + std::sqrt(static_cast<double>(batch)) * sample_size_spread_ * standard_normal(key));
 }
 
-double DatasetReads::lone_fetch_time(double bytes) const
+double DatasetReads::lone_fetch_time(int rank, double bytes) const
 {
-  return read_bandwidth_ > 0 ? file_latency_per_batch_ + bytes / read_bandwidth_ : 0;
+  return read_bandwidth_ > 0 ? batch_of(rank) * file_latency_per_sample_ + bytes / read_bandwidth_ : 0;
 }
 
 double DatasetReads::cache_hit_fraction(long long epoch) const

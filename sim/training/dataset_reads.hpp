@@ -4,12 +4,15 @@
 #include "config/scenario.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace dtsim::training {
 
 class DatasetReads {
 public:
-  explicit DatasetReads(const config::Scenario& scenario);
+  /// `batch_per_rank`: each worker's micro-batch, when they differ (a mixed cluster split by speed); empty
+  /// means workload.batch_per_device everywhere.
+  explicit DatasetReads(const config::Scenario& scenario, std::vector<int> batch_per_rank = {});
 
   /// Fraction of a node's reads in `epoch` (0 for the first) that its page cache serves, as
   /// storage.page_cache's help describes.
@@ -25,19 +28,21 @@ public:
   /// s to read a batch of `bytes` from storage with no other loader: files opened one after another, each
   /// costing the request latency, then the bytes at the storage's read bandwidth. Loaders in parallel
   /// overlap these latencies, so a batch takes this long or its share of the drives and links, whichever is longer.
-  double lone_fetch_time(double bytes) const;
+  double lone_fetch_time(int rank, double bytes) const;
 
 private:
   config::StorageSpec storage_;
   int nodes_ = 1;
   std::uint64_t seed_ = 0;
-  int batch_samples_ = 1;
+  std::vector<int> batch_per_rank_;
   double sample_bytes_ = 0;
   double sample_size_spread_ = 0;
   double dataset_bytes_ = 0;
   long long dataset_samples_ = 1;
   long long samples_per_micro_step_ = 1;
-  double file_latency_per_batch_ = 0; ///< s: the batch's files x request latency
+
+  int batch_of(int rank) const { return batch_per_rank_[static_cast<std::size_t>(rank)]; }
+  double file_latency_per_sample_ = 0; ///< s: request latency per file / samples per file
   double read_bandwidth_ = 0;         ///< B/s of the storage's drives for this dataset; 0 without storage
 };
 

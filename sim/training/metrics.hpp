@@ -1,4 +1,5 @@
 #pragma once
+#include <vector>
 /// @brief What the training model reports: one record per step, trace spans, and run totals.
 #include <string>
 
@@ -12,6 +13,7 @@ struct StepRecord {
   double data_stall = 0;
   double compute = 0;
   double exposed_comm = 0;
+  double imbalance = 0; ///< s waiting, after its own backward, for slower devices to finish theirs
   double optimizer = 0;
   double overhead = 0;
   double checkpoint = 0; ///< s the trainer waited for a checkpoint
@@ -29,6 +31,7 @@ struct TraceSpan {
 /// @brief Work done over the whole run, for utilisations.
 struct RunTotals {
   double device_busy_seconds = 0; ///< forward, backward and optimizer, summed over devices
+  std::vector<double> group_busy_seconds; ///< the same per device group (training/device_groups.hpp)
   double cpu_core_seconds = 0;    ///< preprocessing, summed over nodes
   double storage_bytes_read = 0;
   double cache_bytes_read = 0;          ///< served by the nodes' page caches instead of storage

@@ -9,6 +9,9 @@ namespace dtsim::training {
 
 struct TrainingJob::Worker {
   int rank = 0;
+  const DeviceGroup* group = nullptr;
+  std::size_t group_index = 0;
+  double snapshot_time = 0; ///< s to copy the device's share of a checkpoint to host memory
   engine::Host device;
   engine::Host cpu;
   std::optional<engine::Disk> local_disk;
@@ -33,8 +36,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     , simulation_(simulation)
     , sink_(sink)
     , trace_(trace)
-    , plan_(plan_compute(scenario))
-    , reads_(scenario)
+    , groups_(plan_device_groups(scenario))
+    , reads_(scenario, batch_per_rank(groups_, layout.worker_node))
 {
   const auto& t = scenario.training;
   const auto& w = scenario.workload;
@@ -46,6 +49,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     worker->rank = static_cast<int>(r);
     worker->device = simulation.host(layout.worker_hosts[r]);
     worker->cpu = simulation.host(layout.node_cpus[layout.worker_node[r]]);
+    worker->group_index = group_index_of_node(groups_, layout.worker_node[r]);
+    worker->group = &groups_[worker->group_index];
     if (!layout.local_disk.empty())
       worker->local_disk = simulation.disk(worker->cpu, layout.local_disk);
     ranks.push_back(worker->device);
@@ -67,10 +72,12 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   checkpoint_requested_ = std::make_unique<engine::Semaphore>(0);
   training_finished_ = std::make_unique<engine::Semaphore>(0);
   const auto& c = scenario.checkpoint;
-  snapshot_time_ =
-      c.bytes / (c.sharded ? scenario.cluster.devices() : 1) / scenario.cluster.accelerator.host_link_bandwidth.value;
+  for (auto& worker : workers_)
+    worker->snapshot_time =
+        c.bytes / (c.sharded ? scenario.cluster.devices() : 1) / worker->group->accelerator->host_link_bandwidth.value;
+  totals_.group_busy_seconds.assign(groups_.size(), 0);
 
-  double gradient_bytes = plan_.gradient_bytes;
+  double gradient_bytes = groups_.front().plan.gradient_bytes;
   while (gradient_bytes > 0) {
     bucket_bytes_.push_back(std::min(gradient_bytes, t.bucket_bytes));
     gradient_bytes -= bucket_bytes_.back();
@@ -110,20 +117,22 @@ void TrainingJob::trainer(Worker& w)
       const double compute_start = engine::now();
       r.data_stall += compute_start - wait_start;
       trace(w.rank, "input", "data stall", wait_start, compute_start, step);
+      const ComputePlan& plan = w.group->plan;
       if (m == micro_batches - 1 && synchronous())
-        publish_backward(w, compute_start + plan_.accelerator_preprocess_time + plan_.forward_time,
-                         plan_.backward_time);
+        publish_backward(w, compute_start + plan.accelerator_preprocess_time + plan.forward_time, plan.backward_time);
       engine::compute(w.device,
-                      (plan_.accelerator_preprocess_time + plan_.forward_time + plan_.backward_time) * plan_.peak_rate);
+                      (plan.accelerator_preprocess_time + plan.forward_time + plan.backward_time) * plan.peak_rate);
       r.compute += engine::now() - compute_start;
       trace(w.rank, "compute", "forward+backward", compute_start, engine::now(), step);
     }
     const double compute_end = engine::now();
     if (synchronous())
       w.step_done.acquire();
-    r.exposed_comm = engine::now() - compute_end;
+    const double all_computed = synchronous() ? std::max(compute_end, last_backward_end_) : compute_end;
+    r.imbalance = all_computed - compute_end;
+    r.exposed_comm = engine::now() - all_computed;
     const double optimizer_start = engine::now();
-    engine::sleep_for(plan_.optimizer_time);
+    engine::sleep_for(w.group->plan.optimizer_time);
     r.optimizer = engine::now() - optimizer_start;
     trace(w.rank, "compute", "optimizer", optimizer_start, engine::now(), step);
     engine::sleep_for(scenario_.training.step_overhead);
@@ -132,6 +141,7 @@ void TrainingJob::trainer(Worker& w)
       r.checkpoint = checkpoint(w, step);
     r.end = engine::now();
     totals_.device_busy_seconds += r.compute + r.optimizer;
+    totals_.group_busy_seconds[w.group_index] += r.compute + r.optimizer;
     finish_step(step, r);
   }
 }
@@ -156,7 +166,7 @@ double TrainingJob::bucket_ready_time(double produced_fraction) const
 
 void TrainingJob::communicator()
 {
-  const double total_bytes = plan_.gradient_bytes;
+  const double total_bytes = groups_.front().plan.gradient_bytes;
   for (long long step = 0; step < scenario_.workload.steps; ++step) {
     all_backward_started_->acquire();
     double produced = 0;
@@ -170,6 +180,7 @@ void TrainingJob::communicator()
         trace(rank, "comm", fmt::format("all-reduce bucket {}", k), start, engine::now(), step);
     }
     totals_.gradient_bytes_per_device += total_bytes;
+    last_backward_end_ = bucket_ready_time(1.0);
     for (auto& w : workers_)
       w->step_done.release();
   }
@@ -181,7 +192,7 @@ double TrainingJob::checkpoint(Worker& w, long long step)
   const bool background = scenario_.checkpoint.mode == config::CheckpointMode::background;
   if (background && w.checkpoints_taken > 0)
     w.checkpoint_written.acquire(); // the previous checkpoint
-  engine::sleep_for(snapshot_time_);
+  engine::sleep_for(w.snapshot_time);
   trace(w.rank, "compute", "checkpoint copy to host", start, engine::now(), step);
   ++w.checkpoints_taken;
   if (++checkpoint_arrivals_ == static_cast<int>(workers_.size())) {
@@ -208,7 +219,10 @@ void TrainingJob::checkpointer()
   training_finished_->acquire();
   const double start = engine::now();
   move_checkpoint(true);
-  engine::sleep_for(snapshot_time_);
+  double slowest_copy = 0;
+  for (const auto& w : workers_)
+    slowest_copy = std::max(slowest_copy, w->snapshot_time);
+  engine::sleep_for(slowest_copy);
   totals_.restore_seconds = engine::now() - start;
 }
 
@@ -264,7 +278,7 @@ void TrainingJob::reader(Worker& w, Loader& loader, int index)
 
 void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
 {
-  const double cpu_seconds = plan_.preprocessing_core_seconds;
+  const double cpu_seconds = w.group->plan.preprocessing_core_seconds;
   const std::string stream = fmt::format("loader-{}", index);
   while (true) {
     loader.read_done.acquire();
@@ -304,7 +318,7 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
   }
   io.wait();
   // Contention shares the drives and links above; a loader alone still waits for each file in turn.
-  engine::sleep_until(start + missed * reads_.lone_fetch_time(batch_bytes));
+  engine::sleep_until(start + missed * reads_.lone_fetch_time(w.rank, batch_bytes));
   totals_.storage_bytes_read += bytes;
 }
 
@@ -319,6 +333,7 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
     sums.data_stall += worker_record.data_stall;
     sums.compute += worker_record.compute;
     sums.exposed_comm += worker_record.exposed_comm;
+    sums.imbalance += worker_record.imbalance;
     sums.optimizer += worker_record.optimizer;
     sums.overhead += worker_record.overhead;
     sums.checkpoint += worker_record.checkpoint;
@@ -330,6 +345,7 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
   mean.data_stall /= n;
   mean.compute /= n;
   mean.exposed_comm /= n;
+  mean.imbalance /= n;
   mean.optimizer /= n;
   mean.overhead /= n;
   mean.checkpoint /= n;

@@ -24,6 +24,7 @@
 #include "training/collectives.hpp"
 #include "training/compute_model.hpp"
 #include "training/dataset_reads.hpp"
+#include "training/device_groups.hpp"
 #include "training/metrics.hpp"
 
 #include <map>
@@ -49,7 +50,7 @@ public:
   void start();
 
   const RunTotals& totals() const { return totals_; }
-  const ComputePlan& compute_plan() const { return plan_; }
+  const std::vector<DeviceGroup>& device_groups() const { return groups_; }
 
 private:
   struct Worker;
@@ -75,7 +76,7 @@ private:
   engine::Simulation& simulation_;
   MetricsSink& sink_;
   TraceWindow trace_;
-  ComputePlan plan_;
+  std::vector<DeviceGroup> groups_;
   DatasetReads reads_;
   RunTotals totals_;
 
@@ -86,11 +87,11 @@ private:
   std::unique_ptr<Collectives> allreduce_;
   std::unique_ptr<engine::Semaphore> all_backward_started_;
   int published_ = 0;
+  double last_backward_end_ = 0; ///< when the slowest worker finished this step's backward
   long long batches_per_worker_ = 0;
   std::vector<engine::Host> targets_;
   std::vector<engine::Disk> target_disks_;
   std::map<long long, std::pair<int, StepRecord>> open_steps_; ///< step -> workers reported, sums
-  double snapshot_time_ = 0; ///< s to copy a device's share of a checkpoint to host memory
   int checkpoint_arrivals_ = 0;
   std::unique_ptr<engine::Semaphore> checkpoint_requested_;
   std::unique_ptr<engine::Semaphore> training_finished_;
