@@ -116,7 +116,7 @@ const std::vector<Parameter>& scenario_parameters()
 
       integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
       text("cluster.node", optional, "",
-           "A named node from topologies/ (dgx-a100, dgx-h100, tpu-v4-host) or a path to such a file: it sets every "
+           "A named node from topologies/ (dgx-a100, dgx-h100, dgx1-v100, frontier-node, mi300x-platform, tpu-v4-host) or a path to such a file: it sets every "
            "cluster key below that the scenario does not set itself."),
       text("cluster.accelerator", required, "",
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
@@ -125,15 +125,21 @@ const std::vector<Parameter>& scenario_parameters()
       assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
                       "CPU cores per node that run the input pipeline (decode and augmentation)."),
               "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
-      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "hybrid-cube-mesh", "pcie"}, defaulted, "nvswitch",
-             "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct NVLink mesh "
-             "(each pair linked), the 8-GPU hybrid cube-mesh of the DGX-1 with V100, or PCIe through the host bridge. "
+      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "hybrid-cube-mesh", "mi250x-node", "pcie"}, defaulted,
+             "nvswitch",
+             "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct mesh with each pair "
+             "linked (NVLink, or the Infinity Fabric of an 8 x MI300X platform), the 8-GPU hybrid cube-mesh of the "
+             "DGX-1 with V100, the 8 GCDs of 4 MI250X (mi250x-node), or PCIe through the host bridge. "
              "hybrid-cube-mesh: 6 NVLinks per GPU, each intra_node_bandwidth / 6, wired as nvidia-smi topo -m shows "
              "on 8 x V100-SXM2 (github.com/Oneflow-Inc/DLPerf reports/dlperf_benchmark_test_report_v1.md): two "
              "quads 0-3 and 4-7 fully linked, pairs 0-3, 1-2 and 2-3 (and 4-7, 5-6, 6-7) by two links, the quads "
              "joined 0-4 and 1-5 by two links and 2-6 and 3-7 by one. A pair without NVLink (nvidia-smi: SYS) "
              "goes over NVLink through the intermediate GPU with the widest narrower link, as NCCL's NVB paths do "
-             "(NVIDIA/nccl src/graph/paths.cc), not over PCIe and the CPUs' SMP link."),
+             "(NVIDIA/nccl src/graph/paths.cc), not over PCIe and the CPUs' SMP link. mi250x-node: the HPE Cray "
+             "EX235a node of Frontier and LUMI-G, each GCD one device with 7 (even GCDs) or 6 Infinity Fabric links "
+             "of intra_node_bandwidth / 7: 4 links between the two GCDs of a package (0-1, 2-3, 4-5, 6-7), 2 "
+             "between 0-6 and 2-4, 1 between 0-2, 1-3, 1-5, 3-7, 4-6 and 5-7, as the OLCF Frontier user guide's "
+             "node diagram, AMD's lab notes and the LUMI user guide draw them; other pairs go through one GCD."),
       quantity("cluster.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
                "(nvswitch, nvlink-mesh, hybrid-cube-mesh) or host_link_bandwidth (pcie) from the catalog."),

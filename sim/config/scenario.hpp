@@ -13,7 +13,7 @@
 
 namespace dtsim::config {
 
-enum class IntraNode { nvswitch, nvlink_mesh, hybrid_cube_mesh, pcie };
+enum class IntraNode { nvswitch, nvlink_mesh, hybrid_cube_mesh, mi250x_node, pcie };
 enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, dragonfly, torus };
 enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of, appliance };
 enum class Transport { rdma, tcp };

@@ -102,10 +102,12 @@ private:
     c.intra_node = intra == "nvswitch"           ? IntraNode::nvswitch
                    : intra == "pcie"             ? IntraNode::pcie
                    : intra == "hybrid-cube-mesh" ? IntraNode::hybrid_cube_mesh
+                   : intra == "mi250x-node"      ? IntraNode::mi250x_node
                                                  : IntraNode::nvlink_mesh;
-    if (c.intra_node == IntraNode::hybrid_cube_mesh && c.accelerators_per_node != 8)
+    if ((c.intra_node == IntraNode::hybrid_cube_mesh || c.intra_node == IntraNode::mi250x_node) &&
+        c.accelerators_per_node != 8)
       v_.fail("cluster.accelerators_per_node",
-              fmt::format("expected 8 accelerators per node for the hybrid cube-mesh (cluster.intra_node), found {}",
+              fmt::format("expected 8 accelerators per node for the {} (cluster.intra_node), found {}", intra,
                           c.accelerators_per_node));
     const Figure& intra_default =
         c.intra_node == IntraNode::pcie ? c.accelerator.host_link_bandwidth : c.accelerator.link_bandwidth;
@@ -674,6 +676,8 @@ std::string to_string(IntraNode v)
     return "nvlink-mesh";
   case IntraNode::hybrid_cube_mesh:
     return "hybrid-cube-mesh";
+  case IntraNode::mi250x_node:
+    return "mi250x-node";
   case IntraNode::pcie:
     return "pcie";
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <span>
 
 namespace dtsim::platform {
 
@@ -25,36 +26,51 @@ void add_route(ZoneSpec& zone, std::string src, std::string dst, std::vector<Lin
   zone.routes.push_back({std::move(src), std::move(dst), "", "", std::move(links)});
 }
 
-/// @brief NVLinks between two GPUs of the DGX-1 with V100, from nvidia-smi topo -m on 8 x V100-SXM2
-/// (github.com/Oneflow-Inc/DLPerf, reports/dlperf_benchmark_test_report_v1.md; the same matrix is
-/// printed for NERSC's Cori GPU nodes). Each GPU has 6 links; pairs not listed have none.
-struct NvlinkPair {
+/// @brief Device-to-device links of a node wired pair by pair; pairs not listed have none.
+struct LinkPair {
   int a, b, links;
 };
-constexpr NvlinkPair dgx1_v100_nvlinks[] = {
+
+/// @brief NVLinks between two GPUs of the DGX-1 with V100, from nvidia-smi topo -m on 8 x V100-SXM2
+/// (github.com/Oneflow-Inc/DLPerf, reports/dlperf_benchmark_test_report_v1.md; the same matrix is
+/// printed for NERSC's Cori GPU nodes). Each GPU has 6 links.
+constexpr LinkPair dgx1_v100_nvlinks[] = {
     {0, 1, 1}, {0, 2, 1}, {0, 3, 2}, {0, 4, 2}, {1, 2, 2}, {1, 3, 1}, {1, 5, 2}, {2, 3, 2},
     {2, 6, 1}, {3, 7, 1}, {4, 5, 1}, {4, 6, 1}, {4, 7, 2}, {5, 6, 2}, {5, 7, 1}, {6, 7, 2},
 };
 constexpr int dgx1_links_per_gpu = 6;
 
-/// The DGX-1 cube-mesh. A pair without NVLink goes over NVLink through the intermediate GPU with
-/// the widest narrower link (the lowest-numbered on a tie), as NCCL's paths do (PATH_NVB, "NVLink
-/// using an intermediate GPU": NVIDIA/nccl src/graph/paths.cc, ncclTopoSetPaths keeps the path of
-/// most bandwidth, and ncclTopoCheckP2p sends through the intermediate rank).
-void wire_cube_mesh(ZoneSpec& zone, const Scenario& s, int node, const std::vector<std::string>& devices)
+/// @brief Infinity Fabric links between the 8 GCDs of a node of 4 MI250X (HPE Cray EX235a: Frontier,
+/// LUMI-G), counted from the node diagrams of the OLCF Frontier user guide
+/// (olcf/olcf-user-docs@2745903:images/Frontier_Node_Diagram.jpg), AMD lab notes
+/// (amd/amd-lab-notes@e031972:gpu-aware-mpi/diagrams/mi250_diag.png) and the LUMI user guide, which agree:
+/// 4 links between the two GCDs of a package, 1 or 2 between packages. GCDs with even numbers have 7 links.
+constexpr LinkPair mi250x_node_links[] = {
+    {0, 1, 4}, {0, 2, 1}, {0, 6, 2}, {1, 3, 1}, {1, 5, 1}, {2, 3, 4},
+    {2, 4, 2}, {3, 7, 1}, {4, 5, 4}, {4, 6, 1}, {5, 7, 1}, {6, 7, 4},
+};
+constexpr int mi250x_links_per_gcd = 7;
+
+/// A node wired by a link map: each link intra_node_bandwidth / links_per_device. A pair without a
+/// link goes through the intermediate device with the widest narrower link (the lowest-numbered on a
+/// tie), as NCCL's paths do (PATH_NVB, "NVLink using an intermediate GPU": NVIDIA/nccl
+/// src/graph/paths.cc, ncclTopoSetPaths keeps the path of most bandwidth, and ncclTopoCheckP2p sends
+/// through the intermediate rank); RCCL keeps NCCL's path search.
+void wire_link_map(ZoneSpec& zone, const Scenario& s, int node, const std::vector<std::string>& devices,
+                   std::span<const LinkPair> pairs, int links_per_device)
 {
   const auto& c = s.cluster;
   const std::size_t g = devices.size();
   std::vector<std::vector<int>> count(g, std::vector<int>(g, 0));
   const auto link_name = [&](std::size_t a, std::size_t b) {
-    return fmt::format("{}-nvlink-{}-{}", node_name(node), std::min(a, b), std::max(a, b));
+    return fmt::format("{}-link-{}-{}", node_name(node), std::min(a, b), std::max(a, b));
   };
   const auto hop = [&](std::size_t from, std::size_t to) { return LinkUse{link_name(from, to), from < to}; };
-  for (const auto& [a, b, links] : dgx1_v100_nvlinks) {
+  for (const auto& [a, b, links] : pairs) {
     if (static_cast<std::size_t>(b) >= g) // the one-device baseline keeps the interconnect
       continue;
     count[a][b] = count[b][a] = links;
-    zone.links.push_back({link_name(a, b), links * c.intra_node_bandwidth_of(node) / dgx1_links_per_gpu,
+    zone.links.push_back({link_name(a, b), links * c.intra_node_bandwidth_of(node) / links_per_device,
                           c.intra_node_latency, devices[a], devices[b]});
     add_route(zone, devices[a], devices[b], {hop(a, b)});
   }
@@ -94,14 +110,17 @@ void wire_devices(ZoneSpec& zone, const Scenario& s, int node, const std::vector
     const double per_pair = c.intra_node_bandwidth_of(node) / std::max(1, g - 1);
     for (int a = 0; a < g; ++a)
       for (int b = a + 1; b < g; ++b) {
-        const std::string link = fmt::format("{}-nvlink-{}-{}", node_name(node), a, b);
+        const std::string link = fmt::format("{}-link-{}-{}", node_name(node), a, b);
         zone.links.push_back({link, per_pair, c.intra_node_latency, devices[a], devices[b]});
         add_route(zone, devices[a], devices[b], {{link, true}});
       }
     break;
   }
   case config::IntraNode::hybrid_cube_mesh:
-    wire_cube_mesh(zone, s, node, devices);
+    wire_link_map(zone, s, node, devices, dgx1_v100_nvlinks, dgx1_links_per_gpu);
+    break;
+  case config::IntraNode::mi250x_node:
+    wire_link_map(zone, s, node, devices, mi250x_node_links, mi250x_links_per_gcd);
     break;
   case config::IntraNode::pcie:
     for (int a = 0; a < g; ++a)

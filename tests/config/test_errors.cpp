@@ -326,7 +326,7 @@ TEST_CASE("config: more errors written from strings")
        "cluster.nics_per_node", "expected at most one rail per accelerator on a rail-optimized network"},
       {"cube-mesh-of-2", "  accelerators_per_node: 2\n", "  accelerators_per_node: 2\n  intra_node: hybrid-cube-mesh\n",
        5, 26, "cluster.accelerators_per_node",
-       "expected 8 accelerators per node for the hybrid cube-mesh (cluster.intra_node), found 2"},
+       "expected 8 accelerators per node for the hybrid-cube-mesh (cluster.intra_node), found 2"},
       {"dragonfly-without-groups", "  steps: 10\n",
        "  steps: 10\nnetwork:\n  topology: dragonfly\n  dragonfly:\n    routers_per_group: 2\n", 1, 1,
        "network.dragonfly.groups", "missing key: expected a whole number >= 1, since network.topology is dragonfly"},

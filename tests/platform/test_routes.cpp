@@ -157,7 +157,7 @@ TEST_CASE("platform: in a DGX-1 each V100 has 6 NVLinks; a pair without one goes
   std::map<std::string, double> nvlink_bandwidth;
   int pairs = 0;
   for (const auto& link : layout.root.children.at(1).links) // children: the switch's core zone, then node 0
-    if (link.name.find("-nvlink-") != std::string::npos) {
+    if (link.name.find("-link-") != std::string::npos) {
       nvlink_bandwidth[link.from] += link.bandwidth;
       nvlink_bandwidth[link.to] += link.bandwidth;
       ++pairs;
@@ -170,15 +170,48 @@ TEST_CASE("platform: in a DGX-1 each V100 has 6 NVLinks; a pair without one goes
   const auto links = [&](const char* a, const char* b) {
     return link_names(dtsim::engine::route_links(simulation.host(a), simulation.host(b)));
   };
-  CHECK(links("node-0-acc-0", "node-0-acc-3") == Links{"node-0-nvlink-0-3_UP"});
-  CHECK(links("node-0-acc-3", "node-0-acc-0") == Links{"node-0-nvlink-0-3_DOWN"});
-  CHECK(links("node-0-acc-2", "node-0-acc-6") == Links{"node-0-nvlink-2-6_UP"});
+  CHECK(links("node-0-acc-0", "node-0-acc-3") == Links{"node-0-link-0-3_UP"});
+  CHECK(links("node-0-acc-3", "node-0-acc-0") == Links{"node-0-link-0-3_DOWN"});
+  CHECK(links("node-0-acc-2", "node-0-acc-6") == Links{"node-0-link-2-6_UP"});
   // No NVLink: through the GPU whose narrower link is widest (0-4-7: two double links, not 0-3-7),
   // the lowest-numbered on a tie (0-1-5 and 0-4-5 both have a single link).
-  CHECK(links("node-0-acc-0", "node-0-acc-7") == Links{"node-0-nvlink-0-4_UP", "node-0-nvlink-4-7_UP"});
-  CHECK(links("node-0-acc-7", "node-0-acc-0") == Links{"node-0-nvlink-4-7_DOWN", "node-0-nvlink-0-4_DOWN"});
-  CHECK(links("node-0-acc-0", "node-0-acc-5") == Links{"node-0-nvlink-0-1_UP", "node-0-nvlink-1-5_UP"});
-  CHECK(links("node-0-acc-6", "node-0-acc-1") == Links{"node-0-nvlink-5-6_DOWN", "node-0-nvlink-1-5_DOWN"});
+  CHECK(links("node-0-acc-0", "node-0-acc-7") == Links{"node-0-link-0-4_UP", "node-0-link-4-7_UP"});
+  CHECK(links("node-0-acc-7", "node-0-acc-0") == Links{"node-0-link-4-7_DOWN", "node-0-link-0-4_DOWN"});
+  CHECK(links("node-0-acc-0", "node-0-acc-5") == Links{"node-0-link-0-1_UP", "node-0-link-1-5_UP"});
+  CHECK(links("node-0-acc-6", "node-0-acc-1") == Links{"node-0-link-5-6_DOWN", "node-0-link-1-5_DOWN"});
+}
+
+TEST_CASE("platform: a node of 4 MI250X links its 8 GCDs by 4, 2 or 1 Infinity Fabric links of 50 GB/s")
+{
+  const auto s = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/frontier-mi250x.yaml",
+                                              {"cluster.nodes=1"}, DTSIM_SOURCE_DIR);
+  const auto layout = dtsim::platform::lay_out_cluster(s);
+  std::map<std::pair<std::string, std::string>, double> pair_bandwidth;
+  std::map<std::string, double> gcd_bandwidth;
+  for (const auto& link : layout.root.children.at(1).links)
+    if (link.name.find("-link-") != std::string::npos) {
+      pair_bandwidth[{link.from, link.to}] = link.bandwidth;
+      gcd_bandwidth[link.from] += link.bandwidth;
+      gcd_bandwidth[link.to] += link.bandwidth;
+    }
+  CHECK(pair_bandwidth.size() == 12);
+  const auto gcd = [](int k) { return fmt::format("node-0-acc-{}", k); };
+  CHECK(pair_bandwidth[{gcd(0), gcd(1)}] == Approx(200e9)); // the two GCDs of one package
+  CHECK(pair_bandwidth[{gcd(0), gcd(6)}] == Approx(100e9));
+  CHECK(pair_bandwidth[{gcd(0), gcd(2)}] == Approx(50e9));
+  for (int k = 0; k < 8; ++k)
+    CHECK(gcd_bandwidth[gcd(k)] == Approx((k % 2 == 0 ? 7 : 6) * 50e9));
+
+  dtsim::engine::Simulation simulation(layout.root, {});
+  const auto links = [&](int a, int b) {
+    return link_names(dtsim::engine::route_links(simulation.host(gcd(a)), simulation.host(gcd(b))));
+  };
+  CHECK(links(1, 3) == Links{"node-0-link-1-3_UP"});
+  // GCD 0 reaches GCD 3 in two hops (AMD lab notes): through 1 (4 then 1 links) or 2 (1 then 4): the
+  // narrower link is 1 either way, so the lower-numbered GCD 1.
+  CHECK(links(0, 3) == Links{"node-0-link-0-1_UP", "node-0-link-1-3_UP"});
+  // GCD 0 to 7: through 6, the double link then the package's quadruple one.
+  CHECK(links(0, 7) == Links{"node-0-link-0-6_UP", "node-0-link-6-7_UP"});
 }
 
 namespace {
