@@ -190,9 +190,13 @@ Workload load_workload(const std::string& path)
                                      row.quantity("samples_per_second", Dimension::number), row.text("source")});
   });
   for_each_row(file, "dataflow_designs", [&](const MapReader& row) {
+    const bool sourced = row.has("source");
+    if (sourced == row.has("assumption"))
+      row.fail_at(sourced ? "assumption" : "clock", "expected exactly one of \"source\" or \"assumption\" in the row");
     w.dataflow_designs.push_back({row.text("accelerator"), row.text("precision"),
                                   row.quantity("samples_per_second", Dimension::number),
-                                  row.quantity("latency", Dimension::time), row.text("clock"), row.text("source")});
+                                  row.quantity("latency", Dimension::time), row.text("clock"),
+                                  row.text(sourced ? "source" : "assumption"), !sourced});
   });
   file.finish();
   return w;

@@ -59,7 +59,8 @@ struct DataflowDesign {
   double samples_per_second = 0; ///< trained samples per second at the design's clock
   double latency = 0;            ///< s for one sample to pass through the pipeline (fill and drain)
   std::string clock;             ///< as published, for the record
-  std::string source;
+  std::string provenance;        ///< the source, or the assumption's text
+  bool assumed = false;
 };
 
 struct Workload {

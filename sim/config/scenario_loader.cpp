@@ -568,6 +568,13 @@ private:
         s.assumptions.push_back({"scenario default: " + path, value->text, value->parameter->assumption});
     for (const Figure& f : owned_workload_figures_)
       add(f);
+    for (const Accelerator* a : kinds(s.cluster))
+      if (const auto* d = s.workload.model.dataflow_design(a->name, s.workload.precision); d && d->assumed)
+        s.assumptions.push_back({fmt::format("{}: dataflow_designs {} {}",
+                                             std::filesystem::path(s.workload.model_file).filename().string(),
+                                             a->name, s.workload.precision),
+                                 fmt::format("{:g} {}/s", d->samples_per_second, s.workload.model.sample_unit),
+                                 d->provenance});
     std::sort(s.assumptions.begin(), s.assumptions.end(),
               [](const Assumption& a, const Assumption& b) { return a.where < b.where; });
     s.assumptions.erase(std::unique(s.assumptions.begin(), s.assumptions.end(),

@@ -68,7 +68,8 @@ void plan_dataflow(const config::Scenario& s, const config::Accelerator& a, int 
   plan.efficiency = (1 + backward_to_forward) * batch * model.forward_flops_per_sample.value / (plan.peak_rate * step);
   plan.efficiency_basis =
       fmt::format("dataflow design: {:g} {}/s at {}, {} latency ({})", design->samples_per_second, model.sample_unit,
-                  design->clock, units::format(design->latency, units::Dimension::time), design->source);
+                  design->clock, units::format(design->latency, units::Dimension::time),
+                  (design->assumed ? "assumption: " : "") + design->provenance);
 }
 } // namespace
 

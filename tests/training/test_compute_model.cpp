@@ -104,10 +104,11 @@ TEST_CASE("compute: a memory-bound workload runs at memory bandwidth x arithmeti
 TEST_CASE("compute: an FPGA's dataflow design takes latency + batch / rate, nearly flat in batch")
 {
   const auto workload = resnet50_with(
-      "dataflow_designs", "dataflow_designs:\n  - {accelerator: Alveo-U280, precision: fp16, samples_per_second: 500, "
-                          "latency: 4 ms, clock: 300 MHz, source: test}");
+      "dataflow_designs", "dataflow_designs:\n  - {accelerator: Alveo-U280, precision: fp32, samples_per_second: 500, "
+                          "latency: 4 ms, clock: 300 MHz, assumption: test}");
   const auto at = [&](int batch) {
     return load("scenarios/quickstart.yaml", {"workload.model=" + workload, "cluster.accelerator=Alveo-U280",
+                                              "workload.precision=fp32",
                                               fmt::format("workload.batch_per_device={}", batch)});
   };
   for (int batch : {1, 8, 64}) {
@@ -120,16 +121,20 @@ TEST_CASE("compute: an FPGA's dataflow design takes latency + batch / rate, near
   // Only the pipeline's fill depends on the batch: 64 images run at 64 / (4 ms + 128 ms), 97% of the rate.
   CHECK(images_per_second(at(64)) == Approx(64 / (4e-3 + 64 / 500.0)));
   CHECK_THAT(plan_compute(at(8)).efficiency_basis, Catch::Contains("dataflow design: 500 images/s at 300 MHz"));
+  // An assumed design is listed among the run's assumptions.
+  const auto s = at(8);
+  CHECK(std::any_of(s.assumptions.begin(), s.assumptions.end(),
+                    [](const auto& a) { return a.where.find("dataflow_designs Alveo-U280 fp32") != std::string::npos; }));
 }
 
 TEST_CASE("compute: an FPGA without a dataflow design for the workload is an error at workload.model")
 {
   try {
-    load("scenarios/quickstart.yaml", {"cluster.accelerator=Alveo-U280"});
+    load("scenarios/quickstart.yaml", {"cluster.accelerator=Alveo-U280", "workload.model=bert-large"});
     FAIL("expected a ConfigError");
   } catch (const dtsim::config::ConfigError& e) {
     CHECK_THAT(e.what(), Catch::Contains("workload.model"));
-    CHECK_THAT(e.what(), Catch::Contains("dataflow design for the FPGA Alveo-U280"));
+    CHECK_THAT(e.what(), Catch::Contains("dataflow design for the FPGA Alveo-U280 in fp16"));
   }
 }
 
