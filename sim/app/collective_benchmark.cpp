@@ -11,10 +11,12 @@ std::vector<report::CollectiveRow> benchmark_collective(const config::Scenario& 
 {
   const platform::ClusterLayout layout = platform::lay_out_cluster(scenario);
   engine::Simulation simulation(layout.root, engine::Options{});
-  std::vector<engine::Host> ranks;
-  for (const auto& name : layout.worker_hosts)
-    ranks.push_back(simulation.host(name));
-  const training::Collectives collectives(training::collective_setup(scenario), ranks, layout.worker_node);
+  std::vector<engine::Host> ranks, hosts;
+  for (std::size_t r = 0; r < layout.worker_hosts.size(); ++r) {
+    ranks.push_back(simulation.host(layout.worker_hosts[r]));
+    hosts.push_back(simulation.host(layout.node_cpus[static_cast<std::size_t>(layout.worker_node[r])]));
+  }
+  const training::Collectives collectives(training::collective_setup(scenario), ranks, layout.worker_node, hosts);
   std::vector<report::CollectiveRow> rows;
   simulation.spawn("benchmark", ranks.front(), [&] {
     for (const double bytes : sizes) {

@@ -116,7 +116,7 @@ const std::vector<Parameter>& scenario_parameters()
 
       integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
       text("cluster.node", optional, "",
-           "A named node from topologies/ (dgx-a100, dgx-h100, dgx1-v100, frontier-node, mi300x-platform, tpu-v4-host) or a path to such a file: it sets every "
+           "A named node from topologies/ (dgx-a100, dgx-h100, dgx1-v100, frontier-node, mi300x-platform, tpu-v4-host, tpu-v5e-host) or a path to such a file: it sets every "
            "cluster key below that the scenario does not set itself."),
       text("cluster.accelerator", required, "",
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
@@ -179,7 +179,14 @@ const std::vector<Parameter>& scenario_parameters()
              "accelerator's link_bandwidth (per direction) equally."),
       text("network.torus", optional, "",
            "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
-           "their product is the number of accelerators."),
+           "their product is the number of accelerators of one slice."),
+      integer("network.slices", defaulted, "1", 1,
+              "torus: slices, each a torus of network.torus, joined by the data-centre network (DCN) through their "
+              "hosts' NICs (cluster.nic x cluster.nics_per_node per host, on one non-blocking switch), as Cloud TPU "
+              "Multislice runs them. The torus all-reduce then reduce-scatters inside each slice over ICI, "
+              "all-reduces each chip's shard with the chips of the same place in the other slices over the DCN "
+              "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
+              "numbered slice after slice."),
       integer("network.nodes_per_leaf", defaulted, "8", 1,
               "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
               "NICs k all attach to the group's leaf of rail k."),

@@ -75,6 +75,7 @@ struct NetworkSpec {
   Nic storage_nic;                 ///< separate: each storage port
   int storage_nics_per_node = 1;
   std::vector<int> torus_dimensions; ///< torus: accelerators along each dimension, last one fastest in rank order
+  int slices = 1;                    ///< torus: tori of torus_dimensions joined by the data-centre network
   DragonflySpec dragonfly;
 };
 

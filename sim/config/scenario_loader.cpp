@@ -173,10 +173,16 @@ private:
     }
     if (dimensions.empty() || dimensions.size() > 3)
       v_.fail("network.torus", fmt::format("expected 1 to 3 dimensions such as \"16x16x16\", found \"{}\"", text));
-    if (product != cluster.devices())
-      v_.fail("network.torus", fmt::format("expected dimensions whose product is the {} accelerators of the cluster, "
-                                           "found \"{}\" = {}",
-                                           cluster.devices(), text, product));
+    const int slices = v_.count("network.slices");
+    if (product * slices != cluster.devices())
+      v_.fail("network.torus",
+              fmt::format("expected dimensions whose product is the {} accelerators of {}, found \"{}\" = {}",
+                          cluster.devices() / std::max(1, slices),
+                          slices > 1 ? fmt::format("each of the {} slices", slices) : "the cluster", text, product));
+    if (product % cluster.accelerators_per_node != 0)
+      v_.fail("network.torus", fmt::format("expected a slice of whole hosts: {} accelerators per slice is not a "
+                                           "multiple of the {} per host",
+                                           product, cluster.accelerators_per_node));
     return dimensions;
   }
 
@@ -198,8 +204,12 @@ private:
     if (n.topology == Topology::torus && cluster.mixed)
       v_.fail("cluster.mixed.nodes", "expected one kind of accelerator on a torus (a TPU slice), found a mixed cluster "
                                      "with network.topology: torus");
-    if (n.topology == Topology::torus)
+    if (n.topology == Topology::torus) {
       n.torus_dimensions = torus_dimensions(cluster);
+      n.slices = v_.count("network.slices");
+    } else if (v_.count("network.slices") > 1) {
+      v_.fail("network.slices", "expected slices only on network.topology: torus, found " + v_.text("network.topology"));
+    }
     if (n.topology == Topology::dragonfly)
       n.dragonfly = dragonfly(cluster);
     else

@@ -1,7 +1,7 @@
 #include "platform/cluster_layout.hpp"
 
-#include <fmt/format.h>
 #include <algorithm>
+#include <fmt/format.h>
 #include <functional>
 #include <map>
 #include <span>
@@ -147,8 +147,8 @@ NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
   parts.cpu = {fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
   if (s.storage.local_nvme) {
     const auto& pool = *s.storage.local_nvme;
-    parts.cpu.disks.push_back({layout.local_disk, s.storage.read_bandwidth(pool),
-                               pool.drives * pool.drive.write_bandwidth.value});
+    parts.cpu.disks.push_back(
+        {layout.local_disk, s.storage.read_bandwidth(pool), pool.drives * pool.drive.write_bandwidth.value});
   }
   layout.node_cpus.push_back(parts.cpu.name);
   // Half the switch latency on each NIC: a path between two nodes crosses two NICs and one switch.
@@ -234,11 +234,11 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
   const double nic_latency = t.nic.latency.value + s.network.switch_latency / 2;
   for (int i = 0; i < t.targets; ++i) {
     const std::string host = fmt::format("target-{}", i);
-    zone.hosts.push_back({host,
-                          1.0,
-                          t.target_cores,
-                          {{layout.target_disk, s.storage.read_bandwidth(t.pool),
-                            t.pool.drives * t.pool.drive.write_bandwidth.value}}});
+    zone.hosts.push_back(
+        {host,
+         1.0,
+         t.target_cores,
+         {{layout.target_disk, s.storage.read_bandwidth(t.pool), t.pool.drives * t.pool.drive.write_bandwidth.value}}});
     zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency, host, zone.gateway});
     zone.routes.push_back({host, "", "", "", {{host + "-nic", true}}});
     layout.storage_targets.push_back(host);
@@ -258,8 +258,8 @@ std::vector<RouteSpec> wire_storage_network(const Scenario& s, ZoneSpec& storage
     const std::string link = node_name(node) + "-storage-nic";
     storage.links.push_back({link, n.storage_nics_per_node * n.storage_nic.bandwidth.value,
                              n.storage_nic.latency.value + n.switch_latency / 2, cpu, storage.gateway});
-    routes.push_back({cpu_has_own_zone ? cpu + "-zone" : node_name(node), storage.name, cpu, storage.gateway,
-                      {{link, true}}});
+    routes.push_back(
+        {cpu_has_own_zone ? cpu + "-zone" : node_name(node), storage.name, cpu, storage.gateway, {{link, true}}});
   }
   return routes;
 }
@@ -390,8 +390,8 @@ private:
         uplink.insert(uplink.begin(), {host + "-pcie", true});
       zone.gateway = host;
       // The NIC's capacity counts once per rail, with the device that declares it.
-      const bool owns_nic = !cpu && std::any_of(zone.links.begin(), zone.links.end(),
-                                                [&](const LinkSpec& l) { return l.name == nic; });
+      const bool owns_nic =
+          !cpu && std::any_of(zone.links.begin(), zone.links.end(), [&](const LinkSpec& l) { return l.name == nic; });
       leaf_members_[index(group, rail)].push_back({std::move(zone), uplink, owns_nic ? s_.cluster.nic_bandwidth : 0});
     }
   }
@@ -467,21 +467,21 @@ private:
   ClusterLayout& layout_;
 };
 
-/// Accelerators on a torus of direct links (TPU ICI); the hosts that feed them in a zone apart.
-ClusterLayout lay_out_torus(const Scenario& s)
+/// One slice: a torus zone of the accelerators ranked first_rank onwards.
+ZoneSpec torus_slice(const Scenario& s, int slice, int first_rank, ClusterLayout& layout)
 {
   const auto& c = s.cluster;
-  ClusterLayout layout;
-  if (s.storage.local_nvme)
-    layout.local_disk = "nvme";
   const auto& dims = s.network.torus_dimensions;
-  ZoneSpec torus{"ici", ZoneKind::torus};
+  ZoneSpec torus{s.network.slices > 1 ? fmt::format("ici-{}", slice) : "ici", ZoneKind::torus};
   torus.torus_dimensions = dims;
   // The accelerator's link bandwidth is shared by its 2 x D torus links.
   torus.torus_link = {"ici", c.accelerator.link_bandwidth.value / (2.0 * static_cast<double>(dims.size())),
                       c.intra_node_latency};
   const double peak = c.accelerator.peak_rate.at(s.workload.precision).value;
-  for (int r = 0; r < c.devices(); ++r) {
+  int chips = 1;
+  for (int d : dims)
+    chips *= d;
+  for (int r = first_rank; r < first_rank + chips; ++r) {
     const int node = r / c.accelerators_per_node;
     torus.hosts.push_back({accelerator_name(node, r % c.accelerators_per_node), peak, 1, {}});
     layout.worker_hosts.push_back(torus.hosts.back().name);
@@ -491,25 +491,45 @@ ClusterLayout lay_out_torus(const Scenario& s)
   for (int d = static_cast<int>(dims.size()) - 1; d >= 0; stride *= dims[d--]) {
     if (dims[d] < 2)
       continue;
-    for (int r = 0; r < c.devices(); ++r) {
+    for (int r = 0; r < chips; ++r) {
       const int coordinate = r / stride % dims[d];
       const int next = r + ((coordinate + 1) % dims[d] - coordinate) * stride;
       if (dims[d] > 2 || coordinate == 0) // a dimension of 2 has one link between its two members
-        torus.links.push_back({fmt::format("ici-{}-{}", r, next), torus.torus_link.bandwidth, torus.torus_link.latency,
-                               torus.hosts[r].name, torus.hosts[next].name});
+        torus.links.push_back({fmt::format("{}-{}-{}", torus.name, r, next), torus.torus_link.bandwidth,
+                               torus.torus_link.latency, torus.hosts[r].name, torus.hosts[next].name});
     }
   }
-  ZoneSpec hosts{"hosts", ZoneKind::full};
+  return torus;
+}
+
+/// Accelerators on tori of direct links (TPU ICI), one per slice; the hosts that feed them in a zone
+/// apart, on a data-centre network switch of their own when there are several slices.
+ClusterLayout lay_out_torus(const Scenario& s)
+{
+  const auto& c = s.cluster;
+  ClusterLayout layout;
+  if (s.storage.local_nvme)
+    layout.local_disk = "nvme";
+  layout.root = ZoneSpec{"cluster", ZoneKind::star};
+  const int per_slice = c.devices() / s.network.slices;
+  for (int slice = 0; slice < s.network.slices; ++slice)
+    layout.root.children.push_back(torus_slice(s, slice, slice * per_slice, layout));
+  const bool dcn = s.network.slices > 1;
+  ZoneSpec hosts{dcn ? "dcn" : "hosts", dcn ? ZoneKind::star : ZoneKind::full};
   for (int node = 0; node < c.nodes; ++node) {
     HostSpec cpu{fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
     if (s.storage.local_nvme)
       cpu.disks.push_back({layout.local_disk, s.storage.read_bandwidth(*s.storage.local_nvme),
                            s.storage.local_nvme->drives * s.storage.local_nvme->drive.write_bandwidth.value});
     layout.node_cpus.push_back(cpu.name);
+    if (dcn) { // the host's NICs as one link to the switch
+      const std::string nic = fmt::format("{}-dcn", node_name(node));
+      hosts.links.push_back({nic, c.nics_per_node * c.nic_bandwidth, c.nic.latency.value + s.network.switch_latency / 2,
+                             cpu.name, "dcn-switch"});
+      hosts.routes.push_back({cpu.name, "", "", "", {{nic, true}}});
+    }
     hosts.hosts.push_back(std::move(cpu));
   }
-  layout.root = ZoneSpec{"cluster", ZoneKind::star};
-  layout.root.children.push_back(std::move(torus));
   layout.root.children.push_back(std::move(hosts));
   return layout;
 }

@@ -77,7 +77,8 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   fmt::print(out, "scenario            {}{}\n", s.file, s.name.empty() ? "" : " (" + s.name + ")");
   const std::string fabric =
       s.network.topology == config::Topology::torus
-          ? fmt::format("{} torus", fmt::join(s.network.torus_dimensions, "x"))
+          ? fmt::format("{}{} torus", s.network.slices > 1 ? fmt::format("{} slices of a ", s.network.slices) : "",
+                        fmt::join(s.network.torus_dimensions, "x"))
           : fmt::format("{}, {}", config::to_string(c.intra_node), config::to_string(s.network.topology));
   const std::string mixed =
       c.mixed ? fmt::format(" ({} of them with {})", c.mixed->nodes, c.mixed->accelerator.name) : "";

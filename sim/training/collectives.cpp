@@ -52,16 +52,18 @@ CollectiveSetup collective_setup(const config::Scenario& scenario)
   setup.protocol = scenario.training.protocol;
   setup.channels = scenario.training.channels;
   setup.launch_overhead = scenario.training.collective_overhead;
-  setup.intra_node_link =
-      scenario.cluster.intra_node == config::IntraNode::pcie ? nccl::Link::pci : nccl::Link::nvlink;
+  setup.intra_node_link = scenario.cluster.intra_node == config::IntraNode::pcie ? nccl::Link::pci : nccl::Link::nvlink;
   setup.torus_dimensions = scenario.network.torus_dimensions;
+  setup.slices = scenario.network.slices;
   return setup;
 }
 
-Collectives::Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks, std::vector<int> node_of)
+Collectives::Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks, std::vector<int> node_of,
+                         std::vector<engine::Host> hosts)
     : setup_(std::move(setup))
     , ranks_(std::move(ranks))
     , node_of_(std::move(node_of))
+    , hosts_(std::move(hosts))
 {
   setup_.channels = std::max(1, setup_.channels);
   const int n = size();
@@ -100,9 +102,18 @@ Collectives::Schedule Collectives::all_reduce_schedule(AllReduceAlgorithm algori
   }
 }
 
+std::pair<engine::Host, engine::Host> Collectives::route_ends(int from, int to) const
+{
+  const int per_slice = size() / setup_.slices;
+  if (setup_.slices > 1 && from / per_slice != to / per_slice)
+    return {hosts_.at(static_cast<std::size_t>(from)), hosts_.at(static_cast<std::size_t>(to))};
+  return {ranks_[from], ranks_[to]};
+}
+
 Collectives::ByProtocol Collectives::hop_latency(int from, int to, nccl::Algorithm algorithm) const
 {
-  const double route = engine::route_latency(ranks_[from], ranks_[to]);
+  const auto [src, dst] = route_ends(from, to);
+  const double route = engine::route_latency(src, dst);
   const nccl::Link link = node_of_[from] == node_of_[to] ? setup_.intra_node_link : nccl::Link::net;
   ByProtocol latency{};
   for (std::size_t p = 0; p < latency.size(); ++p)
@@ -144,9 +155,9 @@ Collectives::Schedule Collectives::hierarchical_all_reduce() const
       per_node[node].push_back(node * g + device);
   for (int r = 0; r < size(); ++r)
     per_local_rank[r % g].push_back(r);
-  Schedule schedule{ring_stage(per_node, (g - 1.0) / g, g - 1, true),               // reduce-scatter
+  Schedule schedule{ring_stage(per_node, (g - 1.0) / g, g - 1, true),                     // reduce-scatter
                     ring_stage(per_local_rank, 2.0 * (m - 1) / m / g, 2 * (m - 1), true), // all-reduce of a shard
-                    ring_stage(per_node, (g - 1.0) / g, g - 1, true)};              // all-gather
+                    ring_stage(per_node, (g - 1.0) / g, g - 1, true)};                    // all-gather
   std::erase_if(schedule, [](const Stage& stage) { return stage.flows.empty(); });
   return schedule;
 }
@@ -204,8 +215,8 @@ Collectives::Schedule Collectives::torus_all_reduce() const
       for (int i = 0; i < dims[d]; ++i)
         line.push_back(r + i * stride);
       for (int i = 0; i < dims[d]; ++i)
-        line_latency[d] = std::max(line_latency[d],
-                                   engine::route_latency(ranks_[line[i]], ranks_[line[(i + 1) % dims[d]]]));
+        line_latency[d] =
+            std::max(line_latency[d], engine::route_latency(ranks_[line[i]], ranks_[line[(i + 1) % dims[d]]]));
       lines[d].push_back(line);
       lines[d].emplace_back(line.rbegin(), line.rend());
     }
@@ -233,12 +244,32 @@ Collectives::Schedule Collectives::torus_all_reduce() const
     for (int part = 0; part < dimensions; ++part)
       shares[part] /= dims[(part + offset) % dimensions];
   }
+  if (setup_.slices > 1) {
+    double shard = 0;
+    for (const double share : shares)
+      shard += share;
+    schedule.push_back(cross_slice_stage(shard));
+  }
   for (int offset = dimensions - 1; offset >= 0; --offset) { // all-gather
     for (int part = 0; part < dimensions; ++part)
       shares[part] *= dims[(part + offset) % dimensions];
     schedule.push_back(stage(offset));
   }
   return schedule;
+}
+
+Collectives::Stage Collectives::cross_slice_stage(double shard) const
+{
+  const int slices = setup_.slices;
+  const int per_slice = size() / slices;
+  Stage s;
+  s.data_share = {1, 1, 1};
+  for (int r = 0; r < size(); ++r)
+    s.flows.push_back({r, (r + per_slice) % size(), 2.0 * (slices - 1) / slices * shard});
+  s.latency.fill(2 * (slices - 1) *
+                 engine::route_latency(hosts_.at(0), hosts_.at(static_cast<std::size_t>(per_slice))));
+  measure(s);
+  return s;
 }
 
 void Collectives::measure(Stage& stage) const
@@ -260,9 +291,10 @@ void Collectives::measure(Stage& stage) const
   const bool choosing = setup_.algorithm == AllReduceAlgorithm::automatic || setup_.protocol == Protocol::automatic;
   std::unordered_map<const void*, double> busy; // s per byte of S, per link
   for (const auto& flow : stage.flows) {
-    stage.route_latency = std::max(stage.route_latency, engine::route_latency(ranks_[flow.from], ranks_[flow.to]));
+    const auto [src, dst] = route_ends(flow.from, flow.to);
+    stage.route_latency = std::max(stage.route_latency, engine::route_latency(src, dst));
     if (choosing)
-      for (const auto& link : engine::route_links(ranks_[flow.from], ranks_[flow.to]))
+      for (const auto& link : engine::route_links(src, dst))
         if (!link.fat_pipe)
           stage.seconds_per_byte = std::max(stage.seconds_per_byte, busy[link.id] += flow.share / link.bandwidth);
   }
@@ -274,7 +306,8 @@ void Collectives::search_node_rings()
   const int g = ranks_per_node_;
   const auto shared_links = [&](int from, int to) {
     std::vector<engine::RouteLink> links;
-    std::ranges::remove_copy_if(engine::route_links(ranks_[from], ranks_[to]), std::back_inserter(links),
+    const auto [src, dst] = route_ends(from, to);
+    std::ranges::remove_copy_if(engine::route_links(src, dst), std::back_inserter(links),
                                 [](const engine::RouteLink& link) { return link.fat_pipe; });
     return links;
   };
@@ -307,8 +340,8 @@ std::vector<int> Collectives::channel_ring(int channel) const
   return ring;
 }
 
-double Collectives::estimate(const Schedule& schedule, AllReduceAlgorithm algorithm, Protocol protocol,
-                             double bytes, bool all_reduce) const
+double Collectives::estimate(const Schedule& schedule, AllReduceAlgorithm algorithm, Protocol protocol, double bytes,
+                             bool all_reduce) const
 {
   const std::size_t p = index_of(protocol);
   const double latency_factor = all_reduce && algorithm == AllReduceAlgorithm::ring && nodes_ > 1
@@ -318,8 +351,8 @@ double Collectives::estimate(const Schedule& schedule, AllReduceAlgorithm algori
       algorithm == AllReduceAlgorithm::tree ? nccl::tree_bandwidth_correction(protocol, bytes) : 1.0;
   double seconds = 0;
   for (const auto& stage : schedule)
-    seconds += stage.latency[p] * latency_factor +
-               bytes * stage.seconds_per_byte / (stage.data_share[p] * bandwidth_factor);
+    seconds +=
+        stage.latency[p] * latency_factor + bytes * stage.seconds_per_byte / (stage.data_share[p] * bandwidth_factor);
   return seconds;
 }
 
@@ -364,8 +397,10 @@ void Collectives::run(const Schedule& schedule, Protocol protocol, double bytes)
   const std::size_t p = index_of(protocol);
   for (const auto& stage : schedule) {
     engine::ActivityGroup flows;
-    for (const auto& flow : stage.flows)
-      flows.transfer(ranks_[flow.from], ranks_[flow.to], flow.share * bytes / stage.data_share[p]);
+    for (const auto& flow : stage.flows) {
+      const auto [src, dst] = route_ends(flow.from, flow.to);
+      flows.transfer(src, dst, flow.share * bytes / stage.data_share[p]);
+    }
     flows.wait();
     engine::sleep_for(std::max(0.0, stage.latency[p] - stage.route_latency));
   }

@@ -38,10 +38,11 @@ namespace dtsim::training {
 struct CollectiveSetup {
   config::AllReduceAlgorithm algorithm = config::AllReduceAlgorithm::automatic;
   config::Protocol protocol = config::Protocol::automatic;
-  int channels = 1;            ///< rings (and tree pairs) the data is split over
-  double launch_overhead = 0;  ///< s per collective, before NCCL's own latency
+  int channels = 1;           ///< rings (and tree pairs) the data is split over
+  double launch_overhead = 0; ///< s per collective, before NCCL's own latency
   nccl::Link intra_node_link = nccl::Link::nvlink;
   std::vector<int> torus_dimensions; ///< the ranks' torus (last coordinate fastest), for the torus all-reduce
+  int slices = 1; ///< tori of torus_dimensions, ranks numbered slice after slice, joined through their hosts
   bool software_latency = true; ///< NCCL's base and step latencies; false: the network's latency alone
 };
 
@@ -56,8 +57,10 @@ struct CollectiveChoice {
 
 class Collectives {
 public:
-  /// `ranks` in ring order; `node_of[i]` is the node of rank i (ranks of a node contiguous).
-  Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks, std::vector<int> node_of);
+  /// `ranks` in ring order; `node_of[i]` is the node of rank i (ranks of a node contiguous). With several
+  /// slices, `hosts[i]` is the host through which rank i reaches other slices (its node's CPU and NICs).
+  Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks, std::vector<int> node_of,
+              std::vector<engine::Host> hosts = {});
 
   /// Runs one all-reduce of `bytes` per rank; returns when every rank has the result. Call from an actor.
   void all_reduce(double bytes) const;
@@ -87,10 +90,10 @@ private:
   /// protocol, in the order of nccl::protocols.
   struct Stage {
     std::vector<Flow> flows;
-    std::array<double, 3> latency{};      ///< s of a chunk's way through the pipeline
-    std::array<double, 3> data_share{};   ///< of a link's bandwidth that carries data
-    double route_latency = 0;             ///< s: the longest route of the flows, which they pay themselves
-    double seconds_per_byte = 0;          ///< at the busiest link, per byte of S at full share, network idle
+    std::array<double, 3> latency{};    ///< s of a chunk's way through the pipeline
+    std::array<double, 3> data_share{}; ///< of a link's bandwidth that carries data
+    double route_latency = 0;           ///< s: the longest route of the flows, which they pay themselves
+    double seconds_per_byte = 0;        ///< at the busiest link, per byte of S at full share, network idle
   };
   using Schedule = std::vector<Stage>;
   using ByProtocol = std::array<double, 3>;
@@ -105,6 +108,12 @@ private:
   /// Finds the ways rings run through a node (node_rings.hpp).
   void search_node_rings();
   std::vector<int> channel_ring(int channel) const;
+  /// Where a transfer from rank `from` to rank `to` starts and ends: the ranks themselves, or their hosts
+  /// when the ranks are in different slices (ICI does not join slices; the data-centre network does).
+  std::pair<engine::Host, engine::Host> route_ends(int from, int to) const;
+  /// Cross-slice stage of the torus all-reduce: each rank all-reduces its `shard` of S with the ranks
+  /// of the same place in the other slices, a ring over the slices through the hosts.
+  Stage cross_slice_stage(double shard) const;
   /// Latency of one pipeline step from rank `from` to rank `to`, by protocol.
   ByProtocol hop_latency(int from, int to, nccl::Algorithm algorithm) const;
   /// Fills in the stage's route latency and, when a choice is to be made, its bottleneck.
@@ -120,11 +129,12 @@ private:
   CollectiveSetup setup_;
   std::vector<engine::Host> ranks_;
   std::vector<int> node_of_;
+  std::vector<engine::Host> hosts_;
   int ranks_per_node_ = 1;
   int nodes_ = 1;
-  std::vector<std::vector<int>> node_rings_;    ///< per channel: a node's devices, entry to exit
-  std::vector<int> intra_node_ring_;            ///< a node's devices in the order of a ring inside it
-  std::vector<std::vector<int>> channel_rings_; ///< per channel: all ranks in ring order
+  std::vector<std::vector<int>> node_rings_;                  ///< per channel: a node's devices, entry to exit
+  std::vector<int> intra_node_ring_;                          ///< a node's devices in the order of a ring inside it
+  std::vector<std::vector<int>> channel_rings_;               ///< per channel: all ranks in ring order
   std::map<config::AllReduceAlgorithm, Schedule> all_reduce_; ///< every algorithm this job may run
   Schedule reduce_scatter_, broadcast_;
   bool reuse_ = false;

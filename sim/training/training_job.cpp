@@ -42,7 +42,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   const auto& t = scenario.training;
   const auto& w = scenario.workload;
   const int slots = t.loader_workers * t.prefetch;
-  std::vector<engine::Host> ranks;
+  std::vector<engine::Host> ranks, rank_hosts;
   node_leaders_.assign(layout.node_cpus.size(), nullptr);
   for (std::size_t r = 0; r < layout.worker_hosts.size(); ++r) {
     auto worker = std::make_unique<Worker>(slots);
@@ -54,6 +54,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     if (!layout.local_disk.empty())
       worker->local_disk = simulation.disk(worker->cpu, layout.local_disk);
     ranks.push_back(worker->device);
+    rank_hosts.push_back(worker->cpu);
     Worker*& leader = node_leaders_[static_cast<std::size_t>(layout.worker_node[r])];
     if (leader == nullptr)
       leader = worker.get();
@@ -63,7 +64,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     targets_.push_back(simulation.host(name));
     target_disks_.push_back(simulation.disk(targets_.back(), layout.target_disk));
   }
-  allreduce_ = std::make_unique<Collectives>(collective_setup(scenario), std::move(ranks), layout.worker_node);
+  allreduce_ = std::make_unique<Collectives>(collective_setup(scenario), std::move(ranks), layout.worker_node,
+                                             std::move(rank_hosts));
   // Remote storage is laid out only when used; on a separate storage network its traffic meets no gradient.
   const bool network_carries_only_collectives = !scenario.storage.remote || scenario.network.separate_storage;
   if (t.reuse_collectives && network_carries_only_collectives)
