@@ -31,18 +31,23 @@ Efficiency compute_efficiency(const config::Scenario& s, const config::Accelerat
   }
   return {model.efficiency.value * at_batch,
           fmt::format("the workload's efficiency {:g} x b/(b+{:g}) at batch {} ({}: {})", model.efficiency.value, half,
-                      batch, model.efficiency.assumed ? "assumption" : "source",
-                      model.efficiency.provenance)};
+                      batch, model.efficiency.assumed ? "assumption" : "source", model.efficiency.provenance)};
+}
+
+/// Bytes forward moves through device memory for one micro-batch: the batch's activation traffic
+/// (memory_traffic_per_sample is stated for 16-bit activations) and one read of the weights.
+double forward_bytes_moved(const config::Scenario& s, int batch)
+{
+  const auto& model = s.workload.model;
+  const double element = config::element_bytes(s.workload.precision);
+  return batch * model.memory_traffic_per_sample.value * element / 2 + model.parameters.value * element;
 }
 
 /// Forward and backward of one micro-batch on a GPU or TPU: each phase compute- or memory-bound.
 void plan_roofline(const config::Scenario& s, const config::Accelerator& a, int batch, ComputePlan& plan)
 {
   const auto& model = s.workload.model;
-  const double element = config::element_bytes(s.workload.precision);
-  // memory_traffic_per_sample is stated for 16-bit activations.
-  const double forward_bytes =
-      batch * model.memory_traffic_per_sample.value * element / 2 + model.parameters.value * element;
+  const double forward_bytes = forward_bytes_moved(s, batch);
   const double forward_flops = batch * model.forward_flops_per_sample.value;
   const auto efficiency = compute_efficiency(s, a, batch, plan.peak_rate);
   const double compute_time = forward_flops / (plan.peak_rate * efficiency.value);
@@ -56,13 +61,16 @@ void plan_roofline(const config::Scenario& s, const config::Accelerator& a, int 
     plan.efficiency_basis += fmt::format("; memory-bound: {:.0f} FLOP per byte moved", forward_flops / forward_bytes);
 }
 
-/// Forward and backward of one micro-batch on an FPGA running the workload's dataflow design.
+/// Forward and backward of one micro-batch on an FPGA running the workload's dataflow design, unless
+/// the board's memory (HBM or DDR) cannot move the bytes that fast.
 void plan_dataflow(const config::Scenario& s, const config::Accelerator& a, int batch, ComputePlan& plan)
 {
   const auto& model = s.workload.model;
   const auto* design = model.dataflow_design(a.name, s.workload.precision);
-  const double step = design->latency + batch / design->samples_per_second;
-  plan.limit = ComputeLimit::dataflow_design;
+  const double pipeline = design->latency + batch / design->samples_per_second;
+  const double memory = (1 + backward_to_forward) * forward_bytes_moved(s, batch) / a.memory_bandwidth.value;
+  const double step = std::max(pipeline, memory);
+  plan.limit = memory > pipeline ? ComputeLimit::memory_bandwidth : ComputeLimit::dataflow_design;
   plan.forward_time = step / (1 + backward_to_forward);
   plan.backward_time = step - plan.forward_time;
   plan.efficiency = (1 + backward_to_forward) * batch * model.forward_flops_per_sample.value / (plan.peak_rate * step);

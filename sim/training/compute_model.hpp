@@ -9,7 +9,8 @@
 /// workload's stated efficiency. Bytes moved per micro-batch: the workload's activation traffic per
 /// sample times the batch, plus one read of the weights; backward moves twice what forward does, as it
 /// does twice the FLOPs. An FPGA runs the workload's dataflow design instead: a pipeline that takes
-/// latency + batch / rate per micro-batch, whatever the batch. The optimizer is memory-bound: its
+/// latency + batch / rate per micro-batch, whatever the batch, or the time its on-board memory needs to
+/// move the same bytes, whichever is longer. The optimizer is memory-bound: its
 /// traffic per parameter at the accelerator's memory bandwidth. An emulated accelerator
 /// (workload.emulated_batch_time, as DLIO runs them) is busy for the given time per micro-batch and has
 /// no gradients, optimizer step or CPU preprocessing.

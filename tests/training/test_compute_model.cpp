@@ -25,22 +25,35 @@ dtsim::config::Scenario load(const std::string& file, const std::vector<std::str
   return dtsim::config::load_scenario(file.starts_with("/") ? file : kSource + "/" + file, overrides, kSource);
 }
 
-/// workloads/resnet50.yaml with the line starting with `key:` replaced by `line` (or `line` appended).
-std::string resnet50_with(const std::string& key, const std::string& line)
+/// workloads/resnet50.yaml with each top-level `key` (its line and the indented lines under it) replaced
+/// by the text given for it, or that text appended when the file has no such key.
+std::string resnet50_with(const std::vector<std::pair<std::string, std::string>>& replacements)
 {
   std::ifstream original(kSource + "/workloads/resnet50.yaml");
   std::stringstream text;
   text << original.rdbuf();
-  std::string workload = text.str();
-  if (const auto at = workload.find("\n" + key + ":"); at != std::string::npos)
-    workload.replace(at + 1, workload.find('\n', at + 1) - at - 1, line);
-  else
-    workload += "\n" + line + "\n";
+  std::string workload = "\n" + text.str();
+  for (const auto& [key, replacement] : replacements) {
+    const auto at = workload.find("\n" + key + ":");
+    if (at == std::string::npos) {
+      workload += "\n" + replacement + "\n";
+      continue;
+    }
+    auto end = workload.find('\n', at + 1);
+    while (end != std::string::npos && end + 1 < workload.size() && workload[end + 1] == ' ')
+      end = workload.find('\n', end + 1);
+    workload.replace(at + 1, (end == std::string::npos ? workload.size() : end) - at - 1, replacement);
+  }
   const fs::path dir = fs::temp_directory_path() / fmt::format("dtsim-test-compute-{}", getpid());
   fs::create_directories(dir);
-  const fs::path file = dir / fmt::format("resnet50-{}.yaml", std::hash<std::string>{}(line));
+  const fs::path file = dir / fmt::format("resnet50-{}.yaml", std::hash<std::string>{}(workload));
   std::ofstream(file) << workload;
   return file.string();
+}
+
+std::string resnet50_with(const std::string& key, const std::string& replacement)
+{
+  return resnet50_with({{key, replacement}});
 }
 
 double images_per_second(const dtsim::config::Scenario& s)
@@ -107,9 +120,9 @@ TEST_CASE("compute: an FPGA's dataflow design takes latency + batch / rate, near
       "dataflow_designs", "dataflow_designs:\n  - {accelerator: Alveo-U280, precision: fp32, samples_per_second: 500, "
                           "latency: 4 ms, clock: 300 MHz, assumption: test}");
   const auto at = [&](int batch) {
-    return load("scenarios/quickstart.yaml", {"workload.model=" + workload, "cluster.accelerator=Alveo-U280",
-                                              "workload.precision=fp32",
-                                              fmt::format("workload.batch_per_device={}", batch)});
+    return load("scenarios/quickstart.yaml",
+                {"workload.model=" + workload, "cluster.accelerator=Alveo-U280", "workload.precision=fp32",
+                 fmt::format("workload.batch_per_device={}", batch)});
   };
   for (int batch : {1, 8, 64}) {
     INFO("batch " << batch);
@@ -123,8 +136,26 @@ TEST_CASE("compute: an FPGA's dataflow design takes latency + batch / rate, near
   CHECK_THAT(plan_compute(at(8)).efficiency_basis, Catch::Contains("dataflow design: 500 images/s at 300 MHz"));
   // An assumed design is listed among the run's assumptions.
   const auto s = at(8);
-  CHECK(std::any_of(s.assumptions.begin(), s.assumptions.end(),
-                    [](const auto& a) { return a.where.find("dataflow_designs Alveo-U280 fp32") != std::string::npos; }));
+  CHECK(std::any_of(s.assumptions.begin(), s.assumptions.end(), [](const auto& a) {
+    return a.where.find("dataflow_designs Alveo-U280 fp32") != std::string::npos;
+  }));
+}
+
+TEST_CASE("compute: an FPGA's design is bounded by its on-board memory bandwidth too")
+{
+  // 8 GB of traffic per image through the U280's 460 GB/s of HBM: forward + backward of a batch of 4
+  // move 3 x (4 x 8 GB x 2 (fp32) + weights) bytes, far slower than the design's 500 images/s.
+  const auto workload =
+      resnet50_with({{"dataflow_designs",
+                      "dataflow_designs:\n  - {accelerator: Alveo-U280, precision: fp32, samples_per_second: 500, "
+                      "latency: 4 ms, clock: 300 MHz, assumption: test}"},
+                     {"memory_traffic_per_sample", "memory_traffic_per_sample: {value: \"8 GB\", assumption: test}"}});
+  const auto s = load("scenarios/quickstart.yaml", {"workload.model=" + workload, "cluster.accelerator=Alveo-U280",
+                                                    "workload.precision=fp32", "workload.batch_per_device=4"});
+  const auto plan = plan_compute(s);
+  CHECK(plan.limit == ComputeLimit::memory_bandwidth);
+  const double bytes = 3 * (4 * 8e9 * 2 + s.workload.model.parameters.value * 4);
+  CHECK(plan.forward_time + plan.backward_time == Approx(bytes / 460e9));
 }
 
 TEST_CASE("compute: an FPGA without a dataflow design for the workload is an error at workload.model")
