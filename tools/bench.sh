@@ -31,3 +31,7 @@ cost=$("$dtsim" run "$scenario" --set workload.steps=100 --set storage.dataset_o
        --set storage.nvme_of.drive=Micron-9400-7.68TB --set storage.nvme_of.drives_per_target=8 \
        --set network.storage_network=separate --no-baseline --verbose 2>&1 >/dev/null | sed -n 's/^dtsim: //p')
 printf '%-48s %6s  %s\n' "$scenario (NVMe-oF, separate)" 100 "$cost"
+# TPU Multislice: 1,024 v5e chips in 4 slices joined by the data-centre network, 100 steps.
+scenario=scenarios/tpu-v5e-multislice.yaml
+cost=$("$dtsim" run "$scenario" --set workload.steps=100 --no-baseline --verbose 2>&1 >/dev/null | sed -n 's/^dtsim: //p')
+printf '%-48s %6s  %s\n' "$scenario" 100 "$cost"
