@@ -17,6 +17,8 @@
 /// memory and a checkpointer actor writes it to storage; blocking checkpoints hold every trainer until the
 /// write is done, background ones only until the copy (and until the previous write, if still running).
 /// After training, the checkpointer reads the checkpoint back as a restart would: that is the restore time.
+/// A mixed cluster's workers belong to device groups (device_groups.hpp), each with its own batch and compute
+/// plan; a worker that finishes backward early waits for the slowest, which the step records as imbalance.
 /// Not modelled yet: stragglers.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
