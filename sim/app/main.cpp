@@ -1,7 +1,8 @@
-// dtsim command line: run, collective, topology, check, calibrate, validate, reference. Only this file picks exit codes:
-// 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure.
+// dtsim command line: run, compare, collective, topology, check, calibrate, validate, reference. Only this file picks
+// exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure.
 #include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
+#include "app/compare.hpp"
 #include "app/simulate.hpp"
 #include "app/validation_cases.hpp"
 #include "config/parameters.hpp"
@@ -18,6 +19,7 @@
 #include <iostream>
 #include <sstream>
 #include <sys/resource.h>
+#include <thread>
 
 #ifndef DTSIM_VERSION
 #define DTSIM_VERSION "unknown"
@@ -77,6 +79,28 @@ int run(const RunOptions& options, const std::string& data_dir)
                peak_memory_mib());
   }
   return exit_ok;
+}
+
+struct CompareOptions {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> overrides;
+  int jobs = 0; ///< 0: as many as the machine has cores
+};
+
+/// Loads every scenario first, so bad input stops the command before anything is simulated.
+int compare(const CompareOptions& options, const std::string& data_dir)
+{
+  std::vector<dtsim::config::Scenario> scenarios;
+  for (const auto& file : options.scenarios) {
+    scenarios.push_back(dtsim::config::load_scenario(file, options.overrides, data_dir));
+    dtsim::training::plan_device_groups(scenarios.back());
+  }
+  const int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const auto rows = dtsim::app::compare_scenarios(scenarios, jobs);
+  dtsim::report::print_comparison(std::cout, rows);
+  const bool all_ran = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.has_value(); });
+  return all_ran ? exit_ok : exit_simulation_failed;
 }
 
 struct CollectiveOptions {
@@ -200,6 +224,13 @@ int main(int argc, char** argv)
   run_cmd->add_flag("!--no-baseline", run_options.baseline, "Skip the one-device baseline (no scaling efficiency)");
   run_cmd->add_flag("--verbose", run_options.verbose, "Print the simulator's own run time and memory on stderr");
 
+  CompareOptions compare_options;
+  CLI::App* compare_cmd =
+      app.add_subcommand("compare", "Simulate several scenarios, each in its own process, and print them side by side");
+  compare_cmd->add_option("scenarios", compare_options.scenarios, "Scenario YAML files")->required();
+  compare_cmd->add_option("--set", compare_options.overrides, "Override a key in every scenario (repeatable)");
+  compare_cmd->add_option("-j,--jobs", compare_options.jobs, "Scenarios simulated at once (default: the cores)");
+
   std::string validate_file;
   std::vector<std::string> validate_overrides;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario without simulating it");
@@ -236,7 +267,8 @@ int main(int argc, char** argv)
       "calibrate", "Turn one device's measured step time into a measured_throughput row for the workload file");
   calibrate_cmd->add_option("scenario", calibrate_options.scenario, "Scenario YAML file (its device, precision, batch)")
       ->required();
-  calibrate_cmd->add_option("--step-time", calibrate_options.step_time, "Measured time of one training step, e.g. 104ms")
+  calibrate_cmd
+      ->add_option("--step-time", calibrate_options.step_time, "Measured time of one training step, e.g. 104ms")
       ->required();
   calibrate_cmd->add_option("--source", calibrate_options.source, "Where the measurement comes from")
       ->capture_default_str();
@@ -255,6 +287,8 @@ int main(int argc, char** argv)
   try {
     if (*run_cmd)
       return run(run_options, data_dir);
+    if (*compare_cmd)
+      return compare(compare_options, data_dir);
     if (*collective_cmd)
       return collective(collective_options, data_dir);
     if (*topology_cmd)

@@ -4,6 +4,7 @@
 #include "report/recorder.hpp"
 
 #include <cstdio>
+#include <fmt/format.h>
 #include <memory>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -59,7 +60,7 @@ double baseline_throughput(const config::Scenario& scenario)
   return samples_per_second / scenario.cluster.nodes;
 }
 
-ChildComputation::ChildComputation(const std::function<double()>& compute)
+ChildProcess::ChildProcess(const std::function<std::string()>& compute)
 {
   int fds[2];
   if (pipe(fds) != 0)
@@ -72,37 +73,60 @@ ChildComputation::ChildComputation(const std::function<double()>& compute)
   }
   if (child_ == 0) {
     close(fds[0]);
-    double value = 0;
+    std::string text;
     try {
-      value = compute();
+      text = compute();
     } catch (const std::exception& e) {
       std::fprintf(stderr, "dtsim: a computation in a child process failed: %s\n", e.what());
       _exit(1);
     }
-    _exit(write(fds[1], &value, sizeof value) == sizeof value ? 0 : 1);
+    std::size_t written = 0;
+    while (written < text.size()) {
+      const ssize_t n = write(fds[1], text.data() + written, text.size() - written);
+      if (n <= 0)
+        _exit(1);
+      written += static_cast<std::size_t>(n);
+    }
+    _exit(0);
   }
   close(fds[1]);
   read_fd_ = fds[0];
 }
 
-ChildComputation::~ChildComputation()
+ChildProcess::~ChildProcess()
 {
   result();
 }
 
-std::optional<double> ChildComputation::result()
+std::optional<std::string> ChildProcess::result()
 {
   if (child_ <= 0)
-    return value_;
-  double value = 0;
-  const ssize_t got = read(read_fd_, &value, sizeof value);
+    return text_;
+  std::string text;
+  char buffer[65536];
+  ssize_t n = 0;
+  while ((n = read(read_fd_, buffer, sizeof buffer)) > 0)
+    text.append(buffer, static_cast<std::size_t>(n));
   close(read_fd_);
   int status = 0;
   waitpid(child_, &status, 0);
   child_ = -1;
-  if (got == sizeof value && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-    value_ = value;
-  return value_;
+  if (n == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    text_ = std::move(text);
+  return text_;
+}
+
+ChildComputation::ChildComputation(const std::function<double()>& compute)
+    : process_([&compute] { return fmt::format("{}", compute()); })
+{
+}
+
+std::optional<double> ChildComputation::result()
+{
+  const auto text = process_.result();
+  if (!text)
+    return std::nullopt;
+  return std::stod(*text);
 }
 
 } // namespace dtsim::app

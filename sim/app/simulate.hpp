@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 
 namespace dtsim::app {
 
@@ -20,22 +21,34 @@ config::Scenario one_device_baseline(const config::Scenario& scenario, const tra
 /// one-device baseline. Simulates once in this process (and once more in a child for a mixed cluster).
 double baseline_throughput(const config::Scenario& scenario);
 
-/// @brief A number computed in a forked child process, since each SimGrid simulation needs a
-/// process of its own; the parent goes on meanwhile. Create it before any simulation in this process.
+/// @brief Text computed in a forked child process, since each SimGrid simulation needs a process of its
+/// own; the parent goes on meanwhile. Create it before any simulation in this process.
+class ChildProcess {
+public:
+  explicit ChildProcess(const std::function<std::string()>& compute);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  /// Waits for the child (the first time); its text, or nothing if it failed.
+  std::optional<std::string> result();
+
+private:
+  int child_ = -1;
+  int read_fd_ = -1;
+  std::optional<std::string> text_;
+};
+
+/// @brief A number computed in a child process (ChildProcess), sent back in full precision.
 class ChildComputation {
 public:
   explicit ChildComputation(const std::function<double()>& compute);
-  ~ChildComputation();
-  ChildComputation(const ChildComputation&) = delete;
-  ChildComputation& operator=(const ChildComputation&) = delete;
 
   /// Waits for the child (the first time); its number, or nothing if it failed.
   std::optional<double> result();
 
 private:
-  int child_ = -1;
-  int read_fd_ = -1;
-  std::optional<double> value_;
+  ChildProcess process_;
 };
 
 } // namespace dtsim::app

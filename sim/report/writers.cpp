@@ -276,4 +276,29 @@ void write_file_atomically(const std::string& path, const std::string& content)
     throw std::runtime_error(fmt::format("cannot move {} to {}: {}", temporary, path, error.message()));
 }
 
+void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& scenarios)
+{
+  fmt::print(out, "| scenario | devices | time to train | throughput (samples/s) | scaling efficiency | bottleneck | "
+                  "energy (kWh) | cost | cost per million samples |\n|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
+  for (const auto& [file, summary] : scenarios) {
+    if (!summary) {
+      fmt::print(out, "| {} | failed | | | | | | | |\n", file);
+      continue;
+    }
+    const auto& s = *summary;
+    const auto number = [&s](const char* key) {
+      return s.at(key).is_null() ? std::optional<double>() : s.at(key).get<double>();
+    };
+    const auto efficiency = number("scaling_efficiency");
+    const auto cost = number("cost_usd");
+    const std::string bottleneck = s.at("bottleneck").get<std::string>();
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {:.3g} | {} | {} |\n", file, s.at("devices").get<int>(),
+               units::format(s.at("time_to_train_s").get<double>(), Dimension::time),
+               thousands(s.at("throughput_samples_per_s").get<double>()),
+               efficiency ? fmt::format("{:.1f}%", 100 * *efficiency) : "-", bottleneck.substr(0, bottleneck.find(':')),
+               s.at("energy_kWh").get<double>(), cost ? usd(*cost) : "-",
+               cost ? usd(*cost / s.at("samples").get<double>() * 1e6) : "-");
+  }
+}
+
 } // namespace dtsim::report

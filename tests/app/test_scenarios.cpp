@@ -262,3 +262,35 @@ TEST_CASE("app: calibrate rejects a step time shorter than the optimizer step an
   CHECK(not_a_time.exit_code == 2);
   CHECK(not_a_time.output.find("expected a duration") != std::string::npos);
 }
+
+TEST_CASE("app: compare prints one row per scenario with the figures dtsim run gives, for any -j")
+{
+  const std::string files = "scenarios/quickstart.yaml scenarios/node-8xa100.yaml";
+  const Outcome one_job = dtsim("compare " + files + " -j 1");
+  REQUIRE(one_job.exit_code == 0);
+  CHECK(dtsim("compare " + files + " -j 4").output == one_job.output);
+  for (const std::string file : {"scenarios/quickstart.yaml", "scenarios/node-8xa100.yaml"}) {
+    const auto json = scratch("compare-run.json");
+    REQUIRE(dtsim("run " + file + " --json " + json.string()).exit_code == 0);
+    const auto summary = nlohmann::json::parse(read_file(json))["summary"];
+    const auto row_start = one_job.output.find("| " + file + " |");
+    REQUIRE(row_start != std::string::npos);
+    const std::string row = one_job.output.substr(row_start, one_job.output.find('\n', row_start) - row_start);
+    INFO(row);
+    CHECK(row.find(fmt::format("| {} |", summary["devices"].get<int>())) != std::string::npos);
+    std::string throughput = fmt::format("{:.0f}", summary["throughput_samples_per_s"].get<double>());
+    for (auto at = static_cast<long>(throughput.size()) - 3; at > 0; at -= 3)
+      throughput.insert(static_cast<std::size_t>(at), ",");
+    CHECK(row.find("| " + throughput + " |") != std::string::npos);
+    CHECK(row.find(fmt::format("{:.1f}%", 100 * summary["scaling_efficiency"].get<double>())) != std::string::npos);
+    CHECK(row.find("compute-bound") != std::string::npos);
+  }
+}
+
+TEST_CASE("app: compare stops at bad input with exit code 2 before simulating anything")
+{
+  const Outcome out = dtsim("compare scenarios/quickstart.yaml tests/data/invalid-unknown-key.yaml");
+  CHECK(out.exit_code == 2);
+  CHECK(out.output.find("invalid-unknown-key.yaml:") != std::string::npos);
+  CHECK(out.output.find("| scenario |") == std::string::npos);
+}
