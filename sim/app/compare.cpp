@@ -2,8 +2,11 @@
 
 #include "app/simulate.hpp"
 
+#include "config/config_error.hpp"
+
 #include <algorithm>
 #include <memory>
+#include <sstream>
 
 namespace dtsim::app {
 
@@ -22,7 +25,7 @@ std::string summary_text(const config::Scenario& scenario)
 
 } // namespace
 
-std::vector<report::ComparedScenario> compare_scenarios(const std::vector<config::Scenario>& scenarios, int jobs)
+std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs)
 {
   std::vector<report::ComparedScenario> rows;
   const std::size_t batch = static_cast<std::size_t>(std::max(1, jobs));
@@ -30,13 +33,26 @@ std::vector<report::ComparedScenario> compare_scenarios(const std::vector<config
     std::vector<std::unique_ptr<ChildProcess>> running;
     const std::size_t last = std::min(scenarios.size(), first + batch);
     for (std::size_t k = first; k < last; ++k)
-      running.push_back(std::make_unique<ChildProcess>([&s = scenarios[k]] { return summary_text(s); }));
+      running.push_back(std::make_unique<ChildProcess>([&s = scenarios[k].scenario] { return summary_text(s); }));
     for (std::size_t k = first; k < last; ++k) {
       const auto text = running[k - first]->result();
-      rows.push_back({scenarios[k].file, text ? std::optional(nlohmann::json::parse(*text)) : std::nullopt});
+      rows.push_back({scenarios[k].name, text ? std::optional(nlohmann::json::parse(*text)) : std::nullopt});
     }
   }
   return rows;
+}
+
+std::pair<std::string, std::vector<std::string>> parse_option(const std::string& option)
+{
+  const config::Location where{"--option " + option, 0, 0};
+  const auto colon = option.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == option.size())
+    throw config::ConfigError(where, "", "expected NAME:key=value[,key=value...], such as \"8 nodes:cluster.nodes=8\"");
+  std::vector<std::string> overrides;
+  std::stringstream settings(option.substr(colon + 1));
+  for (std::string setting; std::getline(settings, setting, ',');)
+    overrides.push_back(setting);
+  return {option.substr(0, colon), overrides};
 }
 
 } // namespace dtsim::app

@@ -7,8 +7,17 @@
 
 namespace dtsim::app {
 
+/// @brief A scenario and the name its row goes by: its file, or an option's name.
+struct NamedScenario {
+  std::string name;
+  config::Scenario scenario;
+};
+
 /// Simulates each scenario (and its one-device baseline) in child processes, `jobs` scenarios at a time,
 /// and returns their summaries in the order given.
-std::vector<report::ComparedScenario> compare_scenarios(const std::vector<config::Scenario>& scenarios, int jobs);
+std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs);
+
+/// Splits an option "NAME:key=value,key=value" into its name and its --set overrides; throws ConfigError.
+std::pair<std::string, std::vector<std::string>> parse_option(const std::string& option);
 
 } // namespace dtsim::app

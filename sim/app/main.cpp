@@ -84,16 +84,28 @@ int run(const RunOptions& options, const std::string& data_dir)
 struct CompareOptions {
   std::vector<std::string> scenarios;
   std::vector<std::string> overrides;
-  int jobs = 0; ///< 0: as many as the machine has cores
+  std::vector<std::string> options; ///< "NAME:key=value,...": variants of the one scenario
+  int jobs = 0;                     ///< 0: as many as the machine has cores
 };
 
 /// Loads every scenario first, so bad input stops the command before anything is simulated.
 int compare(const CompareOptions& options, const std::string& data_dir)
 {
-  std::vector<dtsim::config::Scenario> scenarios;
-  for (const auto& file : options.scenarios) {
-    scenarios.push_back(dtsim::config::load_scenario(file, options.overrides, data_dir));
-    dtsim::training::plan_device_groups(scenarios.back());
+  if (!options.options.empty() && options.scenarios.size() != 1)
+    throw dtsim::config::ConfigError(
+        {"--option " + options.options.front(), 0, 0}, "",
+        fmt::format("expected one base scenario with --option, found {}", options.scenarios.size()));
+  std::vector<dtsim::app::NamedScenario> scenarios;
+  const auto add = [&](const std::string& name, const std::string& file, std::vector<std::string> overrides) {
+    scenarios.push_back({name, dtsim::config::load_scenario(file, overrides, data_dir)});
+    dtsim::training::plan_device_groups(scenarios.back().scenario);
+  };
+  for (const auto& file : options.scenarios)
+    add(file, file, options.overrides);
+  for (const auto& option : options.options) {
+    auto [name, overrides] = dtsim::app::parse_option(option);
+    overrides.insert(overrides.begin(), options.overrides.begin(), options.overrides.end());
+    add(name, options.scenarios.front(), overrides);
   }
   const int jobs =
       options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -229,6 +241,8 @@ int main(int argc, char** argv)
       app.add_subcommand("compare", "Simulate several scenarios, each in its own process, and print them side by side");
   compare_cmd->add_option("scenarios", compare_options.scenarios, "Scenario YAML files")->required();
   compare_cmd->add_option("--set", compare_options.overrides, "Override a key in every scenario (repeatable)");
+  compare_cmd->add_option("--option", compare_options.options,
+                          "A variant of the one scenario, NAME:key=value[,key=value...] (repeatable)");
   compare_cmd->add_option("-j,--jobs", compare_options.jobs, "Scenarios simulated at once (default: the cores)");
 
   std::string validate_file;

@@ -294,3 +294,28 @@ TEST_CASE("app: compare stops at bad input with exit code 2 before simulating an
   CHECK(out.output.find("invalid-unknown-key.yaml:") != std::string::npos);
   CHECK(out.output.find("| scenario |") == std::string::npos);
 }
+
+TEST_CASE("app: compare --option runs variants of one scenario, each as --set would")
+{
+  const Outcome out = dtsim("compare scenarios/cluster-4node-a100-storage-bound.yaml --option "
+                            "\"2 drives:storage.nvme_of.drives_per_target=2\" --option \"one node:cluster.nodes=1,"
+                            "workload.steps=20\"");
+  REQUIRE(out.exit_code == 0);
+  CHECK(out.output.find("| scenarios/cluster-4node-a100-storage-bound.yaml | 32 |") != std::string::npos);
+  CHECK(out.output.find("| 2 drives | 32 |") != std::string::npos);
+  CHECK(out.output.find("| one node | 8 |") != std::string::npos);
+  // The storage-bound base is input-bound; a second drive per target makes it compute-bound.
+  const auto row = [&](const std::string& name) {
+    const auto start = out.output.find("| " + name + " |");
+    return out.output.substr(start, out.output.find('\n', start) - start);
+  };
+  CHECK(row("scenarios/cluster-4node-a100-storage-bound.yaml").find("input-bound") != std::string::npos);
+  CHECK(row("2 drives").find("compute-bound") != std::string::npos);
+
+  const Outcome bad = dtsim("compare scenarios/quickstart.yaml --option nocolon");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--option nocolon: expected NAME:key=value") != std::string::npos);
+  const Outcome two_bases = dtsim("compare scenarios/quickstart.yaml scenarios/node-8xa100.yaml --option \"a:seed=2\"");
+  CHECK(two_bases.exit_code == 2);
+  CHECK(two_bases.output.find("expected one base scenario with --option, found 2") != std::string::npos);
+}
