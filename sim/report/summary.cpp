@@ -199,6 +199,7 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   out.breakdown = mean_breakdown(steady);
   out.breakdown.fetch_stall = fetch_stall(s, run.groups, out.step_time, out.breakdown.data_stall);
   out.overall_throughput = out.time_to_train > 0 ? out.samples / out.time_to_train : 0;
+  out.epochs = out.samples / static_cast<double>(std::max(1LL, s.workload.dataset_samples));
   out.baseline_throughput = out.devices == 1 ? std::optional(out.throughput) : baseline_throughput;
   if (out.baseline_throughput && *out.baseline_throughput > 0)
     out.scaling_efficiency = out.throughput / (out.devices * *out.baseline_throughput);

@@ -61,6 +61,11 @@ struct Summary {
   std::string bottleneck;
   double energy_kwh = 0; ///< accelerators only, PUE included
   std::optional<double> cost_usd;
+  double epochs = 0; ///< passes over the dataset the run made: samples / workload.dataset_samples
+
+  /// A total of the run scaled to one epoch, or to a million samples.
+  double per_epoch(double total) const { return epochs > 0 ? total / epochs : 0; }
+  double per_million_samples(double total) const { return samples > 0 ? total / samples * 1e6 : 0; }
 };
 
 /// `baseline_throughput`: samples/s of the one-device run, when one was simulated; a one-device

@@ -126,8 +126,13 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
                units::format(g.plan.peak_rate, Dimension::flop_rate), kind, training::to_string(g.plan.limit),
                g.plan.efficiency_basis);
   }
-  fmt::print(out, "energy              {:.3g} kWh (accelerators)\n", sum.energy_kwh);
-  fmt::print(out, "cost                {}\n", sum.cost_usd ? usd(*sum.cost_usd) : "not requested");
+  fmt::print(out, "energy              {:.3g} kWh (accelerators); {:.3g} kWh per epoch, {:.3g} kWh per million {}\n",
+             sum.energy_kwh, sum.per_epoch(sum.energy_kwh), sum.per_million_samples(sum.energy_kwh), w.model.sample_unit);
+  if (sum.cost_usd)
+    fmt::print(out, "cost                {}; {} per epoch, {} per million {}\n", usd(*sum.cost_usd),
+               usd(sum.per_epoch(*sum.cost_usd)), usd(sum.per_million_samples(*sum.cost_usd)), w.model.sample_unit);
+  else
+    fmt::print(out, "cost                not requested\n");
   if (!s.assumptions.empty()) {
     fmt::print(out, "assumptions used    {} figures rest on assumptions, not sources:\n", s.assumptions.size());
     for (const auto& a : s.assumptions)
@@ -215,6 +220,12 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                                 {"iops_each", reads->iops},
                                 {"request_B", s.storage.request_bytes}};
   summary["cost_usd"] = sum.cost_usd ? nlohmann::json(*sum.cost_usd) : nullptr;
+  summary["epochs"] = sum.epochs;
+  summary["energy_kWh_per_epoch"] = sum.per_epoch(sum.energy_kwh);
+  summary["energy_kWh_per_million_samples"] = sum.per_million_samples(sum.energy_kwh);
+  summary["cost_usd_per_epoch"] = sum.cost_usd ? nlohmann::json(sum.per_epoch(*sum.cost_usd)) : nullptr;
+  summary["cost_usd_per_million_samples"] =
+      sum.cost_usd ? nlohmann::json(sum.per_million_samples(*sum.cost_usd)) : nullptr;
   nlohmann::json groups = nlohmann::json::array();
   for (const auto& g : run.groups)
     groups.push_back({{"accelerator", g.accelerator->name},
@@ -297,7 +308,7 @@ void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& sc
                thousands(s.at("throughput_samples_per_s").get<double>()),
                efficiency ? fmt::format("{:.1f}%", 100 * *efficiency) : "-", bottleneck.substr(0, bottleneck.find(':')),
                s.at("energy_kWh").get<double>(), cost ? usd(*cost) : "-",
-               cost ? usd(*cost / s.at("samples").get<double>() * 1e6) : "-");
+               cost ? usd(s.at("cost_usd_per_million_samples").get<double>()) : "-");
   }
 }
 

@@ -319,3 +319,19 @@ TEST_CASE("app: compare --option runs variants of one scenario, each as --set wo
   CHECK(two_bases.exit_code == 2);
   CHECK(two_bases.output.find("expected one base scenario with --option, found 2") != std::string::npos);
 }
+
+TEST_CASE("app: cost and energy per epoch and per million samples follow from the run's totals")
+{
+  // quickstart: 2 A100s at 1.844 USD per device-hour (cost.model hourly).
+  const auto json = scratch("per-epoch.json");
+  REQUIRE(dtsim("run scenarios/quickstart.yaml --no-baseline --json " + json.string()).exit_code == 0);
+  const auto s = nlohmann::json::parse(read_file(json))["summary"];
+  const double time = s["time_to_train_s"].get<double>(), samples = s["samples"].get<double>();
+  const double cost = s["cost_usd"].get<double>(), energy = s["energy_kWh"].get<double>();
+  CHECK(cost == Approx(2 * 1.844 * time / 3600));
+  CHECK(s["epochs"].get<double>() == Approx(samples / 1281167));
+  CHECK(s["cost_usd_per_epoch"].get<double>() == Approx(cost * 1281167 / samples));
+  CHECK(s["cost_usd_per_million_samples"].get<double>() == Approx(cost / samples * 1e6));
+  CHECK(s["energy_kWh_per_epoch"].get<double>() == Approx(energy * 1281167 / samples));
+  CHECK(s["energy_kWh_per_million_samples"].get<double>() == Approx(energy / samples * 1e6));
+}
