@@ -80,7 +80,8 @@ Accelerator read_accelerator(const MapReader& entry, const std::string& name)
 
 Nic read_nic(const MapReader& entry, const std::string& name)
 {
-  Nic n{name, read_figure(entry, "bandwidth", Dimension::bandwidth), read_figure(entry, "latency", Dimension::time)};
+  Nic n{name, read_figure(entry, "bandwidth", Dimension::bandwidth), read_figure(entry, "latency", Dimension::time),
+        read_figure(entry, "power", Dimension::power), read_optional_figure(entry, "price_usd", Dimension::number)};
   entry.finish();
   return n;
 }
@@ -95,6 +96,8 @@ Drive read_drive(const MapReader& entry, const std::string& name)
   d.write_iops = read_figure(entry, "write_iops", Dimension::number);
   d.read_latency = read_figure(entry, "read_latency", Dimension::time);
   d.capacity = read_figure(entry, "capacity", Dimension::size);
+  d.active_power = read_figure(entry, "active_power", Dimension::power);
+  d.idle_power = read_figure(entry, "idle_power", Dimension::power);
   d.price_usd = read_optional_figure(entry, "price_usd", Dimension::number);
   entry.finish();
   return d;
@@ -138,6 +141,47 @@ template <typename ReadRow> void for_each_row(const MapReader& file, const std::
   }
 }
 
+Infrastructure read_infrastructure(const std::string& path)
+{
+  const Document doc = Document::load(path);
+  const MapReader file(doc, doc.root(), "");
+  const MapReader parts = file.section("infrastructure");
+  const auto part = [&](const std::string& name, auto read) {
+    const MapReader entry = parts.section(name);
+    read(entry);
+    entry.finish();
+  };
+  Infrastructure i;
+  part("server", [&](const MapReader& e) {
+    i.server_price = read_figure(e, "price_usd", Dimension::number);
+    i.server_idle_power = read_figure(e, "idle_power", Dimension::power);
+  });
+  part("cpu_core", [&](const MapReader& e) {
+    i.cpu_core_price = read_figure(e, "price_usd", Dimension::number);
+    i.cpu_core_idle_power = read_figure(e, "idle_power", Dimension::power);
+    i.cpu_core_max_power = read_figure(e, "max_power", Dimension::power);
+  });
+  part("storage_server", [&](const MapReader& e) {
+    i.storage_server_price = read_figure(e, "price_usd", Dimension::number);
+    i.storage_server_power = read_figure(e, "power", Dimension::power);
+  });
+  part("switch_port", [&](const MapReader& e) {
+    i.switch_port_price = read_figure(e, "price_usd", Dimension::number);
+    i.switch_port_power = read_figure(e, "power", Dimension::power);
+  });
+  part("memory", [&](const MapReader& e) {
+    i.memory_price_per_byte = read_figure(e, "price_usd_per_gb", Dimension::number);
+    i.memory_price_per_byte.value /= 1e9;
+  });
+  part("cloud_storage", [&](const MapReader& e) {
+    i.cloud_storage_price = read_figure(e, "usd_per_gb_month", Dimension::number);
+    i.cloud_storage_price.value /= 1e9;
+  });
+  parts.finish();
+  file.finish();
+  return i;
+}
+
 } // namespace
 
 Catalog Catalog::load(const std::string& data_dir)
@@ -147,6 +191,7 @@ Catalog Catalog::load(const std::string& data_dir)
       read_entries<Accelerator>(data_dir + "/catalog/accelerators.yaml", "accelerators", read_accelerator);
   catalog.nics_ = read_entries<Nic>(data_dir + "/catalog/nics.yaml", "nics", read_nic);
   catalog.drives_ = read_entries<Drive>(data_dir + "/catalog/drives.yaml", "drives", read_drive);
+  catalog.infrastructure_ = read_infrastructure(data_dir + "/catalog/infrastructure.yaml");
   return catalog;
 }
 
@@ -215,15 +260,26 @@ std::vector<const Figure*> Accelerator::figures() const
 
 std::vector<const Figure*> Nic::figures() const
 {
-  return {&bandwidth, &latency};
+  std::vector<const Figure*> all{&bandwidth, &latency, &power};
+  if (price_usd)
+    all.push_back(&*price_usd);
+  return all;
 }
 
 std::vector<const Figure*> Drive::figures() const
 {
-  std::vector<const Figure*> all{&read_bandwidth, &write_bandwidth, &read_iops, &write_iops, &read_latency, &capacity};
+  std::vector<const Figure*> all{&read_bandwidth, &write_bandwidth, &read_iops,    &write_iops,
+                                 &read_latency,   &capacity,        &active_power, &idle_power};
   if (price_usd)
     all.push_back(&*price_usd);
   return all;
+}
+
+std::vector<const Figure*> Infrastructure::figures() const
+{
+  return {&server_price,       &server_idle_power,     &cpu_core_price,       &cpu_core_idle_power,
+          &cpu_core_max_power, &storage_server_price,  &storage_server_power, &switch_port_price,
+          &switch_port_power,  &memory_price_per_byte, &cloud_storage_price};
 }
 
 const MeasuredThroughput* Workload::measurement(const std::string& accelerator, const std::string& precision,

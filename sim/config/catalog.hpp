@@ -32,14 +32,33 @@ struct Accelerator {
 
 struct Nic {
   std::string name;
-  Figure bandwidth, latency;
+  Figure bandwidth, latency, power;
+  std::optional<Figure> price_usd;
   std::vector<const Figure*> figures() const;
 };
 
 struct Drive {
   std::string name;
   Figure read_bandwidth, write_bandwidth, read_iops, write_iops, read_latency, capacity;
+  Figure active_power, idle_power; ///< reading at full bandwidth, and idle
   std::optional<Figure> price_usd;
+  std::vector<const Figure*> figures() const;
+};
+
+/// @brief The parts of a cluster besides accelerators, NICs and drives, priced and powered for the cost model.
+struct Infrastructure {
+  Figure server_price;          ///< per accelerator it holds: a node's server without accelerators, CPU cores,
+                                ///< NICs and drives (chassis, NVLink baseboard, memory, power supplies)
+  Figure server_idle_power;     ///< per accelerator it holds: that server's own constant draw
+  Figure cpu_core_price;        ///< one CPU core, from a server CPU's price over its cores
+  Figure cpu_core_idle_power;   ///< per core, idle
+  Figure cpu_core_max_power;    ///< per core, fully busy
+  Figure storage_server_price;  ///< an NVMe-oF target without drives and NICs
+  Figure storage_server_power;  ///< that server's draw, drives and NICs aside
+  Figure switch_port_price;     ///< one port of a network switch, its share of the chassis included
+  Figure switch_port_power;     ///< one port's share of the switch's draw
+  Figure memory_price_per_byte; ///< server DRAM, for more page cache
+  Figure cloud_storage_price;   ///< USD per byte-month of a cloud parallel file system
   std::vector<const Figure*> figures() const;
 };
 
@@ -77,7 +96,7 @@ struct Workload {
   const DataflowDesign* dataflow_design(const std::string& accelerator, const std::string& precision) const;
 };
 
-/// @brief The accelerators, NICs and drives known to dtsim, read from `<data_dir>/catalog/*.yaml`.
+/// @brief The accelerators, NICs, drives and infrastructure known to dtsim, read from `<data_dir>/catalog/*.yaml`.
 class Catalog {
 public:
   static Catalog load(const std::string& data_dir);
@@ -89,11 +108,13 @@ public:
   const std::map<std::string, Accelerator>& accelerators() const { return accelerators_; }
   const std::map<std::string, Nic>& nics() const { return nics_; }
   const std::map<std::string, Drive>& drives() const { return drives_; }
+  const Infrastructure& infrastructure() const { return infrastructure_; }
 
 private:
   std::map<std::string, Accelerator> accelerators_;
   std::map<std::string, Nic> nics_;
   std::map<std::string, Drive> drives_;
+  Infrastructure infrastructure_;
 };
 
 /// Reads a workload file (see workloads/README.md).

@@ -116,7 +116,8 @@ const std::vector<Parameter>& scenario_parameters()
 
       integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
       text("cluster.node", optional, "",
-           "A named node from topologies/ (dgx-a100, dgx-h100, dgx1-v100, frontier-node, mi300x-platform, tpu-v4-host, tpu-v5e-host) or a path to such a file: it sets every "
+           "A named node from topologies/ (dgx-a100, dgx-h100, dgx1-v100, frontier-node, mi300x-platform, tpu-v4-host, "
+           "tpu-v5e-host) or a path to such a file: it sets every "
            "cluster key below that the scenario does not set itself."),
       text("cluster.accelerator", required, "",
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
@@ -164,8 +165,7 @@ const std::vector<Parameter>& scenario_parameters()
                "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
 
       choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "dragonfly", "torus"},
-             defaulted,
-             "single-switch",
+             defaulted, "single-switch",
              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
              "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
              "nodes connects to the leaf of rail k (one leaf per rail per group, rails = cluster.nics_per_node), so "
@@ -294,6 +294,9 @@ const std::vector<Parameter>& scenario_parameters()
       text("storage.appliance.port", defaulted, "ConnectX-6-HDR-200G",
            "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
       integer("storage.appliance.ports", defaulted, "1", 1, "appliance: network ports, their bandwidths summed."),
+      quantity("storage.appliance.power", Dimension::power, optional, "", true,
+               "appliance: power it draws, counted in the run's energy. Without it the appliance's energy is left "
+               "out, and the report says so."),
 
       text("workload.model", required, "",
            "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a "
@@ -329,7 +332,8 @@ const std::vector<Parameter>& scenario_parameters()
               "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
       choice("training.allreduce", {"auto", "ring", "tree", "hierarchical", "torus"}, defaulted, "auto",
              "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
-             "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain inside each node, "
+             "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain "
+             "inside each node, "
              "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
              "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
              "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
@@ -340,7 +344,8 @@ const std::vector<Parameter>& scenario_parameters()
              "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
              "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
       integer("training.channels", optional, "", 1,
-              "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. Default: one per "
+              "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. "
+              "Default: one per "
               "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
               "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
       assumed(integer("training.loader_workers", defaulted, "4", 1,
@@ -400,16 +405,51 @@ const std::vector<Parameter>& scenario_parameters()
               "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
 
       choice("cost.model", {"none", "hourly", "purchase"}, defaulted, "none",
-             "How cost is computed: not at all, rental by the device-hour, or purchase amortised over a service life "
-             "plus energy."),
-      number("cost.device_hour_usd", optional, "", 0, true, "hourly: price of one device-hour in USD."),
-      number(
-          "cost.purchase_usd_per_device", optional, "", 0, true,
-          "purchase: purchase price per device in USD, node and network share included. Default: the catalog price."),
+             "How a run is priced: not at all; rented by the device-hour (plus remote storage per GB-month); or "
+             "bought, the cluster's purchase price amortised straight-line over a service life, plus energy. "
+             "Energy is reported whatever the model."),
+      number("cost.device_hour_usd", optional, "", 0, true,
+             "hourly: price of one device-hour in USD, the instance's CPUs, memory, NICs and local NVMe included."),
+      number("cost.storage_usd_per_gb_month", optional, "", 0, true,
+             "hourly: USD per GB-month of the dataset and checkpoints kept on remote storage (NVMe-oF or "
+             "appliance) for the run. Default: the catalog's cloud file-system price "
+             "(catalog/infrastructure.yaml)."),
       number("cost.service_life_years", defaulted, "4", 0, false,
-             "purchase: years over which the purchase is amortised."),
+             "purchase: years over which the purchase price is amortised."),
       number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
-      number("cost.pue", defaulted, "1.3", 1, true, "purchase: power usage effectiveness of the data centre."),
+      number("cost.pue", defaulted, "1.3", 1, true,
+             "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
+             "includes it."),
+      number("cost.accelerator_usd", optional, "", 0, true,
+             "Price of one device of cluster.accelerator in USD. Default: the catalog price."),
+      number("cost.mixed_accelerator_usd", optional, "", 0, true,
+             "Price of one device of cluster.mixed.accelerator in USD. Default: the catalog price."),
+      number("cost.server_usd", optional, "", 0, true,
+             "Price of one compute node's server without accelerators, CPU cores, NICs and drives (chassis, "
+             "board, memory, power supplies, NVLink baseboard). Default: catalog/infrastructure.yaml's share per "
+             "accelerator times cluster.accelerators_per_node."),
+      number("cost.cpu_core_usd", optional, "", 0, true,
+             "Price of one CPU core of a node. Default: catalog/infrastructure.yaml."),
+      number("cost.nic_usd", optional, "", 0, true, "Price of one cluster.nic adapter. Default: the catalog price."),
+      number("cost.storage_nic_usd", optional, "", 0, true,
+             "Price of one network.storage_nic adapter. Default: the catalog price."),
+      number("cost.target_nic_usd", optional, "", 0, true,
+             "Price of one storage.nvme_of.nic adapter. Default: the catalog price."),
+      number("cost.drive_usd", optional, "", 0, true,
+             "Price of one storage.local_nvme.drive. Default: the catalog price."),
+      number("cost.target_drive_usd", optional, "", 0, true,
+             "Price of one storage.nvme_of.drive. Default: the catalog price."),
+      number("cost.storage_server_usd", optional, "", 0, true,
+             "Price of one NVMe-oF target's server without drives and NICs. Default: catalog/infrastructure.yaml."),
+      number("cost.appliance_usd", optional, "", 0, true,
+             "Price of the whole storage appliance, its ports included. No default: appliances are quoted, not "
+             "listed."),
+      number("cost.switch_port_usd", optional, "", 0, true,
+             "Price of one network switch port, its share of the chassis included. Default: "
+             "catalog/infrastructure.yaml."),
+      number("cost.memory_usd_per_gb", optional, "", 0, true,
+             "Price of one GB of server memory set aside as page cache (storage.page_cache). Default: "
+             "catalog/infrastructure.yaml."),
 
       boolean("simulation.reuse_collectives", "true",
               "Speed knob that leaves results unchanged: when no other traffic crosses the network (dataset in memory "

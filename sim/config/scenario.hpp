@@ -95,7 +95,8 @@ struct RemoteStorage {
   Transport transport = Transport::rdma;
   double transport_latency = 0; ///< s added to each request by the fabric protocol
   int target_cores = 1;
-  double cpu_seconds_per_byte = 0; ///< target core-seconds per byte served: NVMe/TCP without offload
+  double cpu_seconds_per_byte = 0;       ///< target core-seconds per byte served: NVMe/TCP without offload
+  std::optional<double> appliance_power; ///< W the appliance draws, when the scenario gives it
 };
 
 struct StorageSpec {
@@ -166,11 +167,25 @@ struct CheckpointSpec {
   bool enabled() const { return every_steps > 0; }
 };
 
+/// @brief The purchase price in USD of each part a cluster is built from: the scenario's cost.*_usd key, else
+/// the catalog's price. Empty where neither gives one; `missing_key` names the key that would.
+struct PriceList {
+  std::optional<double> accelerator,
+      mixed_accelerator;                           ///< one device of cluster.accelerator, cluster.mixed.accelerator
+  std::optional<double> nic;                       ///< one adapter of cluster.nic
+  std::optional<double> storage_nic;               ///< one adapter of network.storage_nic
+  std::optional<double> target_nic;                ///< one adapter of storage.nvme_of.nic
+  std::optional<double> local_drive, target_drive; ///< one drive of storage.local_nvme, storage.nvme_of
+  std::optional<double> appliance;                 ///< the whole appliance, its ports included
+  double server = 0, cpu_core = 0, storage_server = 0, switch_port = 0;
+  double memory_per_byte = 0; ///< DRAM set aside as page cache
+};
+
 struct CostSpec {
   CostModel model = CostModel::none;
+  PriceList prices;
   double device_hour_usd = 0;
-  double purchase_usd_per_device = 0;       ///< cluster.accelerator
-  double mixed_purchase_usd_per_device = 0; ///< cluster.mixed.accelerator
+  double storage_usd_per_byte_month = 0; ///< hourly: data kept on remote storage
   double service_life_years = 0;
   double energy_usd_per_kwh = 0;
   double pue = 1;
@@ -205,6 +220,7 @@ struct Scenario {
   TrainingSpec training;
   CheckpointSpec checkpoint;
   CostSpec cost;
+  Infrastructure infrastructure; ///< servers, CPU cores, switch ports, memory: prices and power
   std::vector<Assumption> assumptions;
   std::vector<Setting> settings;
 };

@@ -1,3 +1,4 @@
+#include "config/inventory.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
 #include "config/value_reader.hpp"
@@ -74,7 +75,8 @@ public:
     s.storage = storage(s.workload);
     s.training = training(s.cluster);
     s.checkpoint = checkpoint(s.workload);
-    s.cost = cost(s.cluster);
+    s.infrastructure = catalog_.infrastructure();
+    s.cost = cost(s);
     check_memory(s);
     collect_assumptions(s);
     for (const auto& [path, value] : v_.entries()) {
@@ -208,7 +210,8 @@ private:
       n.torus_dimensions = torus_dimensions(cluster);
       n.slices = v_.count("network.slices");
     } else if (v_.count("network.slices") > 1) {
-      v_.fail("network.slices", "expected slices only on network.topology: torus, found " + v_.text("network.topology"));
+      v_.fail("network.slices",
+              "expected slices only on network.topology: torus, found " + v_.text("network.topology"));
     }
     if (n.topology == Topology::dragonfly)
       n.dragonfly = dragonfly(cluster);
@@ -341,6 +344,8 @@ private:
     a.pool.drive.read_latency = figure("read_latency");
     a.nic = find_entry(v_, "storage.appliance.port", catalog_.nics(), "catalog/nics.yaml");
     a.nics_per_target = v_.count("storage.appliance.ports");
+    if (v_.has("storage.appliance.power"))
+      a.appliance_power = v_.number("storage.appliance.power");
     for (const Figure* f : catalog_.nics().at(a.nic.name).figures())
       used_.push_back(f);
     return a;
@@ -392,7 +397,7 @@ private:
     require(v_, "checkpoint.to", "checkpoint.every_steps is set");
     c.every_steps = v_.integer("checkpoint.every_steps");
     const std::string& to = v_.text("checkpoint.to");
-    c.to = to == "nvme-of" ? CheckpointStorage::nvme_of
+    c.to = to == "nvme-of"     ? CheckpointStorage::nvme_of
            : to == "appliance" ? CheckpointStorage::appliance
                                : CheckpointStorage::local_nvme;
     c.bytes = workload.model.parameters.value * v_.number("checkpoint.bytes_per_param");
@@ -500,7 +505,7 @@ private:
                   : algorithm == "ring"       ? AllReduceAlgorithm::ring
                                               : AllReduceAlgorithm::automatic;
     const std::string& protocol = v_.text("training.protocol");
-    t.protocol = protocol == "simple" ? Protocol::simple
+    t.protocol = protocol == "simple"  ? Protocol::simple
                  : protocol == "ll128" ? Protocol::ll128
                  : protocol == "ll"    ? Protocol::ll
                                        : Protocol::automatic;
@@ -527,35 +532,89 @@ private:
     return t;
   }
 
-  CostSpec cost(const ClusterSpec& cluster)
+  CostSpec cost(const Scenario& s)
   {
     CostSpec c;
+    c.prices = prices(s);
+    c.service_life_years = v_.number("cost.service_life_years");
+    c.energy_usd_per_kwh = v_.number("cost.energy_usd_per_kwh");
+    c.pue = v_.number("cost.pue");
+    const Infrastructure& parts = catalog_.infrastructure();
+    for (const Figure* f : {&parts.server_idle_power, &parts.cpu_core_idle_power, &parts.cpu_core_max_power})
+      used_.push_back(f);
+    if (s.storage.remote && !s.storage.remote->appliance)
+      used_.push_back(&parts.storage_server_power);
+    if (switch_ports(s) > 0)
+      used_.push_back(&parts.switch_port_power);
     const std::string& model = v_.text("cost.model");
     if (model == "hourly") {
       c.model = CostModel::hourly;
       require(v_, "cost.device_hour_usd", "cost.model is hourly");
       c.device_hour_usd = v_.number("cost.device_hour_usd");
+      c.storage_usd_per_byte_month = priced("cost.storage_usd_per_gb_month", parts.cloud_storage_price, 1e-9, true);
     } else if (model == "purchase") {
       c.model = CostModel::purchase;
-      c.purchase_usd_per_device = purchase_price(cluster.accelerator);
-      if (cluster.mixed)
-        c.mixed_purchase_usd_per_device = purchase_price(cluster.mixed->accelerator);
-      c.service_life_years = v_.number("cost.service_life_years");
-      c.energy_usd_per_kwh = v_.number("cost.energy_usd_per_kwh");
-      c.pue = v_.number("cost.pue");
+      Scenario priced_scenario = s;
+      priced_scenario.cost = c;
+      for (const auto& item : inventory(priced_scenario))
+        if (!item.unit_usd)
+          require(v_, item.price_key,
+                  fmt::format("cost.model is purchase and the catalog has no price for {}", item.part));
     }
     return c;
   }
 
-  /// cost.purchase_usd_per_device when given (for every device), else the catalog's price of `a`.
-  double purchase_price(const Accelerator& a) const
+  /// Each part's price: its cost.*_usd key when set, else the catalog's (nothing when the catalog has none).
+  PriceList prices(const Scenario& s)
   {
-    if (v_.has("cost.purchase_usd_per_device"))
-      return v_.number("cost.purchase_usd_per_device");
-    if (!a.price_usd)
-      require(v_, "cost.purchase_usd_per_device",
-              fmt::format("cost.model is purchase and the catalog has no price for {}", a.name));
-    return a.price_usd->value;
+    const bool purchase = v_.text("cost.model") == "purchase";
+    const auto catalog_price = [&](const std::string& key, const std::optional<Figure>& price) {
+      if (v_.has(key))
+        return std::optional(v_.number(key));
+      if (price && purchase)
+        used_.push_back(&*price);
+      return price ? std::optional(price->value) : std::nullopt;
+    };
+    const auto& storage = s.storage;
+    const auto& remote = storage.remote;
+    const Infrastructure& parts = catalog_.infrastructure();
+    PriceList p;
+    p.accelerator = catalog_price("cost.accelerator_usd", s.cluster.accelerator.price_usd);
+    if (s.cluster.mixed)
+      p.mixed_accelerator = catalog_price("cost.mixed_accelerator_usd", s.cluster.mixed->accelerator.price_usd);
+    p.nic = catalog_price("cost.nic_usd", s.cluster.nic.price_usd);
+    if (s.network.separate_storage)
+      p.storage_nic = catalog_price("cost.storage_nic_usd", s.network.storage_nic.price_usd);
+    if (remote && !remote->appliance) {
+      p.target_nic = catalog_price("cost.target_nic_usd", remote->nic.price_usd);
+      p.target_drive = catalog_price("cost.target_drive_usd", remote->pool.drive.price_usd);
+    }
+    if (remote && remote->appliance && v_.has("cost.appliance_usd"))
+      p.appliance = v_.number("cost.appliance_usd");
+    if (storage.local_nvme)
+      p.local_drive = catalog_price("cost.drive_usd", storage.local_nvme->drive.price_usd);
+    p.server = v_.has("cost.server_usd")
+                   ? v_.number("cost.server_usd")
+                   : s.cluster.accelerators_per_node * catalog_figure(parts.server_price, purchase);
+    p.cpu_core = priced("cost.cpu_core_usd", parts.cpu_core_price, 1, purchase);
+    p.storage_server = priced("cost.storage_server_usd", parts.storage_server_price, 1, purchase);
+    p.switch_port = priced("cost.switch_port_usd", parts.switch_port_price, 1, purchase);
+    p.memory_per_byte = priced("cost.memory_usd_per_gb", parts.memory_price_per_byte, 1e-9, purchase);
+    return p;
+  }
+
+  /// The scenario's `key` times `scale` when set, else the catalog's `figure` (already in SI units).
+  double priced(const std::string& key, const Figure& figure, double scale, bool in_use)
+  {
+    return v_.has(key) ? v_.number(key) * scale : catalog_figure(figure, in_use);
+  }
+
+  /// `figure`'s value, listed among the run's figures when the cost model uses it.
+  double catalog_figure(const Figure& figure, bool in_use)
+  {
+    if (in_use)
+      used_.push_back(&figure);
+    return figure.value;
   }
 
   void check_memory(const Scenario& s) const
@@ -580,11 +639,10 @@ private:
       add(f);
     for (const Accelerator* a : kinds(s.cluster))
       if (const auto* d = s.workload.model.dataflow_design(a->name, s.workload.precision); d && d->assumed)
-        s.assumptions.push_back({fmt::format("{}: dataflow_designs {} {}",
-                                             std::filesystem::path(s.workload.model_file).filename().string(),
-                                             a->name, s.workload.precision),
-                                 fmt::format("{:g} {}/s", d->samples_per_second, s.workload.model.sample_unit),
-                                 d->provenance});
+        s.assumptions.push_back(
+            {fmt::format("{}: dataflow_designs {} {}", std::filesystem::path(s.workload.model_file).filename().string(),
+                         a->name, s.workload.precision),
+             fmt::format("{:g} {}/s", d->samples_per_second, s.workload.model.sample_unit), d->provenance});
     std::sort(s.assumptions.begin(), s.assumptions.end(),
               [](const Assumption& a, const Assumption& b) { return a.where < b.where; });
     s.assumptions.erase(std::unique(s.assumptions.begin(), s.assumptions.end(),
@@ -671,7 +729,8 @@ std::optional<std::string> memory_shortfall(const Scenario& s, const Accelerator
 {
   const double state = s.workload.model.parameters.value * s.training.model_state_bytes_per_param;
   // activation_bytes_per_sample is stated for 16-bit activations.
-  const double per_sample = s.workload.model.activation_bytes_per_sample.value * element_bytes(s.workload.precision) / 2;
+  const double per_sample =
+      s.workload.model.activation_bytes_per_sample.value * element_bytes(s.workload.precision) / 2;
   const double activations = per_sample * batch;
   const double capacity = accelerator.memory.value;
   if (state + activations <= capacity)

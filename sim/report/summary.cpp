@@ -1,5 +1,7 @@
 #include "report/summary.hpp"
 
+#include "config/inventory.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <span>
@@ -8,8 +10,6 @@ namespace dtsim::report {
 
 namespace {
 
-constexpr double seconds_per_hour = 3600;
-constexpr double seconds_per_year = 365.25 * 24 * seconds_per_hour;
 /// A phase is named the bottleneck when it takes at least this share of the step.
 constexpr double notable_share = 0.10;
 /// A resource this busy is called saturated.
@@ -149,39 +149,6 @@ std::string name_bottleneck(const config::Scenario& s, const Summary& summary)
                      pct(summary.utilisation.accelerators), pct(b.compute / step));
 }
 
-std::optional<double> cost_of(const config::Scenario& s, const RunResult& run, const Summary& summary)
-{
-  const auto& c = s.cost;
-  double purchase_usd = 0; // of every device
-  for (std::size_t k = 0; k < run.groups.size(); ++k)
-    purchase_usd += static_cast<double>(run.groups[k].nodes) * s.cluster.accelerators_per_node *
-                    (k == 0 ? c.purchase_usd_per_device : c.mixed_purchase_usd_per_device);
-  const double device_hours = summary.devices * summary.time_to_train / seconds_per_hour;
-  switch (c.model) {
-  case config::CostModel::none:
-    return std::nullopt;
-  case config::CostModel::hourly:
-    return device_hours * c.device_hour_usd;
-  case config::CostModel::purchase:
-    return purchase_usd * summary.time_to_train / (c.service_life_years * seconds_per_year) +
-           summary.energy_kwh * c.energy_usd_per_kwh;
-  }
-  return std::nullopt;
-}
-
-/// Energy of the accelerators over `elapsed` s: each group from idle to maximum power with its busy fraction.
-double accelerator_joules(const config::Scenario& s, const RunResult& run, double elapsed)
-{
-  double joules = 0;
-  for (std::size_t k = 0; k < run.groups.size(); ++k) {
-    const auto& a = *run.groups[k].accelerator;
-    const double devices = static_cast<double>(run.groups[k].nodes) * s.cluster.accelerators_per_node;
-    const double busy = run.totals.group_busy_seconds.empty() ? 0 : run.totals.group_busy_seconds[k];
-    joules += devices * a.idle_power.value * elapsed + busy * (a.max_power.value - a.idle_power.value);
-  }
-  return joules;
-}
-
 } // namespace
 
 Summary summarize(const config::Scenario& s, const RunResult& run, std::optional<double> baseline_throughput)
@@ -214,9 +181,16 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
         run.totals.cache_bytes_read / std::max(1.0, run.totals.cache_bytes_read + run.totals.storage_bytes_read);
   out.bottleneck = name_bottleneck(s, out);
 
-  const double pue = s.cost.model == config::CostModel::purchase ? s.cost.pue : 1.0;
-  out.energy_kwh = accelerator_joules(s, run, elapsed) / seconds_per_hour / 1000 * pue;
-  out.cost_usd = cost_of(s, run, out);
+  out.energy_parts = energy_parts(s, run, out.utilisation, elapsed);
+  for (const auto& part : out.energy_parts)
+    out.energy_kwh += part.kwh * s.cost.pue;
+  out.purchase_usd = config::purchase_price(s);
+  out.cost_parts = run_cost(s, out.devices, out.time_to_train, out.energy_kwh);
+  if (s.cost.model != config::CostModel::none) {
+    out.cost_usd = 0;
+    for (const auto& part : out.cost_parts)
+      *out.cost_usd += part.usd;
+  }
   return out;
 }
 

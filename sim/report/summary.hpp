@@ -1,6 +1,7 @@
 #pragma once
 /// @brief The figures a run reports, derived from its step records and totals; no SimGrid here.
 #include "config/scenario.hpp"
+#include "report/cost.hpp"
 #include "training/device_groups.hpp"
 #include "training/metrics.hpp"
 
@@ -21,7 +22,7 @@ struct RunResult {
 /// @brief Seconds per step, means over the steady-state steps and the workers.
 struct Breakdown {
   double data_stall = 0, compute = 0, exposed_comm = 0, optimizer = 0, overhead = 0, checkpoint = 0;
-  double imbalance = 0; ///< waiting for slower devices to finish their backward (mixed clusters, uneven stalls)
+  double imbalance = 0;   ///< waiting for slower devices to finish their backward (mixed clusters, uneven stalls)
   double fetch_stall = 0; ///< of data_stall, waiting for storage; the rest waited for preprocessing
   double preprocess_stall() const { return data_stall - fetch_stall; }
 };
@@ -59,8 +60,11 @@ struct Summary {
   std::optional<StorageReads> storage_reads;
   std::optional<double> page_cache_share; ///< of the dataset bytes read, the share the page caches served
   std::string bottleneck;
-  double energy_kwh = 0; ///< accelerators only, PUE included
-  std::optional<double> cost_usd;
+  double energy_kwh = 0;                ///< facility energy: every part's, times the PUE
+  std::vector<EnergyPart> energy_parts; ///< IT energy by part, before the PUE
+  std::optional<double> purchase_usd;   ///< the cluster's purchase price, when every part has a price
+  std::optional<double> cost_usd;       ///< the run's cost under the cost model; none without one
+  std::vector<CostPart> cost_parts;
   double epochs = 0; ///< passes over the dataset the run made: samples / workload.dataset_samples
 
   /// A total of the run scaled to one epoch, or to a million samples.

@@ -67,6 +67,38 @@ void print_checkpoints(std::ostream& out, const config::Scenario& s, const train
              units::format(totals.restore_seconds, Dimension::time));
 }
 
+/// "0.42 kWh: A100-SXM4-80GB 0.3, servers 0.05, ..." - a total and its parts, largest first.
+template <typename Part, typename Format>
+std::string parts_text(std::vector<Part> parts, double Part::*amount, Format format)
+{
+  std::stable_sort(parts.begin(), parts.end(), [&](const Part& a, const Part& b) { return a.*amount > b.*amount; });
+  std::vector<std::string> shown;
+  for (const auto& p : parts)
+    shown.push_back(fmt::format("{} {}", p.part, format(p.*amount)));
+  return fmt::format("{}", fmt::join(shown, ", "));
+}
+
+void print_energy_and_cost(std::ostream& out, const config::Scenario& s, const Summary& sum)
+{
+  const std::string& unit = s.workload.model.sample_unit;
+  const auto kwh = [](double x) { return fmt::format("{:.3g}", x); };
+  fmt::print(out, "energy              {:.3g} kWh with PUE {:g}; {:.3g} kWh per epoch, {:.3g} kWh per million {}\n",
+             sum.energy_kwh, s.cost.pue, sum.per_epoch(sum.energy_kwh), sum.per_million_samples(sum.energy_kwh), unit);
+  fmt::print(out, "  IT energy (kWh)   {}\n", parts_text(sum.energy_parts, &EnergyPart::kwh, kwh));
+  if (s.storage.remote && s.storage.remote->appliance && !s.storage.remote->appliance_power)
+    fmt::print(out, "  not counted       the storage appliance (storage.appliance.power not given)\n");
+  if (sum.cost_usd) {
+    fmt::print(out, "cost                {}; {} per epoch, {} per million {}\n", usd(*sum.cost_usd),
+               usd(sum.per_epoch(*sum.cost_usd)), usd(sum.per_million_samples(*sum.cost_usd)), unit);
+    fmt::print(out, "  {:<18}{}\n", s.cost.model == config::CostModel::hourly ? "rented" : "bought",
+               parts_text(sum.cost_parts, &CostPart::usd, usd));
+  } else {
+    fmt::print(out, "cost                not requested (cost.model: none)\n");
+  }
+  if (sum.purchase_usd)
+    fmt::print(out, "purchase price      {} for the cluster\n", usd(*sum.purchase_usd));
+}
+
 } // namespace
 
 void print_summary(std::ostream& out, const config::Scenario& s, const RunResult& run, const Summary& sum)
@@ -126,13 +158,7 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
                units::format(g.plan.peak_rate, Dimension::flop_rate), kind, training::to_string(g.plan.limit),
                g.plan.efficiency_basis);
   }
-  fmt::print(out, "energy              {:.3g} kWh (accelerators); {:.3g} kWh per epoch, {:.3g} kWh per million {}\n",
-             sum.energy_kwh, sum.per_epoch(sum.energy_kwh), sum.per_million_samples(sum.energy_kwh), w.model.sample_unit);
-  if (sum.cost_usd)
-    fmt::print(out, "cost                {}; {} per epoch, {} per million {}\n", usd(*sum.cost_usd),
-               usd(sum.per_epoch(*sum.cost_usd)), usd(sum.per_million_samples(*sum.cost_usd)), w.model.sample_unit);
-  else
-    fmt::print(out, "cost                not requested\n");
+  print_energy_and_cost(out, s, sum);
   if (!s.assumptions.empty()) {
     fmt::print(out, "assumptions used    {} figures rest on assumptions, not sources:\n", s.assumptions.size());
     for (const auto& a : s.assumptions)
@@ -220,6 +246,15 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                                 {"iops_each", reads->iops},
                                 {"request_B", s.storage.request_bytes}};
   summary["cost_usd"] = sum.cost_usd ? nlohmann::json(*sum.cost_usd) : nullptr;
+  summary["purchase_usd"] = optional(sum.purchase_usd);
+  summary["pue"] = s.cost.pue;
+  nlohmann::json energy_parts = nlohmann::json::object(), cost_parts = nlohmann::json::object();
+  for (const auto& part : sum.energy_parts)
+    energy_parts[part.part] = part.kwh;
+  for (const auto& part : sum.cost_parts)
+    cost_parts[part.part] = part.usd;
+  summary["it_energy_kWh_by_part"] = energy_parts;
+  summary["cost_usd_by_part"] = cost_parts;
   summary["epochs"] = sum.epochs;
   summary["energy_kWh_per_epoch"] = sum.per_epoch(sum.energy_kwh);
   summary["energy_kWh_per_million_samples"] = sum.per_million_samples(sum.energy_kwh);

@@ -399,12 +399,12 @@ TEST_CASE("config: purchase cost defaults to the catalog price")
 {
   const Scenario s = load("scenarios/quickstart.yaml", {"cost.model=purchase"});
   CHECK(s.cost.model == CostModel::purchase);
-  CHECK(s.cost.purchase_usd_per_device == Approx(15000));
+  CHECK(s.cost.prices.accelerator == Approx(15000));
   CHECK(s.cost.service_life_years == Approx(4));
   CHECK(s.cost.energy_usd_per_kwh == Approx(0.12));
   CHECK(s.cost.pue == Approx(1.3));
-  CHECK(load("scenarios/quickstart.yaml", {"cost.model=purchase", "cost.purchase_usd_per_device=24875"})
-            .cost.purchase_usd_per_device == Approx(24875));
+  CHECK(*load("scenarios/quickstart.yaml", {"cost.model=purchase", "cost.accelerator_usd=24875"})
+             .cost.prices.accelerator == Approx(24875));
   CHECK(load("scenarios/quickstart.yaml", {"cost.model=none"}).cost.model == CostModel::none);
 }
 
