@@ -13,10 +13,10 @@ namespace dtsim::app {
 namespace {
 
 /// The "summary" object of results_json for one scenario, as text; simulates, so call in a process of its own.
-std::string summary_text(const config::Scenario& scenario)
+std::string summary_text(const config::Scenario& scenario, bool with_baseline)
 {
   std::optional<ChildComputation> baseline;
-  if (scenario.cluster.devices() > 1)
+  if (with_baseline && scenario.cluster.devices() > 1)
     baseline.emplace([&scenario] { return baseline_throughput(scenario); });
   const report::RunResult run = simulate(scenario, {});
   const report::Summary summary = report::summarize(scenario, run, baseline ? baseline->result() : std::nullopt);
@@ -25,7 +25,8 @@ std::string summary_text(const config::Scenario& scenario)
 
 } // namespace
 
-std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs)
+std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs,
+                                                        bool baselines)
 {
   std::vector<report::ComparedScenario> rows;
   const std::size_t batch = static_cast<std::size_t>(std::max(1, jobs));
@@ -33,7 +34,8 @@ std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedS
     std::vector<std::unique_ptr<ChildProcess>> running;
     const std::size_t last = std::min(scenarios.size(), first + batch);
     for (std::size_t k = first; k < last; ++k)
-      running.push_back(std::make_unique<ChildProcess>([&s = scenarios[k].scenario] { return summary_text(s); }));
+      running.push_back(std::make_unique<ChildProcess>(
+          [&s = scenarios[k].scenario, baselines] { return summary_text(s, baselines); }));
     for (std::size_t k = first; k < last; ++k) {
       const auto text = running[k - first]->result();
       rows.push_back({scenarios[k].name, text ? std::optional(nlohmann::json::parse(*text)) : std::nullopt});

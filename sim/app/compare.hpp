@@ -13,9 +13,10 @@ struct NamedScenario {
   config::Scenario scenario;
 };
 
-/// Simulates each scenario (and its one-device baseline) in child processes, `jobs` scenarios at a time,
-/// and returns their summaries in the order given.
-std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs);
+/// Simulates each scenario (and, with `baselines`, its one-device baseline) in child processes, `jobs`
+/// scenarios at a time, and returns their summaries in the order given.
+std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs,
+                                                        bool baselines);
 
 /// Splits an option "NAME:key=value,key=value" into its name and its --set overrides; throws ConfigError.
 std::pair<std::string, std::vector<std::string>> parse_option(const std::string& option);

@@ -1,13 +1,16 @@
-// dtsim command line: run, compare, collective, topology, check, calibrate, validate, reference. Only this file picks
-// exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure.
+// dtsim command line: run, compare, advise, collective, topology, check, calibrate, validate, reference. Only this file
+// picks exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure.
+#include "app/advise.hpp"
 #include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
 #include "app/compare.hpp"
 #include "app/simulate.hpp"
 #include "app/validation_cases.hpp"
+#include "config/inventory.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
 #include "platform/cluster_layout.hpp"
+#include "report/advice.hpp"
 #include "report/writers.hpp"
 #include "topology/topology_graph.hpp"
 #include "units/units.hpp"
@@ -88,6 +91,11 @@ struct CompareOptions {
   int jobs = 0;                     ///< 0: as many as the machine has cores
 };
 
+int jobs_or_cores(int jobs)
+{
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 /// Loads every scenario first, so bad input stops the command before anything is simulated.
 int compare(const CompareOptions& options, const std::string& data_dir)
 {
@@ -107,12 +115,86 @@ int compare(const CompareOptions& options, const std::string& data_dir)
     overrides.insert(overrides.begin(), options.overrides.begin(), options.overrides.end());
     add(name, options.scenarios.front(), overrides);
   }
-  const int jobs =
-      options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const auto rows = dtsim::app::compare_scenarios(scenarios, jobs);
+  const auto rows = dtsim::app::compare_scenarios(scenarios, jobs_or_cores(options.jobs), true);
   dtsim::report::print_comparison(std::cout, rows);
   const bool all_ran = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.has_value(); });
   return all_ran ? exit_ok : exit_simulation_failed;
+}
+
+struct AdviseOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string budget;   ///< USD, empty for none
+  std::string deadline; ///< a duration, empty for none
+  int jobs = 0;
+};
+
+/// The base scenario's purchase price; a part without a price is bad input, named by its key.
+double purchase_price_of(const dtsim::config::Scenario& s)
+{
+  for (const auto& item : dtsim::config::inventory(s))
+    if (!item.unit_usd)
+      throw dtsim::config::ConfigError({s.file, 0, 0}, item.price_key,
+                                       fmt::format("missing key: advise prices upgrades at their purchase price, and "
+                                                   "the catalog has no price for {}",
+                                                   item.part));
+  return *dtsim::config::purchase_price(s);
+}
+
+dtsim::report::AdviceLimits advice_limits(const AdviseOptions& options)
+{
+  dtsim::report::AdviceLimits limits;
+  const auto read = [](const std::string& option, const std::string& text, dtsim::units::Dimension dim) {
+    try {
+      const double value = dtsim::units::parse(text, dim);
+      if (value <= 0)
+        throw dtsim::units::UnitError("expected a value above 0, found " + text);
+      return value;
+    } catch (const dtsim::units::UnitError& e) {
+      throw dtsim::config::ConfigError({option + " " + text, 0, 0}, "", e.what());
+    }
+  };
+  if (!options.budget.empty())
+    limits.budget_usd = read("--budget", options.budget, dtsim::units::Dimension::number);
+  if (!options.deadline.empty())
+    limits.deadline_s = read("--deadline", options.deadline, dtsim::units::Dimension::time);
+  return limits;
+}
+
+/// Every upgrade move is loaded first (those that do not validate are listed as not applicable), then the base
+/// and the moves are simulated in parallel, each in its own process.
+int advise(const AdviseOptions& options, const std::string& data_dir)
+{
+  const dtsim::report::AdviceLimits limits = advice_limits(options);
+  const auto base = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
+  dtsim::training::plan_device_groups(base);
+  std::vector<dtsim::app::NamedScenario> scenarios{{options.scenario, base}};
+  std::vector<dtsim::report::AdvisedRun> runs{{options.scenario, "", std::nullopt, purchase_price_of(base)}};
+  std::vector<std::pair<std::string, std::string>> skipped;
+  for (const auto& move : dtsim::app::upgrade_moves(base, dtsim::config::Catalog::load(data_dir))) {
+    std::vector<std::string> overrides = options.overrides;
+    overrides.insert(overrides.end(), move.overrides.begin(), move.overrides.end());
+    try {
+      auto upgraded = dtsim::config::load_scenario(options.scenario, overrides, data_dir);
+      dtsim::training::plan_device_groups(upgraded);
+      runs.push_back({move.name, move.kind, std::nullopt, purchase_price_of(upgraded)});
+      scenarios.push_back({move.name, std::move(upgraded)});
+    } catch (const dtsim::config::ConfigError& e) {
+      skipped.emplace_back(move.name, e.message());
+    }
+  }
+  const auto results = dtsim::app::compare_scenarios(scenarios, jobs_or_cores(options.jobs), false);
+  for (std::size_t k = 0; k < runs.size(); ++k)
+    runs[k].summary = results[k].summary;
+  if (!runs.front().summary)
+    throw std::runtime_error("the base scenario's simulation failed");
+  const std::vector<dtsim::report::AdvisedRun> upgrades(runs.begin() + 1, runs.end());
+  for (const auto& u : upgrades)
+    if (!u.summary)
+      skipped.emplace_back(u.name, "its simulation failed");
+  dtsim::report::print_advice(std::cout, runs.front(), dtsim::report::rank_upgrades(runs.front(), upgrades), skipped,
+                              limits);
+  return exit_ok;
 }
 
 struct CollectiveOptions {
@@ -245,6 +327,15 @@ int main(int argc, char** argv)
                           "A variant of the one scenario, NAME:key=value[,key=value...] (repeatable)");
   compare_cmd->add_option("-j,--jobs", compare_options.jobs, "Scenarios simulated at once (default: the cores)");
 
+  AdviseOptions advise_options;
+  CLI::App* advise_cmd = app.add_subcommand(
+      "advise", "Simulate the scenario under upgrades from the catalog and rank them by time saved per dollar");
+  advise_cmd->add_option("scenario", advise_options.scenario, "Scenario YAML file")->required();
+  advise_cmd->add_option("--set", advise_options.overrides, "Override a key before validation (repeatable)");
+  advise_cmd->add_option("--budget", advise_options.budget, "Most USD to add to the purchase price, e.g. 50000");
+  advise_cmd->add_option("--deadline", advise_options.deadline, "Time to train to meet, e.g. 2h");
+  advise_cmd->add_option("-j,--jobs", advise_options.jobs, "Scenarios simulated at once (default: the cores)");
+
   std::string validate_file;
   std::vector<std::string> validate_overrides;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario without simulating it");
@@ -303,6 +394,8 @@ int main(int argc, char** argv)
       return run(run_options, data_dir);
     if (*compare_cmd)
       return compare(compare_options, data_dir);
+    if (*advise_cmd)
+      return advise(advise_options, data_dir);
     if (*collective_cmd)
       return collective(collective_options, data_dir);
     if (*topology_cmd)

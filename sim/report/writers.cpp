@@ -1,5 +1,6 @@
 #include "report/writers.hpp"
 
+#include "report/format.hpp"
 #include "units/units.hpp"
 
 #include <cstdio>
@@ -20,23 +21,6 @@ namespace {
 std::string percent(double part, double whole)
 {
   return whole > 0 ? fmt::format("{:.1f}%", 100 * part / whole) : "-";
-}
-
-std::string thousands(double value)
-{
-  const std::string digits = fmt::format("{:.0f}", value);
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-')
-      grouped += ',';
-    grouped += digits[i];
-  }
-  return grouped;
-}
-
-std::string usd(double amount)
-{
-  return amount < 100 ? fmt::format("${:.4g}", amount) : "$" + thousands(amount);
 }
 
 void print_utilisation(std::ostream& out, const Utilisation& u)

@@ -224,7 +224,8 @@ TEST_CASE("app: check reports a malformed cases file with its position")
   std::ofstream(cases) << "cases:\n  - id: x\n    scenario: a.yaml\n    metric: latency\n";
   const Outcome out = dtsim("check " + cases.string());
   CHECK(out.exit_code == 2);
-  CHECK(out.output.find(":4:13: cases[0].metric: expected throughput, scaling_efficiency or allreduce_time") != std::string::npos);
+  CHECK(out.output.find(":4:13: cases[0].metric: expected throughput, scaling_efficiency or allreduce_time") !=
+        std::string::npos);
 }
 
 TEST_CASE("app: calibrate turns a measured step time into a workload row that reproduces it")
@@ -244,9 +245,10 @@ TEST_CASE("app: calibrate turns a measured step time into a workload row that re
   const auto file = scratch("calibrated-resnet50.yaml");
   std::ofstream(file) << workload;
   const auto json = scratch("calibrated.json");
-  const Outcome run = dtsim(fmt::format("run scenarios/quickstart.yaml {} --set workload.model={} --set workload.steps=40 "
-                                        "--json {}",
-                                        device, file.string(), json.string()));
+  const Outcome run =
+      dtsim(fmt::format("run scenarios/quickstart.yaml {} --set workload.model={} --set workload.steps=40 "
+                        "--json {}",
+                        device, file.string(), json.string()));
   REQUIRE(run.exit_code == 0);
   const auto summary = nlohmann::json::parse(read_file(json))["summary"];
   CHECK(summary["step_time_s"].get<double>() == Approx(0.050).epsilon(0.005));
@@ -334,4 +336,74 @@ TEST_CASE("app: cost and energy per epoch and per million samples follow from th
   CHECK(s["cost_usd_per_million_samples"].get<double>() == Approx(cost / samples * 1e6));
   CHECK(s["energy_kWh_per_epoch"].get<double>() == Approx(energy * 1281167 / samples));
   CHECK(s["energy_kWh_per_million_samples"].get<double>() == Approx(energy / samples * 1e6));
+}
+
+namespace {
+
+/// The line of `output` that holds `text`.
+std::string line_with(const std::string& output, const std::string& text)
+{
+  const auto at = output.find(text);
+  REQUIRE(at != std::string::npos);
+  const auto start = output.rfind('\n', at) + 1;
+  return output.substr(start, output.find('\n', at) - start);
+}
+
+/// The kind column of `advise`'s rank-1 row.
+std::string first_choice(const std::string& output)
+{
+  const std::string line = line_with(output, "\n| 1 | ");
+  std::vector<std::string> cells;
+  std::stringstream cellstream(line);
+  for (std::string cell; std::getline(cellstream, cell, '|');)
+    cells.push_back(cell);
+  REQUIRE(cells.size() > 3);
+  return cells[3].substr(1, cells[3].size() - 2);
+}
+
+} // namespace
+
+TEST_CASE("app: advise tells a storage-bound run to buy storage, and marks the budget and deadline")
+{
+  const Outcome out = dtsim("advise scenarios/cluster-4node-a100-storage-bound.yaml --set workload.steps=100 "
+                            "--budget 5000 --deadline 13.3s -j 2");
+  INFO(out.output);
+  REQUIRE(out.exit_code == 0);
+  CHECK(first_choice(out.output) == "storage");
+  CHECK(out.output.find("So buy faster storage first.") != std::string::npos);
+  // A second drive (1,200 USD) makes the run compute-bound, fits the budget and meets the deadline; twice the
+  // nodes, still storage-bound, does neither.
+  const std::string drives = line_with(out.output, "| 2x drives per target |");
+  CHECK(drives.find("| $1,200 |") != std::string::npos);
+  CHECK(drives.ends_with("| compute-bound | yes | yes |"));
+  CHECK(line_with(out.output, "| 2x nodes |").ends_with("| input-bound | no | no |"));
+}
+
+TEST_CASE("app: advise tells a compute-bound run to buy accelerators and a CPU-bound one to buy cores")
+{
+  const Outcome compute = dtsim("advise scenarios/cluster-4node-a100.yaml --set workload.steps=40 -j 2");
+  INFO(compute.output);
+  REQUIRE(compute.exit_code == 0);
+  CHECK(first_choice(compute.output) == "compute");
+  CHECK(compute.output.find("No faster storage upgrade shortens the run.") != std::string::npos);
+  const Outcome cpu = dtsim("advise scenarios/tutorial-gpu-waiting-cpu.yaml --set workload.steps=60 -j 2");
+  INFO(cpu.output);
+  REQUIRE(cpu.exit_code == 0);
+  CHECK(first_choice(cpu.output) == "CPU");
+  CHECK(cpu.output.find("| 1 | 2x CPU cores |") != std::string::npos);
+  CHECK(cpu.output.find("So buy more CPU cores first.") != std::string::npos);
+}
+
+TEST_CASE("app: advise refuses a bad budget or deadline and an unpriced part before simulating")
+{
+  const Outcome budget = dtsim("advise scenarios/quickstart.yaml --budget lots");
+  CHECK(budget.exit_code == 2);
+  CHECK(budget.output.find("--budget lots") != std::string::npos);
+  const Outcome deadline = dtsim("advise scenarios/quickstart.yaml --deadline 5parsecs");
+  CHECK(deadline.exit_code == 2);
+  CHECK(deadline.output.find("--deadline 5parsecs") != std::string::npos);
+  const Outcome unpriced = dtsim("advise scenarios/quickstart.yaml --set cluster.nic=GPUDirect-TCPXO-200G");
+  CHECK(unpriced.exit_code == 2);
+  CHECK(unpriced.output.find("cost.nic_usd: missing key: advise prices upgrades at their purchase price") !=
+        std::string::npos);
 }
