@@ -106,8 +106,8 @@ void print_answer(std::ostream& out, const AdvisedRun& base, const std::vector<R
     if (fits == ranked.end())
       fmt::print(out, " No single upgrade tried gets there {}.", asked);
     else
-      fmt::print(out, " The best {} is {}: {} to train, {} added.", asked, fits->run->name, duration(fits->time_s),
-                 usd(fits->added_usd));
+      fmt::print(out, " The best {} is {}: {} to train, {} {} of hardware.", asked, fits->run->name,
+                 duration(fits->time_s), fits->added_usd >= 0 ? "for" : "saving", usd(std::abs(fits->added_usd)));
   }
   fmt::print(out, "\n");
 }
