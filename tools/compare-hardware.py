@@ -39,14 +39,15 @@ def run(scenario, settings):
 def row(name, devices, capital, s):
     epoch_s = EPOCH / s["throughput_samples_per_s"]
     per_epoch = epoch_s / s["time_to_train_s"]  # scale the run's energy and cost to one epoch
-    return (f"| {name} | {devices} | ${capital / 1000:,.0f}k | {s['throughput_samples_per_s']:,.0f} | "
+    return (f"| {name} | {devices} | ${capital / 1000:,.0f}k | ${s['purchase_usd'] / 1000:,.0f}k | "
+            f"{s['throughput_samples_per_s']:,.0f} | "
             f"{epoch_s:,.1f} s | {s['energy_kWh'] * per_epoch:,.3f} kWh | ${s['cost_usd'] * per_epoch:,.3f} |")
 
 
 def table(title, nodes_of):
     print(f"\n{title}\n")
-    print("| device | devices | capital | images/s | epoch | energy/epoch | cost/epoch |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| device | devices | devices' price | cluster price | images/s | epoch | energy/epoch | cost/epoch |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, scenario, per_node, price, budget_nodes, extra in KINDS:
         nodes, settings = nodes_of(scenario, budget_nodes, extra)
         s = run(scenario, [f"cluster.nodes={nodes}"] + settings)
