@@ -72,6 +72,20 @@ void storage_moves(const config::Scenario& s, const config::Catalog& catalog, st
                      {set("storage.page_cache", fmt::format("{:g} GB", cache_gb)), "storage.sharding=fixed"}});
 }
 
+/// Twice the cores per node, and enough loader workers per device to keep them all busy: extra cores that no
+/// worker uses would save nothing.
+UpgradeMove more_cpu_cores(const config::Scenario& s)
+{
+  const int cores = 2 * s.cluster.cpu_cores_per_node;
+  const int workers_to_fill = (cores + s.cluster.accelerators_per_node - 1) / s.cluster.accelerators_per_node;
+  UpgradeMove move{"2x CPU cores", "CPU", {set("cluster.cpu_cores_per_node", cores)}};
+  if (s.training.loader_workers < workers_to_fill) {
+    move.name += fmt::format(" ({} loader workers per device)", workers_to_fill);
+    move.overrides.push_back(set("training.loader_workers", workers_to_fill));
+  }
+  return move;
+}
+
 } // namespace
 
 std::vector<UpgradeMove> upgrade_moves(const config::Scenario& s, const config::Catalog& catalog)
@@ -82,7 +96,7 @@ std::vector<UpgradeMove> upgrade_moves(const config::Scenario& s, const config::
   if (s.cluster.nodes > 1)
     if (const auto* nic = next_faster_nic(catalog, s.cluster.nic.bandwidth.value))
       moves.push_back({"NICs: " + nic->name, "network", {set("cluster.nic", nic->name)}});
-  moves.push_back({"2x CPU cores", "CPU", {set("cluster.cpu_cores_per_node", 2 * s.cluster.cpu_cores_per_node)}});
+  moves.push_back(more_cpu_cores(s));
   return moves;
 }
 
