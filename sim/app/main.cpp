@@ -1,10 +1,12 @@
-// dtsim command line: run, compare, advise, collective, topology, check, calibrate, validate, reference. Only this file
-// picks exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure.
+// dtsim command line: run, compare, advise, sweep, merge, collective, topology, check, calibrate, validate, reference.
+// Only this file picks exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure,
+// 4 some sweep points failed or are missing.
 #include "app/advise.hpp"
 #include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
 #include "app/compare.hpp"
 #include "app/simulate.hpp"
+#include "app/sweep_runner.hpp"
 #include "app/validation_cases.hpp"
 #include "config/inventory.hpp"
 #include "config/parameters.hpp"
@@ -12,6 +14,7 @@
 #include "platform/cluster_layout.hpp"
 #include "report/advice.hpp"
 #include "report/writers.hpp"
+#include "sweep/sweep_results.hpp"
 #include "topology/topology_graph.hpp"
 #include "units/units.hpp"
 
@@ -23,6 +26,7 @@
 #include <sstream>
 #include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 #ifndef DTSIM_VERSION
 #define DTSIM_VERSION "unknown"
@@ -37,6 +41,7 @@ constexpr int exit_ok = 0;
 constexpr int exit_out_of_bounds = 1; ///< dtsim check: a prediction outside its bound
 constexpr int exit_bad_input = 2;
 constexpr int exit_simulation_failed = 3;
+constexpr int exit_partial = 4; ///< dtsim sweep and merge: some points failed or are missing
 
 struct RunOptions {
   std::string scenario;
@@ -197,6 +202,73 @@ int advise(const AdviseOptions& options, const std::string& data_dir)
   return exit_ok;
 }
 
+struct SweepOptions {
+  std::string file; ///< a sweep file, or a base scenario whose --set comma lists are swept
+  std::vector<std::string> sets;
+  std::vector<std::string> zips;
+  std::string out_dir;
+  std::string shard;
+  int jobs = 0;
+  bool list = false;
+  bool baselines = true;
+};
+
+dtsim::sweep::SweepDefinition sweep_definition(const SweepOptions& options)
+{
+  if (!dtsim::sweep::is_sweep_file(options.file))
+    return dtsim::sweep::sweep_from_options(options.file, options.sets, options.zips);
+  dtsim::sweep::SweepDefinition sweep = dtsim::sweep::load_sweep(options.file);
+  dtsim::sweep::add_options(sweep, options.sets, options.zips);
+  return sweep;
+}
+
+void list_points(const std::vector<dtsim::sweep::SweepPoint>& points)
+{
+  for (const auto& point : points) {
+    std::string settings;
+    for (const auto& [key, value] : point.settings)
+      settings += fmt::format(" {}={}", key, value);
+    fmt::print("{}{}\n", point.id, settings);
+  }
+}
+
+int sweep(const SweepOptions& options, const std::string& data_dir)
+{
+  const dtsim::sweep::SweepDefinition definition = sweep_definition(options);
+  const dtsim::app::Shard shard = dtsim::app::shard_from(options.shard);
+  if (definition.keys().empty())
+    throw dtsim::config::ConfigError({options.file, 0, 0}, "",
+                                     "nothing to sweep: expected a sweep file, or --set key=a,b,... or --zip");
+  if (options.list) {
+    list_points(dtsim::app::shard_points(definition.points(), shard));
+    return exit_ok;
+  }
+  if (options.out_dir.empty())
+    throw dtsim::config::ConfigError({"dtsim sweep " + options.file, 0, 0}, "-o",
+                                     "missing option: expected -o DIR, the folder for the results");
+  const dtsim::app::SweepTally tally =
+      dtsim::app::run_sweep(definition, {options.out_dir, data_dir, jobs_or_cores(options.jobs), shard,
+                                         options.baselines, static_cast<bool>(isatty(STDERR_FILENO))});
+  fmt::print("{}: {} points run, {} failed, {} already done{}\n", options.out_dir, tally.ran, tally.failed,
+             tally.skipped,
+             shard.count > 1 ? fmt::format(" (shard {}/{}; dtsim merge writes the results)", shard.index, shard.count)
+                             : "; results.jsonl and results.csv written");
+  return tally.failed == 0 ? exit_ok : exit_partial;
+}
+
+/// De-duplicates the rows of every shard into results.jsonl and results.csv; names the points still missing.
+int merge(const std::string& dir)
+{
+  const nlohmann::json manifest = dtsim::sweep::read_manifest(dir);
+  const auto merged = dtsim::sweep::merge_rows(manifest, dtsim::sweep::read_rows(dir));
+  dtsim::sweep::write_results(dir, manifest, merged);
+  fmt::print("{}: {} of {} points have rows, {} failed, {} missing\n", dir, merged.rows.size(),
+             manifest.at("points").size(), merged.failed, merged.missing.size());
+  for (const auto& id : merged.missing)
+    fmt::print(stderr, "dtsim merge: point {} has no row\n", id);
+  return merged.failed == 0 && merged.missing.empty() ? exit_ok : exit_partial;
+}
+
 struct CollectiveOptions {
   std::string scenario;
   std::vector<std::string> overrides;
@@ -336,6 +408,27 @@ int main(int argc, char** argv)
   advise_cmd->add_option("--deadline", advise_options.deadline, "Time to train to meet, e.g. 2h");
   advise_cmd->add_option("-j,--jobs", advise_options.jobs, "Scenarios simulated at once (default: the cores)");
 
+  SweepOptions sweep_options;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Simulate every point of a sweep, each in its own process, into a results folder (exit 4 if any fails)");
+  sweep_cmd->add_option("sweep", sweep_options.file, "Sweep YAML file, or a base scenario with --set key=a,b,...")
+      ->required();
+  sweep_cmd->add_option("--set", sweep_options.sets,
+                        "key=value for every point, or key=a,b,c: a comma list outside brackets is swept (repeatable)");
+  sweep_cmd->add_option("--zip", sweep_options.zips, "key=a,b,c swept together with the other --zip keys (repeatable)");
+  sweep_cmd->add_option("-o,--output", sweep_options.out_dir, "Results folder; a re-run skips the points done there");
+  sweep_cmd->add_option("-j,--jobs", sweep_options.jobs, "Points simulated at once (default: the cores)");
+  sweep_cmd->add_option(
+      "--shard", sweep_options.shard,
+      "I/N: run every N-th point from the I-th (default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)");
+  sweep_cmd->add_flag("--list", sweep_options.list, "Print the points with their ids and stop");
+  sweep_cmd->add_flag("!--no-baseline", sweep_options.baselines, "Skip each point's one-device baseline");
+
+  std::string merge_dir;
+  CLI::App* merge_cmd = app.add_subcommand(
+      "merge", "Merge a sweep's shards into results.jsonl and results.csv (exit 4 if points failed or are missing)");
+  merge_cmd->add_option("dir", merge_dir, "The sweep's results folder")->required();
+
   std::string validate_file;
   std::vector<std::string> validate_overrides;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario without simulating it");
@@ -396,6 +489,10 @@ int main(int argc, char** argv)
       return compare(compare_options, data_dir);
     if (*advise_cmd)
       return advise(advise_options, data_dir);
+    if (*sweep_cmd)
+      return sweep(sweep_options, data_dir);
+    if (*merge_cmd)
+      return merge(merge_dir);
     if (*collective_cmd)
       return collective(collective_options, data_dir);
     if (*topology_cmd)

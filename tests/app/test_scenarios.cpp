@@ -1,4 +1,6 @@
 // The command line as a user runs it: exit codes, error messages, output files, determinism.
+#include "cli.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -9,33 +11,6 @@
 #include <sys/wait.h>
 
 namespace {
-
-struct Outcome {
-  int exit_code = -1;
-  std::string output; ///< stdout and stderr together
-};
-
-Outcome dtsim(const std::string& arguments)
-{
-  const std::string command = fmt::format("{}/build/sim/app/dtsim {} 2>&1", DTSIM_SOURCE_DIR, arguments);
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    outcome.output.append(buffer, n);
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
-
-std::string read_file(const std::filesystem::path& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool same_up_to_rounding(const nlohmann::json& a, const nlohmann::json& b)
 {

@@ -1,0 +1,111 @@
+// Sweep definitions: the points of grids and zips, their ids, the command-line form; rows merged into results.
+#include "config/config_error.hpp"
+#include "config/scenario.hpp"
+#include "sweep/sweep_definition.hpp"
+#include "sweep/sweep_results.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+
+using namespace dtsim::sweep;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = DTSIM_SOURCE_DIR;
+
+std::vector<std::string> values_of(const std::vector<SweepPoint>& points, std::size_t setting)
+{
+  std::vector<std::string> values;
+  for (const auto& p : points)
+    values.push_back(p.settings.at(setting).second);
+  return values;
+}
+
+} // namespace
+
+TEST_CASE("sweep definition: a grid is the cartesian product, the last key varying fastest, and a zip pairs")
+{
+  const auto grid = sweep_from_options("base.yaml", {"a.x=1,2", "b.y=p,q,r", "c.z=7"}, {}).points();
+  REQUIRE(grid.size() == 6);
+  CHECK(values_of(grid, 0) == std::vector<std::string>{"1", "1", "1", "2", "2", "2"});
+  CHECK(values_of(grid, 1) == std::vector<std::string>{"p", "q", "r", "p", "q", "r"});
+  CHECK(grid.front().settings.size() == 2); // c.z=7 is one value: fixed, not swept
+
+  const auto zipped = sweep_from_options("base.yaml", {"a.x=1,2"}, {"m.n=A,B,C", "m.price=10,20,30"}).points();
+  REQUIRE(zipped.size() == 6);
+  for (const auto& p : zipped) // A goes with 10, B with 20, C with 30
+    CHECK(p.settings.at(2).second == std::to_string(10 * (p.settings.at(1).second[0] - 'A' + 1)));
+}
+
+TEST_CASE("sweep definition: commas inside brackets or quotes do not split a value")
+{
+  const auto s = sweep_from_options("base.yaml", {"a.list=[1,2],[3,4]", "b.text='x,y',z", "c.one=[5,6]"}, {});
+  REQUIRE(s.grid.size() == 2);
+  CHECK(s.grid[0].values == std::vector<std::string>{"[1, 2]", "[3, 4]"});
+  CHECK(s.grid[1].values == std::vector<std::string>{"x,y", "z"});
+  CHECK(s.fixed == std::vector<std::string>{"c.one=[5, 6]"});
+}
+
+TEST_CASE("sweep definition: the id depends on the settings only, not how they were written or ordered")
+{
+  const std::vector<std::pair<std::string, std::string>> a{{"x.y", "4"}, {"p.q", "[1, 2]"}};
+  const std::vector<std::pair<std::string, std::string>> b{{"p.q", "[1,2]"}, {"x.y", " 4"}};
+  CHECK(point_id({}, a) == point_id({}, b));
+  CHECK(point_id({}, a).size() == 12);
+  CHECK(point_id({}, a) != point_id({"w.steps=10"}, a));
+  CHECK(point_id({}, a) != point_id({}, {{"x.y", "5"}, {"p.q", "[1, 2]"}}));
+}
+
+TEST_CASE("sweep definition: a key swept twice, unequal zips and a repeated value are errors")
+{
+  CHECK_THROWS_AS(sweep_from_options("b.yaml", {"a.x=1,2", "a.x=3,4"}, {}), dtsim::config::ConfigError);
+  CHECK_THROWS_AS(sweep_from_options("b.yaml", {}, {"a.x=1,2", "b.y=1"}), dtsim::config::ConfigError);
+  CHECK_THROWS_AS(sweep_from_options("b.yaml", {"a.x=1,"}, {}), dtsim::config::ConfigError);
+  CHECK_THROWS_AS(sweep_from_options("b.yaml", {"a.x=1,1"}, {}).points(), dtsim::config::ConfigError);
+}
+
+TEST_CASE("sweep definition: every sweep in scenarios/sweeps/ reads, and every one of its points loads")
+{
+  int sweeps = 0;
+  for (const auto& entry : fs::directory_iterator(kSource + "/scenarios/sweeps")) {
+    INFO(entry.path().string());
+    REQUIRE(is_sweep_file(entry.path().string()));
+    const SweepDefinition s = load_sweep(entry.path().string());
+    ++sweeps;
+    for (const auto& point : s.points()) {
+      std::vector<std::string> overrides = s.fixed;
+      for (const auto& [key, value] : point.settings)
+        overrides.push_back(key + "=" + value);
+      CHECK_NOTHROW(dtsim::config::load_scenario(s.base, overrides, kSource));
+    }
+  }
+  CHECK(sweeps >= 2);
+}
+
+TEST_CASE("sweep results: merging keeps one row per point, an ok row over a failed one, and names the missing")
+{
+  const SweepDefinition s = sweep_from_options("b.yaml", {"a.x=1,2,3"}, {});
+  const auto points = s.points();
+  const nlohmann::json m{{"keys", s.keys()},
+                         {"points", {{{"id", points[0].id}}, {{"id", points[1].id}}, {{"id", points[2].id}}}}};
+  const nlohmann::json summary{{"time_to_train_s", 1.5}, {"bottleneck", "compute-bound: accelerators busy"}};
+  const auto failed = result_row(points[0], std::nullopt, "it broke, \"badly\"");
+  const auto ok = result_row(points[0], summary, "");
+  const auto other = result_row(points[1], std::nullopt, "no");
+  const MergedRows merged = merge_rows(m, {failed, ok, failed, other, ok});
+  REQUIRE(merged.rows.size() == 2);
+  CHECK(merged.failed == 1);
+  CHECK(merged.missing == std::vector<std::string>{points[2].id});
+  for (const auto& row : merged.rows)
+    CHECK((row.at("id") == points[0].id) == (row.at("status") == "ok"));
+
+  const std::string csv = results_csv(m, {ok, other});
+  CHECK(csv.find(fmt::format("{},ok,1,", points[0].id)) != std::string::npos);
+  CHECK(csv.find(",1.5,") != std::string::npos);
+  CHECK(csv.find(",compute-bound,") != std::string::npos); // the bottleneck's kind, without its reasons
+  CHECK(csv.find(fmt::format("{},failed,2,", points[1].id)) != std::string::npos);
+  const std::string quoted = results_csv(m, {failed});
+  CHECK(quoted.ends_with(",\"it broke, \"\"badly\"\"\"\n"));
+}
