@@ -2,7 +2,8 @@
 # Installs the Debian packages dtsim needs to build and test, and only those that are missing.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libsimgrid-dev libboost-graph-dev libyaml-cpp-dev
-          catch2 libcli11-dev nlohmann-json3-dev libfmt-dev)
+          catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
+          slurmctld slurmd slurm-client munge) # the last four: a one-machine Slurm for the job-array test
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,6 @@
-// dtsim command line: run, compare, advise, sweep, merge, collective, topology, check, calibrate, validate, reference.
-// Only this file picks exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation failure,
-// 4 some sweep points failed or are missing.
+// dtsim command line: run, compare, advise, sweep, merge, plot, collective, topology, check, calibrate, validate,
+// reference. Only this file picks exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation
+// failure, 4 some sweep points failed or are missing.
 #include "app/advise.hpp"
 #include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
@@ -14,6 +14,7 @@
 #include "platform/cluster_layout.hpp"
 #include "report/advice.hpp"
 #include "report/writers.hpp"
+#include "sweep/results_chart.hpp"
 #include "sweep/sweep_results.hpp"
 #include "topology/topology_graph.hpp"
 #include "units/units.hpp"
@@ -21,6 +22,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 #include <sstream>
@@ -269,6 +271,31 @@ int merge(const std::string& dir)
   return merged.failed == 0 && merged.missing.empty() ? exit_ok : exit_partial;
 }
 
+struct PlotOptions {
+  std::string results;
+  std::string x;
+  std::string y;
+  std::string group;
+  std::string svg_file; ///< empty: plot-Y-vs-X.svg next to the results
+};
+
+int plot(const PlotOptions& options)
+{
+  const auto rows = dtsim::sweep::read_result_rows(options.results);
+  const std::string svg =
+      dtsim::report::line_chart_svg(dtsim::sweep::results_chart(rows, options.x, options.y, options.group));
+  std::filesystem::path file = options.svg_file;
+  if (file.empty()) {
+    const std::filesystem::path results(options.results);
+    const auto dir = std::filesystem::is_directory(results) ? results : results.parent_path();
+    file = dir / fmt::format("plot-{}-vs-{}{}.svg", options.y, options.x,
+                             options.group.empty() ? "" : "-by-" + options.group);
+  }
+  dtsim::report::write_file_atomically(file.string(), svg);
+  fmt::print("{}: {} against {} for {} points\n", file.string(), options.y, options.x, rows.size());
+  return exit_ok;
+}
+
 struct CollectiveOptions {
   std::string scenario;
   std::vector<std::string> overrides;
@@ -429,6 +456,15 @@ int main(int argc, char** argv)
       "merge", "Merge a sweep's shards into results.jsonl and results.csv (exit 4 if points failed or are missing)");
   merge_cmd->add_option("dir", merge_dir, "The sweep's results folder")->required();
 
+  PlotOptions plot_options;
+  CLI::App* plot_cmd =
+      app.add_subcommand("plot", "Draw a metric of a sweep's results against a swept key as an SVG line chart");
+  plot_cmd->add_option("results", plot_options.results, "The sweep's results folder, or a results.jsonl")->required();
+  plot_cmd->add_option("--x", plot_options.x, "Swept key or metric along x, e.g. cluster.nodes")->required();
+  plot_cmd->add_option("--y", plot_options.y, "Metric along y, e.g. scaling_efficiency")->required();
+  plot_cmd->add_option("--group", plot_options.group, "One line per value of this swept key");
+  plot_cmd->add_option("-o,--output", plot_options.svg_file, "SVG file (default: plot-Y-vs-X.svg by the results)");
+
   std::string validate_file;
   std::vector<std::string> validate_overrides;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario without simulating it");
@@ -493,6 +529,8 @@ int main(int argc, char** argv)
       return sweep(sweep_options, data_dir);
     if (*merge_cmd)
       return merge(merge_dir);
+    if (*plot_cmd)
+      return plot(plot_options);
     if (*collective_cmd)
       return collective(collective_options, data_dir);
     if (*topology_cmd)

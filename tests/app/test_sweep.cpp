@@ -184,3 +184,31 @@ TEST_CASE("sweep: bad input stops the sweep with exit 2 and says where")
   CHECK(clash.output.find("holds the results of another sweep") != std::string::npos);
   CHECK(read_file(other / "results.jsonl") == results);
 }
+
+TEST_CASE("plot: a sweep's metric against a swept key, a line per group, as an SVG file")
+{
+  const fs::path dir = fresh_dir("plot");
+  REQUIRE(dtsim(fmt::format("{} --no-baseline -o {}", kSweep, dir.string())).exit_code == 0);
+  const Outcome out = dtsim(fmt::format(
+      "plot {} --x cluster.nodes --y throughput_samples_per_s --group workload.batch_per_device", dir.string()));
+  INFO(out.output);
+  REQUIRE(out.exit_code == 0);
+  const std::string svg =
+      read_file(dir / "plot-throughput_samples_per_s-vs-cluster.nodes-by-workload.batch_per_device.svg");
+  CHECK(svg.starts_with("<?xml"));
+  CHECK(svg.find("<script") == std::string::npos);
+  auto count = [&svg](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = svg.find(what); at != std::string::npos; at = svg.find(what, at + 1))
+      ++n;
+    return n;
+  };
+  CHECK(count("<polyline") == 2);
+  CHECK(count("batch_per_device=128") == 1);
+  CHECK(count("batch_per_device=256") == 1);
+
+  const Outcome bad = dtsim(fmt::format("plot {} --x cluster.nodes --y speed", dir.string()));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("Keys there are: cluster.nodes, workload.batch_per_device,") != std::string::npos);
+  CHECK(dtsim("plot /nonexistent --x a --y b").exit_code == 2);
+}

@@ -1,6 +1,7 @@
 // Sweep definitions: the points of grids and zips, their ids, the command-line form; rows merged into results.
 #include "config/config_error.hpp"
 #include "config/scenario.hpp"
+#include "sweep/results_chart.hpp"
 #include "sweep/sweep_definition.hpp"
 #include "sweep/sweep_results.hpp"
 
@@ -108,4 +109,24 @@ TEST_CASE("sweep results: merging keeps one row per point, an ok row over a fail
   CHECK(csv.find(fmt::format("{},failed,2,", points[1].id)) != std::string::npos);
   const std::string quoted = results_csv(m, {failed});
   CHECK(quoted.ends_with(",\"it broke, \"\"badly\"\"\"\n"));
+}
+
+TEST_CASE("sweep results: a chart has a line per group in the group's numeric order, from the rows' values")
+{
+  const auto row = [](const std::string& id, int nodes, int targets, double throughput) {
+    return nlohmann::json{{"id", id},
+                          {"status", "ok"},
+                          {"settings", {{"cluster.nodes", nodes}, {"storage.targets", targets}}},
+                          {"summary", {{"throughput_samples_per_s", throughput}, {"bottleneck", "compute-bound"}}}};
+  };
+  const std::vector<nlohmann::json> rows{row("a", 2, 16, 20), row("b", 1, 8, 10), row("c", 1, 16, 11),
+                                         row("d", 2, 8, 19)};
+  const auto chart = results_chart(rows, "cluster.nodes", "throughput_samples_per_s", "storage.targets");
+  REQUIRE(chart.series.size() == 2);
+  CHECK(chart.series[0].name == "targets=8"); // 8 before 16: numbers compare as numbers
+  CHECK(chart.series[1].name == "targets=16");
+  CHECK(chart.series[0].points == std::vector<std::pair<double, double>>{{1, 10}, {2, 19}});
+  CHECK(results_chart(rows, "cluster.nodes", "throughput_samples_per_s", "").series.size() == 1);
+  CHECK_THROWS_AS(results_chart(rows, "cluster.nodes", "bottleneck", ""), dtsim::config::ConfigError);
+  CHECK_THROWS_AS(results_chart(rows, "cluster.nodez", "throughput_samples_per_s", ""), dtsim::config::ConfigError);
 }
