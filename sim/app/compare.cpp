@@ -1,11 +1,12 @@
 #include "app/compare.hpp"
 
+#include "app/process_pool.hpp"
 #include "app/simulate.hpp"
 
 #include "config/config_error.hpp"
 
 #include <algorithm>
-#include <memory>
+#include <fmt/format.h>
 #include <sstream>
 
 namespace dtsim::app {
@@ -15,11 +16,7 @@ namespace {
 /// The "summary" object of results_json for one scenario, as text; simulates, so call in a process of its own.
 std::string summary_text(const config::Scenario& scenario, bool with_baseline)
 {
-  std::optional<ChildComputation> baseline;
-  if (with_baseline && scenario.cluster.devices() > 1)
-    baseline.emplace([&scenario] { return baseline_throughput(scenario); });
-  const report::RunResult run = simulate(scenario, {});
-  const report::Summary summary = report::summarize(scenario, run, baseline ? baseline->result() : std::nullopt);
+  const auto [run, summary] = simulate_and_summarize(scenario, with_baseline);
   return report::results_json(scenario, run, summary, "").at("summary").dump();
 }
 
@@ -29,18 +26,16 @@ std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedS
                                                         bool baselines)
 {
   std::vector<report::ComparedScenario> rows;
-  const std::size_t batch = static_cast<std::size_t>(std::max(1, jobs));
-  for (std::size_t first = 0; first < scenarios.size(); first += batch) {
-    std::vector<std::unique_ptr<ChildProcess>> running;
-    const std::size_t last = std::min(scenarios.size(), first + batch);
-    for (std::size_t k = first; k < last; ++k)
-      running.push_back(std::make_unique<ChildProcess>(
-          [&s = scenarios[k].scenario, baselines] { return summary_text(s, baselines); }));
-    for (std::size_t k = first; k < last; ++k) {
-      const auto text = running[k - first]->result();
-      rows.push_back({scenarios[k].name, text ? std::optional(nlohmann::json::parse(*text)) : std::nullopt});
-    }
-  }
+  for (const auto& s : scenarios)
+    rows.push_back({s.name, std::nullopt});
+  run_in_processes(
+      scenarios.size(), jobs, [&](std::size_t k) { return summary_text(scenarios[k].scenario, baselines); },
+      [&](std::size_t k, const TaskOutcome& outcome) {
+        if (outcome.text)
+          rows[k].summary = nlohmann::json::parse(*outcome.text);
+        else
+          fmt::print(stderr, "dtsim: {} failed: {}\n", scenarios[k].name, outcome.error);
+      });
   return rows;
 }
 

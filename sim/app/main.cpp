@@ -68,13 +68,8 @@ int run(const RunOptions& options, const std::string& data_dir)
   const auto wall_start = std::chrono::steady_clock::now();
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
   dtsim::training::plan_device_groups(scenario); // a by-speed batch that does not fit is bad input, found here
-  std::optional<dtsim::app::ChildComputation> baseline;
-  if (options.baseline && scenario.cluster.devices() > 1)
-    baseline.emplace([&scenario] { return dtsim::app::baseline_throughput(scenario); });
-  const dtsim::report::RunResult result =
-      dtsim::app::simulate(scenario, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps});
-  const std::optional<double> baseline_throughput = baseline ? baseline->result() : std::nullopt;
-  const dtsim::report::Summary reported = dtsim::report::summarize(scenario, result, baseline_throughput);
+  const auto [result, reported] = dtsim::app::simulate_and_summarize(
+      scenario, options.baseline, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps});
 
   dtsim::report::print_summary(std::cout, scenario, result, reported);
   if (!options.json_file.empty())

@@ -60,6 +60,16 @@ double baseline_throughput(const config::Scenario& scenario)
   return samples_per_second / scenario.cluster.nodes;
 }
 
+SummarizedRun simulate_and_summarize(const config::Scenario& scenario, bool with_baseline, training::TraceWindow trace)
+{
+  std::optional<ChildComputation> baseline;
+  if (with_baseline && scenario.cluster.devices() > 1)
+    baseline.emplace([&scenario] { return baseline_throughput(scenario); });
+  report::RunResult run = simulate(scenario, trace);
+  report::Summary summary = report::summarize(scenario, run, baseline ? baseline->result() : std::nullopt);
+  return {std::move(run), std::move(summary)};
+}
+
 ChildProcess::ChildProcess(const std::function<std::string()>& compute)
 {
   int fds[2];

@@ -21,6 +21,18 @@ config::Scenario one_device_baseline(const config::Scenario& scenario, const tra
 /// one-device baseline. Simulates once in this process (and once more in a child for a mixed cluster).
 double baseline_throughput(const config::Scenario& scenario);
 
+/// @brief A simulated run and its summary.
+struct SummarizedRun {
+  report::RunResult run;
+  report::Summary summary;
+};
+
+/// Simulates `scenario` in this process and, with `with_baseline` and more than one device, its one-device
+/// baseline in a child (for the scaling efficiency), then summarizes. Call once per process, before any other
+/// simulation in it.
+SummarizedRun simulate_and_summarize(const config::Scenario& scenario, bool with_baseline,
+                                     training::TraceWindow trace = {});
+
 /// @brief Text computed in a forked child process, since each SimGrid simulation needs a process of its
 /// own; the parent goes on meanwhile. Create it before any simulation in this process.
 class ChildProcess {

@@ -38,11 +38,7 @@ config::Scenario load_point(const sweep::SweepDefinition& sweep, const sweep::Sw
 /// Simulates one point (in a process of its own), writes its folder and returns its summary as JSON text.
 std::string simulate_point(const config::Scenario& scenario, const fs::path& folder, bool with_baseline)
 {
-  std::optional<ChildComputation> baseline;
-  if (with_baseline && scenario.cluster.devices() > 1)
-    baseline.emplace([&scenario] { return baseline_throughput(scenario); });
-  const report::RunResult run = simulate(scenario, {});
-  const report::Summary summary = report::summarize(scenario, run, baseline ? baseline->result() : std::nullopt);
+  const auto [run, summary] = simulate_and_summarize(scenario, with_baseline);
   const nlohmann::json results = report::results_json(scenario, run, summary, "");
   std::ostringstream text;
   report::print_summary(text, scenario, run, summary);

@@ -28,8 +28,8 @@ ValidationCase read_case(const config::MapReader& entry, const std::filesystem::
   }
   c.metric = entry.text("metric");
   if (std::find(metrics.begin(), metrics.end(), c.metric) == metrics.end())
-    entry.fail_at("metric", fmt::format("expected throughput, scaling_efficiency or allreduce_time, found \"{}\"",
-                                        c.metric));
+    entry.fail_at("metric",
+                  fmt::format("expected throughput, scaling_efficiency or allreduce_time, found \"{}\"", c.metric));
   if (c.metric == "allreduce_time")
     c.bytes = entry.quantity("size", units::Dimension::size);
   c.measured = entry.quantity("measured", units::Dimension::number);

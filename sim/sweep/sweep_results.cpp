@@ -51,6 +51,15 @@ nlohmann::json json_value(const YAML::Node& node)
   return text;
 }
 
+/// A point's settings as a JSON object, each value read as YAML.
+nlohmann::json settings_of(const SweepPoint& point)
+{
+  nlohmann::json settings = nlohmann::json::object();
+  for (const auto& [key, value] : point.settings)
+    settings[key] = json_value(YAML::Load(value));
+  return settings;
+}
+
 std::string read_text(const fs::path& path)
 {
   std::ifstream in(path);
@@ -94,12 +103,8 @@ nlohmann::json metric(const nlohmann::json& summary, const std::string& column)
 nlohmann::json manifest(const SweepDefinition& sweep, const std::vector<SweepPoint>& points)
 {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& p : points) {
-    nlohmann::json settings = nlohmann::json::object();
-    for (const auto& [key, value] : p.settings)
-      settings[key] = json_value(YAML::Load(value));
-    list.push_back({{"id", p.id}, {"settings", settings}});
-  }
+  for (const auto& p : points)
+    list.push_back({{"id", p.id}, {"settings", settings_of(p)}});
   return {{"base", sweep.base},
           {"base_fingerprint", fingerprint(read_text(sweep.base))},
           {"set", sweep.fixed},
@@ -142,11 +147,8 @@ nlohmann::json read_manifest(const std::string& dir)
 nlohmann::json result_row(const SweepPoint& point, const std::optional<nlohmann::json>& summary,
                           const std::string& error)
 {
-  nlohmann::json settings = nlohmann::json::object();
-  for (const auto& [key, value] : point.settings)
-    settings[key] = json_value(YAML::Load(value));
   return {{"id", point.id},
-          {"settings", settings},
+          {"settings", settings_of(point)},
           {"status", summary ? "ok" : "failed"},
           {"error", summary ? nlohmann::json() : nlohmann::json(error)},
           {"summary", summary ? *summary : nlohmann::json()}};
