@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unistd.h>
 
 namespace dtsim::report {
 
@@ -293,7 +294,7 @@ nlohmann::json chrome_trace(const RunResult& run)
 
 void write_file_atomically(const std::string& path, const std::string& content)
 {
-  const std::string temporary = path + ".partial";
+  const std::string temporary = fmt::format("{}.partial-{}", path, getpid());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << content;

@@ -33,7 +33,9 @@ void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& sc
 nlohmann::json chrome_trace(const RunResult& run);
 
 /// Writes `content` to `path` through a temporary file renamed into place, so a failed write
-/// never leaves a truncated file where a previous result was. Throws std::runtime_error.
+/// never leaves a truncated file where a previous result was. The temporary file is named after this
+/// process, so processes writing the same file at once (the tasks of a Slurm array) do not clash; the
+/// last rename wins. Throws std::runtime_error.
 void write_file_atomically(const std::string& path, const std::string& content);
 
 } // namespace dtsim::report

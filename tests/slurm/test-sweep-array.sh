@@ -29,9 +29,10 @@ while squeue -h -j "$merge_job" 2>/dev/null | grep -q .; do
   fi
 done
 cat "$work/array"/slurm-merge-*.out
-shards=$(ls "$work/array"/rows.shard-*-of-3.jsonl | wc -l)
+shards=$(ls "$work/array"/rows.shard-*-of-3.jsonl 2>/dev/null | wc -l)
 if [ "$shards" -ne 3 ]; then
-  echo "test-sweep-array: FAILED, expected 3 shard files, found $shards" >&2
+  echo "test-sweep-array: FAILED, expected 3 shard files, found $shards; the tasks printed:" >&2
+  tail -n 20 "$work/array"/slurm-sweep-*.out >&2
   exit 1
 fi
 for f in results.jsonl results.csv; do

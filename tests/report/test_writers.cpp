@@ -1,0 +1,46 @@
+#include "report/writers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+TEST_CASE("report: processes writing the same file atomically at once all succeed, and one whole copy is left")
+{
+  const fs::path dir = fs::temp_directory_path() / ("dtsim-atomic-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string file = (dir / "sweep.json").string();
+  const std::string content(64 * 1024, 'x');
+  constexpr int writers = 4;
+  pid_t children[writers];
+  for (pid_t& child : children) {
+    child = fork();
+    if (child == 0) {
+      try {
+        for (int k = 0; k < 200; ++k)
+          dtsim::report::write_file_atomically(file, content);
+      } catch (...) {
+        _exit(1);
+      }
+      _exit(0);
+    }
+  }
+  for (pid_t child : children) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream written;
+  written << in.rdbuf();
+  CHECK(written.str() == content);
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1); // no temporary file left
+  fs::remove_all(dir);
+}
