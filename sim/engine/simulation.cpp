@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
+#include <fstream>
 #include <simgrid/s4u.hpp>
 #include <stdexcept>
 #include <unordered_map>
@@ -93,8 +95,8 @@ private:
 
   void add_route(s4u::NetZone& zone, const platform::RouteSpec& route)
   {
-    zone.add_route(point(route.src), point(route.dst), point(route.gw_src), point(route.gw_dst),
-                   links_of(route.links), true);
+    zone.add_route(point(route.src), point(route.dst), point(route.gw_src), point(route.gw_dst), links_of(route.links),
+                   true);
   }
 
   /// SimGrid's bypass routes are one-way: the reverse is added with the links reversed.
@@ -105,8 +107,7 @@ private:
     std::vector<platform::LinkUse> back(route.links.rbegin(), route.links.rend());
     for (auto& use : back)
       use.up = !use.up;
-    zone.add_bypass_route(point(route.dst), point(route.src), point(route.gw_dst), point(route.gw_src),
-                          links_of(back));
+    zone.add_bypass_route(point(route.dst), point(route.src), point(route.gw_dst), point(route.gw_src), links_of(back));
   }
 
   std::unordered_map<std::string, simgrid::kernel::routing::NetPoint*> points_;
@@ -173,6 +174,26 @@ void Simulation::spawn(const std::string& name, Host where, std::function<void()
         failure_ = name + ": " + e.what();
     }
   });
+}
+
+void Simulation::check_room_for_actors(std::size_t actors, const std::string& what)
+{
+  std::ifstream limit_file("/proc/sys/vm/max_map_count");
+  long long limit = 0;
+  if (!(limit_file >> limit))
+    return; // not Linux, or no /proc: SimGrid's own message will have to do
+  std::ifstream maps("/proc/self/maps");
+  long long used = 0;
+  for (std::string line; std::getline(maps, line);)
+    ++used;
+  const long long needed = 2 * static_cast<long long>(actors);
+  if (used + needed <= limit)
+    return;
+  throw std::runtime_error(fmt::format(
+      "{} needs {} simulated actors, whose stacks take {} memory mappings; this process has {} of the {} that "
+      "vm.max_map_count allows left. Lower training.loader_workers, or raise the limit: "
+      "sysctl -w vm.max_map_count={}",
+      what, actors, needed, limit - used, limit, used + needed + 1000));
 }
 
 double Simulation::run()
@@ -262,6 +283,80 @@ void ActivityGroup::wait()
   for (auto& activity : pending_)
     activity->wait();
   pending_.clear();
+}
+
+/// @brief The actor on one host that sends and receives that host's part of each set of transfers.
+struct TransferStages::Agent {
+  s4u::Mailbox* inbox = nullptr;
+  s4u::SemaphorePtr go = s4u::Semaphore::create(0);
+  std::vector<std::pair<s4u::Mailbox*, uint64_t>> outgoing; ///< the receiver's inbox, bytes
+  std::size_t incoming = 0;
+};
+
+TransferStages::TransferStages()
+    : all_done_(s4u::Semaphore::create(0))
+{
+}
+TransferStages::~TransferStages() = default;
+
+TransferStages::Agent& TransferStages::agent(Host host)
+{
+  if (const auto known = agent_of_host_.find(host.impl); known != agent_of_host_.end())
+    return *known->second;
+  static long long mailboxes = 0; // names unique in this process, whatever the number of TransferStages
+  Agent& agent = *agents_.emplace_back(std::make_unique<Agent>());
+  agent.inbox = s4u::Mailbox::by_name("transfers-" + std::to_string(mailboxes++));
+  agent_of_host_.emplace(host.impl, &agent);
+  s4u::ActorPtr actor = s4u::Actor::create("transfer-agent", host.impl, [this, &agent] {
+    static int payload = 0; // a put must carry something; the size is simulated
+    while (true) {
+      agent.go->acquire();
+      std::vector<s4u::CommPtr> comms;
+      for (const auto& [inbox, bytes] : agent.outgoing)
+        comms.push_back(inbox->put_async(&payload, bytes));
+      std::vector<int*> received(agent.incoming);
+      for (int*& data : received)
+        comms.push_back(agent.inbox->get_async(&data));
+      s4u::Comm::wait_all(comms);
+      if (--unfinished_ == 0)
+        all_done_->release();
+    }
+  });
+  actor->daemonize(); // ends with the simulation
+  return agent;
+}
+
+void TransferStages::run(const std::vector<Transfer>& transfers)
+{
+  if (transfers.size() < agents_from) {
+    ActivityGroup flows;
+    for (const auto& t : transfers)
+      flows.transfer(t.from, t.to, t.bytes);
+    flows.wait();
+    return;
+  }
+  for (const auto& t : transfers) {
+    if (t.bytes <= 0 || t.from.impl == t.to.impl)
+      continue;
+    Agent& sender = agent(t.from);
+    Agent& receiver = agent(t.to);
+    for (Agent* a : {&sender, &receiver})
+      if (a->outgoing.empty() && a->incoming == 0)
+        busy_.push_back(a);
+    sender.outgoing.emplace_back(receiver.inbox, whole_bytes(t.bytes));
+    ++receiver.incoming;
+  }
+  if (busy_.empty())
+    return;
+  unfinished_ = static_cast<int>(busy_.size());
+  for (Agent* a : busy_)
+    a->go->release();
+  all_done_->acquire();
+  for (Agent* a : busy_) {
+    a->outgoing.clear();
+    a->incoming = 0;
+  }
+  busy_.clear();
 }
 
 Semaphore::Semaphore(int initial)

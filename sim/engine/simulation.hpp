@@ -13,6 +13,7 @@
 #include <memory>
 #include <simgrid/forward.h>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace dtsim::engine {
@@ -42,6 +43,10 @@ public:
   Host host(const std::string& name) const;
   Disk disk(Host host, const std::string& name) const;
   void spawn(const std::string& name, Host where, std::function<void()> body);
+  /// Throws std::runtime_error, naming `what` needs them, when `actors` more actors would take more memory
+  /// mappings than the kernel allows this process (vm.max_map_count): each actor's stack and its guard
+  /// page take two, and past the limit SimGrid aborts.
+  static void check_room_for_actors(std::size_t actors, const std::string& what);
   /// Runs until every actor is done; returns the simulated time at the end. Throws
   /// std::runtime_error naming the first actor that failed, if one did.
   double run();
@@ -84,6 +89,42 @@ public:
 
 private:
   std::vector<simgrid::s4u::ActivityPtr> pending_;
+};
+
+/// @brief A transfer of `bytes` from one host to another.
+struct Transfer {
+  Host from, to;
+  double bytes = 0;
+};
+
+/// @brief Runs sets of concurrent transfers, one set at a time, through an agent actor on each host
+/// involved: its puts and gets make the same flows on the same routes as Comm::sendto would.
+///
+/// SimGrid 3.32 keeps every host-to-host comm (Comm::sendto) in one list and scans it whole each time
+/// one ends, so a set of N transfers costs O(N^2) of wall time: 30 s for one all-reduce over a 4,096-chip
+/// torus. An agent waits only on its own few comms. Below `agents_from` transfers, waking the agents costs
+/// as much as the list (tools/bench.sh, 512 A100s): such a set runs as plain host-to-host comms.
+/// Create it before the simulation runs and keep it until the run is over: its agents wait on it until then.
+class TransferStages {
+public:
+  static constexpr std::size_t agents_from = 4096;
+  TransferStages();
+  ~TransferStages();
+  TransferStages(const TransferStages&) = delete;
+  TransferStages& operator=(const TransferStages&) = delete;
+  /// Starts every transfer at once and returns when the last has arrived. Call from an actor, and from
+  /// one actor at a time.
+  void run(const std::vector<Transfer>& transfers);
+
+private:
+  struct Agent;
+  Agent& agent(Host host);
+
+  std::vector<std::unique_ptr<Agent>> agents_;
+  std::unordered_map<const simgrid::s4u::Host*, Agent*> agent_of_host_;
+  std::vector<Agent*> busy_; ///< the agents of the running set
+  int unfinished_ = 0;       ///< of busy_
+  simgrid::s4u::SemaphorePtr all_done_;
 };
 
 /// @brief A counting semaphore between actors.

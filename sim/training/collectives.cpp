@@ -396,12 +396,13 @@ void Collectives::run(const Schedule& schedule, Protocol protocol, double bytes)
 {
   const std::size_t p = index_of(protocol);
   for (const auto& stage : schedule) {
-    engine::ActivityGroup flows;
+    std::vector<engine::Transfer> flows;
+    flows.reserve(stage.flows.size());
     for (const auto& flow : stage.flows) {
       const auto [src, dst] = route_ends(flow.from, flow.to);
-      flows.transfer(src, dst, flow.share * bytes / stage.data_share[p]);
+      flows.push_back({src, dst, flow.share * bytes / stage.data_share[p]});
     }
-    flows.wait();
+    transfers_->run(flows);
     engine::sleep_for(std::max(0.0, stage.latency[p] - stage.route_latency));
   }
 }

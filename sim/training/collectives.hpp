@@ -22,14 +22,16 @@
 /// NCCL's cost model picks: its latency plus S over the bottleneck bandwidth, computed here from
 /// the load each algorithm puts on every link of the real topology.
 ///
-/// SimGrid 3.32 spends O(N) per finished flow, so one all-reduce over N ranks costs O(N^2) of wall
-/// time; reuse_durations() avoids re-simulating identical collectives on an otherwise idle network.
+/// Each stage's flows run as one set through engine::TransferStages (host agents, not SimGrid's
+/// O(N)-per-finished-flow host-to-host comms); reuse_durations() avoids re-simulating identical
+/// collectives on an otherwise idle network.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
 #include "training/nccl_tuning.hpp"
 
 #include <array>
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -139,6 +141,7 @@ private:
   Schedule reduce_scatter_, broadcast_;
   bool reuse_ = false;
   mutable std::map<double, double> durations_; ///< bytes -> simulated seconds
+  std::unique_ptr<engine::TransferStages> transfers_ = std::make_unique<engine::TransferStages>();
 };
 
 } // namespace dtsim::training

@@ -84,3 +84,55 @@ TEST_CASE("engine: a transfer of a fraction of a byte still completes")
   simulation.run();
   CHECK(duration == Approx(1e-6 + 1 / 1e9));
 }
+
+namespace {
+
+/// `hosts` hosts on one switch, each with a full-duplex link of `bandwidth` and latency `latency / 2`.
+dtsim::platform::ZoneSpec star_of_hosts(int hosts, double bandwidth, double latency)
+{
+  dtsim::platform::ZoneSpec zone{"switch", dtsim::platform::ZoneKind::star};
+  for (int h = 0; h < hosts; ++h) {
+    const std::string host = "h" + std::to_string(h);
+    zone.hosts.push_back({host, 1e9, 1, {}});
+    zone.links.push_back({host + "-link", bandwidth, latency / 2, host, "switch"});
+    zone.routes.push_back({host, "", "", "", {{host + "-link", true}}});
+  }
+  return zone;
+}
+
+} // namespace
+
+TEST_CASE("engine: sets of transfers run by host agents (thousands at once) take their closed-form time")
+{
+  constexpr int hosts = 128, flows_per_host = 32; // 4,096 transfers per set: the agents' path
+  static_assert(hosts * flows_per_host >= dtsim::engine::TransferStages::agents_from);
+  const double bandwidth = 10e9, latency = 2e-6, bytes = 1e6;
+  dtsim::engine::Simulation simulation(star_of_hosts(hosts, bandwidth, latency), {});
+  const auto host = [&](int h) { return simulation.host("h" + std::to_string(h % hosts)); };
+  std::vector<double> durations;
+  dtsim::engine::TransferStages stages;
+  simulation.spawn("coordinator", host(0), [&] {
+    const auto timed = [&](const std::vector<dtsim::engine::Transfer>& transfers) {
+      const double start = dtsim::engine::now();
+      stages.run(transfers);
+      durations.push_back(dtsim::engine::now() - start);
+    };
+    std::vector<dtsim::engine::Transfer> ring, incast, few;
+    for (int h = 0; h < hosts; ++h)
+      for (int k = 0; k < flows_per_host; ++k) {
+        ring.push_back({host(h), host(h + 1), bytes});
+        incast.push_back({host(h), host(0), bytes}); // h0's own 32 stay on the host
+      }
+    few.push_back({host(1), host(2), bytes});
+    timed(ring);   // every link carries 32 flows each way
+    timed(incast); // h0's link carries the 127 x 32 flows of the others
+    timed(ring);   // the agents start clean after a set
+    timed(few);    // a small set: plain comms
+  });
+  simulation.run();
+  REQUIRE(durations.size() == 4);
+  CHECK(durations[0] == Approx(latency + flows_per_host * bytes / bandwidth).epsilon(1e-9));
+  CHECK(durations[1] == Approx(latency + (hosts - 1) * flows_per_host * bytes / bandwidth).epsilon(1e-9));
+  CHECK(durations[2] == Approx(durations[0]).epsilon(1e-12));
+  CHECK(durations[3] == Approx(latency + bytes / bandwidth).epsilon(1e-9));
+}
