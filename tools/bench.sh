@@ -35,3 +35,7 @@ printf '%-48s %6s  %s\n' "$scenario (NVMe-oF, separate)" 100 "$cost"
 scenario=scenarios/tpu-v5e-multislice.yaml
 cost=$("$dtsim" run "$scenario" --set workload.steps=100 --no-baseline --verbose 2>&1 >/dev/null | sed -n 's/^dtsim: //p')
 printf '%-48s %6s  %s\n' "$scenario" 100 "$cost"
+# A full TPU v4 pod: 4,096 chips in a 16x16x16 torus, one all-reduce per step (simulated once, then reused).
+scenario=scenarios/tpu-v4-pod.yaml
+cost=$("$dtsim" run "$scenario" --set workload.steps=100 --no-baseline --verbose 2>&1 >/dev/null | sed -n 's/^dtsim: //p')
+printf '%-48s %6s  %s\n' "$scenario" 100 "$cost"
