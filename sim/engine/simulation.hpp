@@ -101,9 +101,9 @@ struct Transfer {
 /// involved: its puts and gets make the same flows on the same routes as Comm::sendto would.
 ///
 /// SimGrid 3.32 keeps every host-to-host comm (Comm::sendto) in one list and scans it whole each time
-/// one ends, so a set of N transfers costs O(N^2) of wall time: 30 s for one all-reduce over a 4,096-chip
+/// one ends, so a set of N transfers costs O(N^2) of wall time: 19 s for one all-reduce over a 4,096-chip
 /// torus. An agent waits only on its own few comms. Below `agents_from` transfers, waking the agents costs
-/// as much as the list (tools/bench.sh, 512 A100s): such a set runs as plain host-to-host comms.
+/// as much as the list (measured on 512 A100s): such a set runs as plain host-to-host comms.
 /// Create it before the simulation runs and keep it until the run is over: its agents wait on it until then.
 class TransferStages {
 public:
