@@ -402,7 +402,7 @@ void Collectives::run(const Schedule& schedule, Protocol protocol, double bytes)
       const auto [src, dst] = route_ends(flow.from, flow.to);
       flows.push_back({src, dst, flow.share * bytes / stage.data_share[p]});
     }
-    transfers_->run(flows);
+    transfers_.run(flows);
     engine::sleep_for(std::max(0.0, stage.latency[p] - stage.route_latency));
   }
 }

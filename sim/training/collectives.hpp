@@ -31,7 +31,6 @@
 
 #include <array>
 #include <map>
-#include <memory>
 #include <utility>
 #include <vector>
 
@@ -141,7 +140,7 @@ private:
   Schedule reduce_scatter_, broadcast_;
   bool reuse_ = false;
   mutable std::map<double, double> durations_; ///< bytes -> simulated seconds
-  std::unique_ptr<engine::TransferStages> transfers_ = std::make_unique<engine::TransferStages>();
+  mutable engine::TransferStages transfers_;   ///< runs each stage's flows
 };
 
 } // namespace dtsim::training
