@@ -1,6 +1,7 @@
 #include "report/summary.hpp"
 
 #include "config/inventory.hpp"
+#include "report/steady_state.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -14,15 +15,6 @@ namespace {
 constexpr double notable_share = 0.10;
 /// A resource this busy is called saturated.
 constexpr double saturated = 0.80;
-
-/// The middle half of the steps: the input pipeline has filled and any prefetched surplus has
-/// drained, and the loaders have not yet stopped reading, so the slowest resource sets the rate.
-std::span<const training::StepRecord> steady_steps(const std::vector<training::StepRecord>& steps)
-{
-  const std::size_t first = steps.size() / 4;
-  const std::size_t last = std::max(first + 1, steps.size() - steps.size() / 4);
-  return std::span(steps).subspan(first, std::min(last, steps.size()) - first);
-}
 
 Breakdown mean_breakdown(std::span<const training::StepRecord> steps)
 {
@@ -159,11 +151,14 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   out.samples = static_cast<double>(out.steps) * s.workload.gradient_accumulation *
                 static_cast<double>(training::samples_per_micro_step(run.groups, s.cluster.accelerators_per_node));
   out.time_to_train = run.steps.empty() ? 0 : run.steps.back().end;
-  const auto steady = steady_steps(run.steps);
-  const double steady_time = steady.empty() ? 0 : steady.back().end - steady.front().start;
-  out.step_time = steady.empty() ? 0 : steady_time / static_cast<double>(steady.size());
+  const long long read_ahead = s.training.loader_workers * s.training.prefetch;
+  out.steady =
+      find_steady_state(run.steps, s.checkpoint.every_steps,
+                        (read_ahead + s.workload.gradient_accumulation - 1) / s.workload.gradient_accumulation);
+  out.step_time = out.steady.step_time;
   out.throughput = out.step_time > 0 ? out.samples / static_cast<double>(out.steps) / out.step_time : 0;
-  out.breakdown = mean_breakdown(steady);
+  out.breakdown = mean_breakdown(std::span(run.steps).subspan(static_cast<std::size_t>(out.steady.first_step),
+                                                              static_cast<std::size_t>(out.steady.steps)));
   out.breakdown.fetch_stall = fetch_stall(s, run.groups, out.step_time, out.breakdown.data_stall);
   out.overall_throughput = out.time_to_train > 0 ? out.samples / out.time_to_train : 0;
   out.epochs = out.samples / static_cast<double>(std::max(1LL, s.workload.dataset_samples));

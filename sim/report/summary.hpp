@@ -2,6 +2,7 @@
 /// @brief The figures a run reports, derived from its step records and totals; no SimGrid here.
 #include "config/scenario.hpp"
 #include "report/cost.hpp"
+#include "report/steady_state.hpp"
 #include "training/device_groups.hpp"
 #include "training/metrics.hpp"
 
@@ -50,7 +51,8 @@ struct Summary {
   long long steps = 0;
   double samples = 0;
   double time_to_train = 0;      ///< s, simulated, every step
-  double throughput = 0;         ///< samples/s in steady state: the middle half of the steps
+  SteadyState steady;            ///< the steps over which the pattern has settled (report/steady_state.hpp)
+  double throughput = 0;         ///< samples/s in steady state
   double step_time = 0;          ///< s, mean over the steady-state steps
   double overall_throughput = 0; ///< samples/s over the whole run, pipeline fill included
   Breakdown breakdown;

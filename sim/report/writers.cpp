@@ -104,8 +104,12 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
   fmt::print(out, "workload            {}, batch {}/device x {} accumulation, {}, {} steps\n", w.model.name,
              w.batch_per_device, w.gradient_accumulation, w.precision, sum.steps);
   fmt::print(out, "time to train       {} (simulated)\n", time(sum.time_to_train));
-  fmt::print(out, "throughput          {} {}/s in steady state (middle half of the steps); {} over the whole run\n",
-             thousands(sum.throughput), w.model.sample_unit, thousands(sum.overall_throughput));
+  fmt::print(
+      out, "throughput          {} {}/s in steady state (steps {} to {}{}); {} over the whole run\n",
+      thousands(sum.throughput), w.model.sample_unit, sum.steady.first_step + 1,
+      sum.steady.first_step + sum.steady.steps,
+      sum.steady.settled ? "" : fmt::format(", not settled within {:g}%: simulate more steps", 100 * settle_tolerance),
+      thousands(sum.overall_throughput));
   const Breakdown& b = sum.breakdown;
   const std::string stall_split =
       b.data_stall > 0 ? fmt::format(" (fetch {}, preprocessing {})", percent(b.fetch_stall, sum.step_time),
@@ -193,6 +197,9 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
       {"throughput_samples_per_s", sum.throughput},
       {"overall_throughput_samples_per_s", sum.overall_throughput},
       {"step_time_s", sum.step_time},
+      {"steady_first_step", sum.steady.first_step},
+      {"steady_steps", sum.steady.steps},
+      {"steady_settled", sum.steady.settled},
       {"compute_s", b.compute},
       {"exposed_comm_s", b.exposed_comm},
       {"imbalance_s", b.imbalance},

@@ -1,0 +1,103 @@
+#include "report/steady_state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace dtsim::report {
+
+namespace {
+
+/// MSER-5's batch size when no period is imposed (White, Cobb and Spratt, "A comparison of five steady-state
+/// truncation heuristics for simulation", WSC 2000).
+constexpr std::size_t default_block_steps = 5;
+/// Fewer blocks than this leave no room to tell a transient from the steady state.
+constexpr std::size_t min_blocks = 4;
+/// Step times that repeat to within this fraction are taken as a repeating pattern.
+constexpr double repeat_tolerance = 1e-3;
+
+/// Seconds from the end of step `first - 1` (the run's start for step 0) to the end of step `last - 1`.
+double span(const std::vector<training::StepRecord>& steps, std::size_t first, std::size_t last)
+{
+  const double from = first == 0 ? steps.front().start : steps[first - 1].end;
+  return steps[last - 1].end - from;
+}
+
+/// The shortest period, of at most half the window, with which the step times of steps [first, end)
+/// repeat (loaders in lock-step give cycles of tens of steps); 1 when they do not repeat.
+std::size_t repeat_period(const std::vector<training::StepRecord>& steps, std::size_t first, std::size_t end)
+{
+  const double mean = span(steps, first, end) / static_cast<double>(end - first);
+  const auto duration = [&](std::size_t k) { return span(steps, k, k + 1); };
+  for (std::size_t period = 1; period <= (end - first) / 2; ++period) {
+    bool repeats = true;
+    for (std::size_t k = first; k + period < end && repeats; ++k)
+      repeats = std::abs(duration(k + period) - duration(k)) <= repeat_tolerance * mean;
+    if (repeats)
+      return period;
+  }
+  return 1;
+}
+
+/// The block index from which the remaining block means have the smallest standard error (MSER), at most n/2.
+std::size_t mser_truncation(const std::vector<double>& block_means)
+{
+  const std::size_t n = block_means.size();
+  std::size_t best = 0;
+  double best_score = INFINITY;
+  for (std::size_t d = 0; d <= n / 2; ++d) {
+    double mean = 0;
+    for (std::size_t j = d; j < n; ++j)
+      mean += block_means[j];
+    mean /= static_cast<double>(n - d);
+    double squares = 0;
+    for (std::size_t j = d; j < n; ++j)
+      squares += (block_means[j] - mean) * (block_means[j] - mean);
+    const double score = squares / static_cast<double>((n - d) * (n - d));
+    if (score < best_score * (1 - 1e-9)) {
+      best = d;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+} // namespace
+
+SteadyState find_steady_state(const std::vector<training::StepRecord>& steps, long long block_steps,
+                              long long drain_steps)
+{
+  SteadyState state;
+  if (steps.empty())
+    return state;
+  const std::size_t drained = steps.size() - std::min(steps.size(), static_cast<std::size_t>(drain_steps));
+  const std::size_t usable = drained > 0 && 2 * drained >= steps.size() ? drained : steps.size();
+  // Blocks hold whole cycles of a repeating pattern (found in the second half, past any transient) and whole
+  // checkpoint periods, so that every block holds the same work.
+  const std::size_t period = repeat_period(steps, usable / 2, usable);
+  std::size_t block = block_steps > 1 ? std::lcm(period, static_cast<std::size_t>(block_steps)) : period;
+  const std::size_t multiple = (default_block_steps + block - 1) / block;
+  if (usable / (block * multiple) >= min_blocks)
+    block *= multiple;
+  const std::size_t blocks = usable / block;
+  if (blocks < min_blocks) {
+    state.steps = static_cast<long long>(steps.size());
+    state.step_time = span(steps, 0, steps.size()) / static_cast<double>(steps.size());
+    return state;
+  }
+  std::vector<double> block_means(blocks);
+  for (std::size_t j = 0; j < blocks; ++j)
+    block_means[j] = span(steps, j * block, (j + 1) * block) / static_cast<double>(block);
+  const std::size_t first_block = mser_truncation(block_means);
+  const std::size_t first = first_block * block, end = blocks * block;
+  state.first_step = static_cast<long long>(first);
+  state.steps = static_cast<long long>(end - first);
+  state.step_time = span(steps, first, end) / static_cast<double>(end - first);
+  const std::size_t middle = (first_block + (blocks - first_block) / 2) * block;
+  const double early = span(steps, first, middle) / static_cast<double>(middle - first);
+  const double late = span(steps, middle, end) / static_cast<double>(end - middle);
+  state.settled = std::abs(early - late) <= settle_tolerance * state.step_time;
+  return state;
+}
+
+} // namespace dtsim::report
