@@ -471,7 +471,8 @@ int main(int argc, char** argv)
       "collective", "Time one collective over the scenario's accelerators at a range of sizes (nccl-tests style)");
   collective_cmd->add_option("scenario", collective_options.scenario, "Scenario YAML file")->required();
   collective_cmd->add_option("--set", collective_options.overrides, "Override a key before validation (repeatable)");
-  collective_cmd->add_option("--op", collective_options.op, "all_reduce, reduce_scatter, all_gather or broadcast")
+  collective_cmd
+      ->add_option("--op", collective_options.op, "all_reduce, reduce_scatter, all_gather, broadcast or send_recv")
       ->capture_default_str();
   collective_cmd->add_option("--sizes", collective_options.sizes, "FIRST:LAST bytes, units included")
       ->capture_default_str();
