@@ -217,25 +217,6 @@ TEST_CASE("app: ring channels spread inter-node traffic over the NICs (one ring 
   CHECK(one_channel == Approx(2 * 3 / 4.0 * bytes / nic * 1e6).epsilon(0.01));
 }
 
-TEST_CASE("app: every published case in scenarios/validation is predicted within its bound")
-{
-  const Outcome out = dtsim("check scenarios/validation/cases.yaml");
-  INFO(out.output);
-  CHECK(out.exit_code == 0);
-  CHECK(out.output.find("| NO |") == std::string::npos);
-  CHECK(out.output.find("dle-pyt-bert-a100-mn-s128-amp-32n") != std::string::npos);
-}
-
-TEST_CASE("app: check reports a malformed cases file with its position")
-{
-  const auto cases = scratch("cases.yaml");
-  std::ofstream(cases) << "cases:\n  - id: x\n    scenario: a.yaml\n    metric: latency\n";
-  const Outcome out = dtsim("check " + cases.string());
-  CHECK(out.exit_code == 2);
-  CHECK(out.output.find(":4:13: cases[0].metric: expected throughput, scaling_efficiency or allreduce_time") !=
-        std::string::npos);
-}
-
 TEST_CASE("app: calibrate turns a measured step time into a workload row that reproduces it")
 {
   // One H100 (no ResNet-50 row in the workload file) measured at 50 ms per step of 128 images.
