@@ -6,6 +6,37 @@
 
 namespace dtsim::app {
 
+namespace {
+
+void run_op(const training::Collectives& collectives, report::CollectiveOp op, double bytes)
+{
+  switch (op) {
+  case report::CollectiveOp::all_reduce:
+    return collectives.all_reduce(bytes);
+  case report::CollectiveOp::reduce_scatter:
+    return collectives.reduce_scatter(bytes);
+  case report::CollectiveOp::all_gather:
+    return collectives.all_gather(bytes);
+  case report::CollectiveOp::broadcast:
+    return collectives.broadcast(bytes);
+  case report::CollectiveOp::send_recv:
+    return collectives.send_recv(bytes);
+  }
+}
+
+/// "tree/Simple": the algorithm and protocol; "p2p/LL" for send/recv, which has no algorithm.
+std::string runs_as(const training::Collectives& collectives, report::CollectiveOp op, double bytes)
+{
+  using report::CollectiveOp;
+  if (op == CollectiveOp::send_recv)
+    return "p2p/" + config::to_string(collectives.send_recv_choice(bytes).protocol);
+  const auto choice =
+      op == CollectiveOp::all_reduce ? collectives.all_reduce_choice(bytes) : collectives.ring_choice(bytes);
+  return config::to_string(choice.algorithm) + "/" + config::to_string(choice.protocol);
+}
+
+} // namespace
+
 std::vector<report::CollectiveRow> benchmark_collective(const config::Scenario& scenario, report::CollectiveOp op,
                                                         const std::vector<double>& sizes)
 {
@@ -21,24 +52,8 @@ std::vector<report::CollectiveRow> benchmark_collective(const config::Scenario& 
   simulation.spawn("benchmark", ranks.front(), [&] {
     for (const double bytes : sizes) {
       const double start = engine::now();
-      switch (op) {
-      case report::CollectiveOp::all_reduce:
-        collectives.all_reduce(bytes);
-        break;
-      case report::CollectiveOp::reduce_scatter:
-        collectives.reduce_scatter(bytes);
-        break;
-      case report::CollectiveOp::all_gather:
-        collectives.all_gather(bytes);
-        break;
-      case report::CollectiveOp::broadcast:
-        collectives.broadcast(bytes);
-        break;
-      }
-      const auto choice = op == report::CollectiveOp::all_reduce ? collectives.all_reduce_choice(bytes)
-                                                                 : collectives.ring_choice(bytes);
-      rows.push_back({bytes, engine::now() - start,
-                      config::to_string(choice.algorithm) + "/" + config::to_string(choice.protocol)});
+      run_op(collectives, op, bytes);
+      rows.push_back({bytes, engine::now() - start, runs_as(collectives, op, bytes)});
     }
   });
   simulation.run();

@@ -352,13 +352,14 @@ int topology(const std::string& file, const std::vector<std::string>& overrides,
   return exit_ok;
 }
 
-int check(const std::string& cases_file, const std::string& data_dir)
+int check(const std::string& cases_file, const std::string& json_file, const std::string& data_dir)
 {
   const auto outcomes = dtsim::app::run_cases(dtsim::app::load_cases(cases_file), data_dir);
   dtsim::app::print_outcomes(std::cout, outcomes);
-  const bool all_within =
-      std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.within_bounds(); });
-  return all_within ? exit_ok : exit_out_of_bounds;
+  if (!json_file.empty())
+    dtsim::report::write_file_atomically(json_file, dtsim::app::outcomes_json(outcomes).dump(1) + "\n");
+  const bool all_pass = std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.passes(); });
+  return all_pass ? exit_ok : exit_out_of_bounds;
 }
 
 struct CalibrateOptions {
@@ -471,7 +472,8 @@ int main(int argc, char** argv)
       "collective", "Time one collective over the scenario's accelerators at a range of sizes (nccl-tests style)");
   collective_cmd->add_option("scenario", collective_options.scenario, "Scenario YAML file")->required();
   collective_cmd->add_option("--set", collective_options.overrides, "Override a key before validation (repeatable)");
-  collective_cmd->add_option("--op", collective_options.op, "all_reduce, reduce_scatter, all_gather or broadcast")
+  collective_cmd
+      ->add_option("--op", collective_options.op, "all_reduce, reduce_scatter, all_gather, broadcast or send_recv")
       ->capture_default_str();
   collective_cmd->add_option("--sizes", collective_options.sizes, "FIRST:LAST bytes, units included")
       ->capture_default_str();
@@ -486,10 +488,11 @@ int main(int argc, char** argv)
   topology_cmd->add_option("--set", topology_overrides, "Override a key before validation (repeatable)");
   topology_cmd->add_option("--dot", dot_file, "Write the topology as a Graphviz .dot file");
 
-  std::string cases_file;
+  std::string cases_file, check_json_file;
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Simulate published cases and compare with the measurements (exit 1 if out of bounds)");
   check_cmd->add_option("cases", cases_file, "Cases file, such as scenarios/validation/cases.yaml")->required();
+  check_cmd->add_option("--json", check_json_file, "Write the outcomes as a JSON list to FILE");
 
   CalibrateOptions calibrate_options;
   CLI::App* calibrate_cmd = app.add_subcommand(
@@ -531,7 +534,7 @@ int main(int argc, char** argv)
     if (*topology_cmd)
       return topology(topology_file, topology_overrides, dot_file, data_dir);
     if (*check_cmd)
-      return check(cases_file, data_dir);
+      return check(cases_file, check_json_file, data_dir);
     if (*calibrate_cmd)
       return calibrate(calibrate_options, data_dir);
     if (*validate_cmd)

@@ -15,7 +15,10 @@ CollectiveOp collective_op(const std::string& name)
     return CollectiveOp::all_gather;
   if (name == "broadcast")
     return CollectiveOp::broadcast;
-  throw std::invalid_argument("expected all_reduce, reduce_scatter, all_gather or broadcast, found \"" + name + "\"");
+  if (name == "send_recv")
+    return CollectiveOp::send_recv;
+  throw std::invalid_argument("expected all_reduce, reduce_scatter, all_gather, broadcast or send_recv, found \"" +
+                              name + "\"");
 }
 
 std::string to_string(CollectiveOp op)
@@ -29,6 +32,8 @@ std::string to_string(CollectiveOp op)
     return "all_gather";
   case CollectiveOp::broadcast:
     return "broadcast";
+  case CollectiveOp::send_recv:
+    return "send_recv";
   }
   return "?";
 }
@@ -43,6 +48,7 @@ double bus_bandwidth_factor(CollectiveOp op, int ranks)
   case CollectiveOp::all_gather:
     return (n - 1) / n;
   case CollectiveOp::broadcast:
+  case CollectiveOp::send_recv:
     return 1;
   }
   return 1;
@@ -62,12 +68,12 @@ void print_collective_table(std::ostream& out, CollectiveOp op, int ranks, const
 {
   fmt::print(out, "# {} over {} ranks (simulated); busbw = algbw x {:.4g}\n", to_string(op), ranks,
              bus_bandwidth_factor(op, ranks));
-  fmt::print(out, "#{:>14} {:>14} {:>7} {:>12} {:>12} {:>12}  {}\n", "size", "count", "type", "time(us)",
-             "algbw(GB/s)", "busbw(GB/s)", "algorithm");
+  fmt::print(out, "#{:>14} {:>14} {:>7} {:>12} {:>12} {:>12}  {}\n", "size", "count", "type", "time(us)", "algbw(GB/s)",
+             "busbw(GB/s)", "algorithm");
   for (const auto& row : rows) {
     const double algbw = row.bytes / row.seconds / 1e9;
-    fmt::print(out, " {:>14.0f} {:>14.0f} {:>7} {:>12.1f} {:>12.2f} {:>12.2f}  {}\n", row.bytes, row.bytes / 4,
-               "float", row.seconds * 1e6, algbw, algbw * bus_bandwidth_factor(op, ranks), row.algorithm);
+    fmt::print(out, " {:>14.0f} {:>14.0f} {:>7} {:>12.1f} {:>12.2f} {:>12.2f}  {}\n", row.bytes, row.bytes / 4, "float",
+               row.seconds * 1e6, algbw, algbw * bus_bandwidth_factor(op, ranks), row.algorithm);
   }
 }
 

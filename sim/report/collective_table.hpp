@@ -2,14 +2,15 @@
 /// @brief The nccl-tests-style table of `dtsim collective`: size, time, algbw, busbw.
 ///
 /// Formulas from NVIDIA/nccl-tests doc/PERFORMANCE.md: algbw = S / t; busbw = algbw x 2(n-1)/n
-/// for all-reduce, x (n-1)/n for reduce-scatter and all-gather (S the whole array), x 1 for broadcast.
+/// for all-reduce, x (n-1)/n for reduce-scatter and all-gather (S the whole array), x 1 for broadcast
+/// and for send/recv (S: what each rank sends to the next, sendrecv_perf).
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace dtsim::report {
 
-enum class CollectiveOp { all_reduce, reduce_scatter, all_gather, broadcast };
+enum class CollectiveOp { all_reduce, reduce_scatter, all_gather, broadcast, send_recv };
 
 struct CollectiveRow {
   double bytes = 0;

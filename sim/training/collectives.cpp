@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <numeric>
 #include <unordered_map>
 
 namespace dtsim::training {
@@ -85,6 +86,9 @@ Collectives::Collectives(CollectiveSetup setup, std::vector<engine::Host> ranks,
   const double c = setup_.channels;
   reduce_scatter_ = {ring_stage(channel_rings_, (n - 1.0) / n / c, n - 1, true)};
   broadcast_ = {ring_stage(channel_rings_, 1.0 / c, n - 1, false)};
+  std::vector<int> rank_order(n);
+  std::iota(rank_order.begin(), rank_order.end(), 0);
+  send_recv_ = {ring_stage({rank_order}, 1.0, 1, true)};
 }
 
 Collectives::Schedule Collectives::all_reduce_schedule(AllReduceAlgorithm algorithm) const
@@ -392,6 +396,11 @@ CollectiveChoice Collectives::ring_choice(double bytes) const
   return {AllReduceAlgorithm::ring, best_protocol(reduce_scatter_, AllReduceAlgorithm::ring, bytes, false).first};
 }
 
+CollectiveChoice Collectives::send_recv_choice(double bytes) const
+{
+  return {AllReduceAlgorithm::ring, best_protocol(send_recv_, AllReduceAlgorithm::ring, bytes, false).first};
+}
+
 void Collectives::run(const Schedule& schedule, Protocol protocol, double bytes) const
 {
   const std::size_t p = index_of(protocol);
@@ -444,6 +453,14 @@ void Collectives::broadcast(double bytes) const
     return;
   engine::sleep_for(setup_.launch_overhead);
   run(broadcast_, ring_choice(bytes).protocol, bytes);
+}
+
+void Collectives::send_recv(double bytes) const
+{
+  if (size() <= 1)
+    return;
+  engine::sleep_for(setup_.launch_overhead);
+  run(send_recv_, send_recv_choice(bytes).protocol, bytes);
 }
 
 } // namespace dtsim::training

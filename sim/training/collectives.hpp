@@ -9,8 +9,9 @@
 /// inside each node, ring all-reduce of the 1/g shard across nodes (g rings in parallel, one per
 /// local rank), ring all-gather inside each node. Reduce-scatter and all-gather are one ring stage
 /// of (N-1)/N x S each (S: the whole array, as nccl-tests counts it); a pipelined ring broadcast is
-/// one flow of S per link along an open chain. The tree all-reduce sends, for each channel and
-/// each of NCCL's two trees, S/2C up and down every edge of a chain inside each node and of the
+/// one flow of S per link along an open chain; a send/recv (nccl-tests' sendrecv_perf) is one flow of S
+/// from every rank to the next in rank order, all at once, and one pipeline step of latency. The tree all-reduce sends,
+/// for each channel and each of NCCL's two trees, S/2C up and down every edge of a chain inside each node and of the
 /// tree across nodes, concurrently (reduction and broadcast pipelined), plus a chunk's way up and
 /// down the deepest path. The torus all-reduce splits the data into D parts that reduce-scatter
 /// along the D dimensions in turn, part j starting on dimension j, over bidirectional rings (half
@@ -71,10 +72,16 @@ public:
   void all_gather(double bytes) const;
   /// Pipelined ring broadcast of `bytes` from rank 0.
   void broadcast(double bytes) const;
+  /// Every rank sends `bytes` to the next rank in rank order (the last to rank 0) and receives as much
+  /// from the one before, all at once; returns when every transfer has finished.
+  void send_recv(double bytes) const;
   /// What an all-reduce of `bytes` runs with.
   CollectiveChoice all_reduce_choice(double bytes) const;
   /// What a reduce-scatter, all-gather or broadcast of `bytes` runs with.
   CollectiveChoice ring_choice(double bytes) const;
+  /// The protocol a send/recv of `bytes` runs with, chosen as for the collectives (point-to-point has
+  /// no algorithm: the ring's figures for one hop stand for it).
+  CollectiveChoice send_recv_choice(double bytes) const;
   int size() const { return static_cast<int>(ranks_.size()); }
 
   /// From now on, an all-reduce of a size already run sleeps for the duration it took then. Only
@@ -137,7 +144,7 @@ private:
   std::vector<int> intra_node_ring_;                          ///< a node's devices in the order of a ring inside it
   std::vector<std::vector<int>> channel_rings_;               ///< per channel: all ranks in ring order
   std::map<config::AllReduceAlgorithm, Schedule> all_reduce_; ///< every algorithm this job may run
-  Schedule reduce_scatter_, broadcast_;
+  Schedule reduce_scatter_, broadcast_, send_recv_;
   bool reuse_ = false;
   mutable std::map<double, double> durations_; ///< bytes -> simulated seconds
   mutable engine::TransferStages transfers_;   ///< runs each stage's flows

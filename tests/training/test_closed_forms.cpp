@@ -1,4 +1,4 @@
-// Closed-form cross-checks of the training model: ring all-reduce time, compute-bound step time,
+// Closed-form cross-checks of the training model: ring all-reduce and send/recv time, compute-bound step time,
 // communication exposed without overlap (the input pipeline's are in test_input_pipeline.cpp). Each
 // TEST_CASE runs in its own process (one SimGrid engine each).
 #include "app/simulate.hpp"
@@ -55,6 +55,31 @@ double simulated_allreduce(AllReduceAlgorithm algorithm, int n, int per_node, do
   return duration;
 }
 
+/// Simulated duration of one send/recv of `bytes` (every rank to the next) over `n` ranks on
+/// star_of_hosts, one rank per node, with the Simple protocol.
+double simulated_send_recv(int n, double bytes, double bandwidth, double alpha, bool software_latency)
+{
+  dtsim::engine::Simulation simulation(star_of_hosts(n, bandwidth, alpha), {});
+  std::vector<dtsim::engine::Host> ranks;
+  std::vector<int> node_of;
+  for (int i = 0; i < n; ++i) {
+    ranks.push_back(simulation.host(fmt::format("h{}", i)));
+    node_of.push_back(i);
+  }
+  dtsim::training::CollectiveSetup setup;
+  setup.protocol = dtsim::config::Protocol::simple;
+  setup.software_latency = software_latency;
+  const dtsim::training::Collectives collectives(setup, ranks, node_of);
+  double duration = -1;
+  simulation.spawn("driver", ranks[0], [&] {
+    const double start = dtsim::engine::now();
+    collectives.send_recv(bytes);
+    duration = dtsim::engine::now() - start;
+  });
+  simulation.run();
+  return duration;
+}
+
 double ring_closed_form(int n, double bytes, double bandwidth, double alpha)
 {
   return 2.0 * (n - 1) / n * bytes / bandwidth + 2.0 * (n - 1) * alpha;
@@ -96,6 +121,30 @@ TEST_CASE("training: latency-bound ring all-reduce of 8 KiB on 64 ranks matches 
   check_ring(64, 8192);
 }
 
+TEST_CASE("training: send/recv of S between 2 nodes over NICs of bandwidth B takes S/B + alpha")
+{
+  // Each rank sends S to the other and receives S from it: full-duplex links carry both at B.
+  const double bytes = 64.0 * (1 << 20), bandwidth = 25e9, alpha = 5e-6;
+  CHECK(simulated_send_recv(2, bytes, bandwidth, alpha, false) == Approx(bytes / bandwidth + alpha).epsilon(0.01));
+}
+
+TEST_CASE("training: send/recv on 8 ranks runs every pair at once: still S/B + alpha, not 8 x")
+{
+  const double bytes = 64.0 * (1 << 20), bandwidth = 25e9, alpha = 5e-6;
+  CHECK(simulated_send_recv(8, bytes, bandwidth, alpha, false) == Approx(bytes / bandwidth + alpha).epsilon(0.01));
+}
+
+TEST_CASE("training: send/recv pays NCCL's per-message latency: S/B + base + one network step (Simple ring)")
+{
+  // NCCL's network step (14 us) is longer than the route's 5 us, so it stands for the hop.
+  namespace nccl = dtsim::training::nccl;
+  const auto simple = dtsim::config::Protocol::simple;
+  const double bytes = 8192, bandwidth = 25e9, alpha = 5e-6;
+  const double latency = nccl::base_latency(nccl::Algorithm::ring, simple) +
+                         std::max(alpha, nccl::step_latency(nccl::Link::net, nccl::Algorithm::ring, simple));
+  CHECK(simulated_send_recv(2, bytes, bandwidth, alpha, true) == Approx(bytes / bandwidth + latency).epsilon(0.01));
+}
+
 TEST_CASE("training: hierarchical all-reduce on 2 nodes of 4 matches its three ring phases")
 {
   // Reduce-scatter and all-gather inside each node of g ranks, all-reduce of an S/g shard across m nodes.
@@ -114,8 +163,7 @@ TEST_CASE("training: tree all-reduce on 8 ranks, bandwidth-bound: the busiest ra
   // NCCL's trees carry data at 0.92 of the link bandwidth (nccl_tuning.hpp).
   const double bytes = 64.0 * (1 << 20), bandwidth = 25e9, alpha = 5e-6;
   const double expected = 2 * bytes / (0.92 * bandwidth) + 2 * 3 * alpha;
-  CHECK(simulated_allreduce(AllReduceAlgorithm::tree, 8, 1, bytes, bandwidth, alpha) ==
-        Approx(expected).epsilon(0.02));
+  CHECK(simulated_allreduce(AllReduceAlgorithm::tree, 8, 1, bytes, bandwidth, alpha) == Approx(expected).epsilon(0.02));
 }
 
 TEST_CASE("training: tree all-reduce on 64 ranks, latency-bound: 2 x depth hops instead of the ring's 2(N-1)")
@@ -174,9 +222,9 @@ TEST_CASE("training: overlap off exposes the whole all-reduce after backward")
 TEST_CASE("training: emulated accelerators (DLIO) take emulated_batch_time per batch and exchange nothing")
 {
   // 4-node cluster, data in memory: 32 emulated devices of 256 images each per 0.5 s.
-  const auto scenario = load("scenarios/cluster-4node-a100.yaml",
-                             {"storage.dataset_on=memory", "workload.emulated_batch_time=0.5 s", "workload.steps=20",
-                              "training.loader_workers=32"});
+  const auto scenario =
+      load("scenarios/cluster-4node-a100.yaml", {"storage.dataset_on=memory", "workload.emulated_batch_time=0.5 s",
+                                                 "workload.steps=20", "training.loader_workers=32"});
   const auto run = dtsim::app::simulate(scenario, {});
   const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
   CHECK(summary.step_time == Approx(0.5).epsilon(0.001));
