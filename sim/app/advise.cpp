@@ -72,13 +72,15 @@ void storage_moves(const config::Scenario& s, const config::Catalog& catalog, st
                      {set("storage.page_cache", fmt::format("{:g} GB", cache_gb)), "storage.sharding=fixed"}});
 }
 
-/// Twice the cores per node, and enough loader workers per device to keep them all busy: extra cores that no
-/// worker uses would save nothing.
+/// Twice the cores per node, and enough loader workers per device to keep them all busy (hardware threads
+/// included): extra cores that no worker uses would save nothing.
 UpgradeMove more_cpu_cores(const config::Scenario& s)
 {
-  const int cores = 2 * s.cluster.cpu_cores_per_node;
-  const int workers_to_fill = (cores + s.cluster.accelerators_per_node - 1) / s.cluster.accelerators_per_node;
-  UpgradeMove move{"2x CPU cores", "CPU", {set("cluster.cpu_cores_per_node", cores)}};
+  config::ClusterSpec doubled = s.cluster;
+  doubled.cpu_cores_per_node *= 2;
+  const int per_node = s.cluster.accelerators_per_node;
+  const int workers_to_fill = (doubled.input_cores() + per_node - 1) / per_node;
+  UpgradeMove move{"2x CPU cores", "CPU", {set("cluster.cpu_cores_per_node", doubled.cpu_cores_per_node)}};
   if (s.training.loader_workers < workers_to_fill) {
     move.name += fmt::format(" ({} loader workers per device)", workers_to_fill);
     move.overrides.push_back(set("training.loader_workers", workers_to_fill));

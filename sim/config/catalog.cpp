@@ -3,6 +3,7 @@
 #include "config/value_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -103,6 +104,32 @@ Drive read_drive(const MapReader& entry, const std::string& name)
   return d;
 }
 
+Cpu read_cpu(const MapReader& entry, const std::string& name)
+{
+  Cpu c{name, read_figure(entry, "threads_per_core", Dimension::number),
+        read_figure(entry, "jpeg_decode_rate", Dimension::number),
+        read_figure(entry, "resize_rate", Dimension::number)};
+  if (c.threads_per_core.value < 1 || c.threads_per_core.value != std::floor(c.threads_per_core.value))
+    entry.fail_at("threads_per_core", "expected a whole number of 1 or more, found " + c.threads_per_core.text);
+  for (const auto* rate : {&c.jpeg_decode_rate, &c.resize_rate})
+    if (!(rate->value > 0) || !std::isfinite(rate->value))
+      entry.fail_at(rate == &c.jpeg_decode_rate ? "jpeg_decode_rate" : "resize_rate",
+                    "expected pixels per second above 0, found " + rate->text);
+  entry.finish();
+  return c;
+}
+
+Loader read_loader(const MapReader& entry, const std::string& name)
+{
+  Loader l{name, read_figure(entry, "per_sample_overhead", Dimension::time)};
+  const std::string decodes_on = entry.text("decodes_on");
+  if (decodes_on != "cpu" && decodes_on != "accelerator")
+    entry.fail_at("decodes_on", fmt::format("expected cpu or accelerator, found \"{}\"", decodes_on));
+  l.decodes_on_accelerator = decodes_on == "accelerator";
+  entry.finish();
+  return l;
+}
+
 /// Reads the entries of `section` into `into`; `origin` names where `into`'s entries came from.
 template <typename Entry, typename ReadEntry>
 void read_section(const MapReader& section, ReadEntry read_entry, std::map<std::string, Entry>& into,
@@ -191,6 +218,8 @@ Catalog Catalog::load(const std::string& data_dir)
       read_entries<Accelerator>(data_dir + "/catalog/accelerators.yaml", "accelerators", read_accelerator);
   catalog.nics_ = read_entries<Nic>(data_dir + "/catalog/nics.yaml", "nics", read_nic);
   catalog.drives_ = read_entries<Drive>(data_dir + "/catalog/drives.yaml", "drives", read_drive);
+  catalog.cpus_ = read_entries<Cpu>(data_dir + "/catalog/cpus.yaml", "cpus", read_cpu);
+  catalog.loaders_ = read_entries<Loader>(data_dir + "/catalog/loaders.yaml", "loaders", read_loader);
   catalog.infrastructure_ = read_infrastructure(data_dir + "/catalog/infrastructure.yaml");
   return catalog;
 }
@@ -205,6 +234,8 @@ void Catalog::add_file(const std::string& path)
     read_section(file.section("nics"), read_nic, nics_, "catalog/nics.yaml");
   if (file.has("drives"))
     read_section(file.section("drives"), read_drive, drives_, "catalog/drives.yaml");
+  if (file.has("cpus"))
+    read_section(file.section("cpus"), read_cpu, cpus_, "catalog/cpus.yaml");
   file.finish();
 }
 
@@ -220,7 +251,20 @@ Workload load_workload(const std::string& path)
   w.forward_flops_per_sample = read_figure(file, "forward_flops_per_sample", Dimension::flop_count);
   w.memory_traffic_per_sample = read_figure(file, "memory_traffic_per_sample", Dimension::size);
   w.sample_bytes = read_figure(file, "sample_bytes", Dimension::size);
-  w.cpu_cost_per_sample = read_figure(file, "cpu_cost_per_sample", Dimension::time);
+  w.cpu_cost_per_sample = read_optional_figure(file, "cpu_cost_per_sample", Dimension::time);
+  if (file.has("jpeg")) {
+    const MapReader jpeg = file.section("jpeg");
+    w.jpeg = JpegImages{read_figure(jpeg, "decoded_pixels", Dimension::number),
+                        read_figure(jpeg, "crop_area_fraction", Dimension::number)};
+    if (!(w.jpeg->decoded_pixels.value > 0))
+      jpeg.fail_at("decoded_pixels", "expected pixels above 0, found " + w.jpeg->decoded_pixels.text);
+    if (!(w.jpeg->crop_area_fraction.value > 0 && w.jpeg->crop_area_fraction.value <= 1))
+      jpeg.fail_at("crop_area_fraction", "expected a fraction in (0, 1], found " + w.jpeg->crop_area_fraction.text);
+    jpeg.finish();
+  }
+  if (w.jpeg.has_value() == w.cpu_cost_per_sample.has_value())
+    file.fail_at(w.jpeg ? "cpu_cost_per_sample" : "name",
+                 "expected exactly one of jpeg (samples that are JPEG images) or cpu_cost_per_sample");
   w.activation_bytes_per_sample = read_figure(file, "activation_bytes_per_sample", Dimension::size);
   w.dataset_samples = read_figure(file, "dataset_samples", Dimension::number);
   w.efficiency = read_figure(file, "efficiency", Dimension::number);
@@ -306,9 +350,26 @@ const DataflowDesign* Workload::dataflow_design(const std::string& accelerator, 
 
 std::vector<const Figure*> Workload::figures() const
 {
-  return {&parameters,           &forward_flops_per_sample,    &memory_traffic_per_sample, &sample_bytes,
-          &cpu_cost_per_sample,  &activation_bytes_per_sample, &dataset_samples,           &efficiency,
-          &half_efficiency_batch};
+  std::vector<const Figure*> all{&parameters,   &forward_flops_per_sample,    &memory_traffic_per_sample,
+                                 &sample_bytes, &activation_bytes_per_sample, &dataset_samples,
+                                 &efficiency,   &half_efficiency_batch};
+  if (jpeg) {
+    all.push_back(&jpeg->decoded_pixels);
+    all.push_back(&jpeg->crop_area_fraction);
+  }
+  if (cpu_cost_per_sample)
+    all.push_back(&*cpu_cost_per_sample);
+  return all;
+}
+
+std::vector<const Figure*> Cpu::figures() const
+{
+  return {&threads_per_core, &jpeg_decode_rate, &resize_rate};
+}
+
+std::vector<const Figure*> Loader::figures() const
+{
+  return {&per_sample_overhead};
 }
 
 } // namespace dtsim::config

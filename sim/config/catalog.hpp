@@ -45,6 +45,23 @@ struct Drive {
   std::vector<const Figure*> figures() const;
 };
 
+/// @brief A host CPU: its hardware threads per core and the per-core rates of the JPEG input pipeline.
+struct Cpu {
+  std::string name;
+  Figure threads_per_core;
+  Figure jpeg_decode_rate; ///< decoded pixels per second on one core
+  Figure resize_rate;      ///< source pixels per second on one core, bilinear resize
+  std::vector<const Figure*> figures() const;
+};
+
+/// @brief An input pipeline (training.loader): its cost per sample beyond decode and resize, and where it decodes.
+struct Loader {
+  std::string name;
+  Figure per_sample_overhead; ///< core-seconds
+  bool decodes_on_accelerator = false;
+  std::vector<const Figure*> figures() const;
+};
+
 /// @brief The parts of a cluster besides accelerators, NICs and drives, priced and powered for the cost model.
 struct Infrastructure {
   Figure server_price;          ///< per accelerator it holds: a node's server without accelerators, CPU cores,
@@ -82,10 +99,19 @@ struct DataflowDesign {
   bool assumed = false;
 };
 
+/// @brief Samples that are JPEG images, decoded whole and cropped at random before resizing.
+struct JpegImages {
+  Figure decoded_pixels;     ///< mean pixels of one decoded image
+  Figure crop_area_fraction; ///< mean share of the image the random crop keeps and resizes
+};
+
 struct Workload {
   std::string name, task, sample_unit;
-  Figure parameters, forward_flops_per_sample, memory_traffic_per_sample, sample_bytes, cpu_cost_per_sample,
-      activation_bytes_per_sample, dataset_samples, efficiency, half_efficiency_batch;
+  Figure parameters, forward_flops_per_sample, memory_traffic_per_sample, sample_bytes, activation_bytes_per_sample,
+      dataset_samples, efficiency, half_efficiency_batch;
+  /// Preprocessing: JPEG images, whose cost follows from the CPU and the loader, or a fixed cost per sample.
+  std::optional<JpegImages> jpeg;
+  std::optional<Figure> cpu_cost_per_sample; ///< core-seconds, when the samples are not JPEG images
   std::vector<MeasuredThroughput> measured_throughput;
   std::vector<DataflowDesign> dataflow_designs;
   std::vector<const Figure*> figures() const;
@@ -102,18 +128,22 @@ public:
   static Catalog load(const std::string& data_dir);
 
   /// Adds the entries of a user's own file in the catalog format (any of `accelerators:`, `nics:`,
-  /// `drives:`); a name the catalog already has is an error, so nothing is shadowed silently.
+  /// `drives:`, `cpus:`); a name the catalog already has is an error, so nothing is shadowed silently.
   void add_file(const std::string& path);
 
   const std::map<std::string, Accelerator>& accelerators() const { return accelerators_; }
   const std::map<std::string, Nic>& nics() const { return nics_; }
   const std::map<std::string, Drive>& drives() const { return drives_; }
+  const std::map<std::string, Cpu>& cpus() const { return cpus_; }
+  const std::map<std::string, Loader>& loaders() const { return loaders_; }
   const Infrastructure& infrastructure() const { return infrastructure_; }
 
 private:
   std::map<std::string, Accelerator> accelerators_;
   std::map<std::string, Nic> nics_;
   std::map<std::string, Drive> drives_;
+  std::map<std::string, Cpu> cpus_;
+  std::map<std::string, Loader> loaders_;
   Infrastructure infrastructure_;
 };
 

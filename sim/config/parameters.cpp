@@ -124,8 +124,23 @@ const std::vector<Parameter>& scenario_parameters()
       integer("cluster.accelerators_per_node", required, "", 1,
               "Accelerators in each node; each is one data-parallel worker."),
       assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
-                      "CPU cores per node that run the input pipeline (decode and augmentation)."),
+                      "Physical CPU cores per node that run the input pipeline (decode and augmentation)."),
               "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
+      assumed(text("cluster.cpu", defaulted, "Xeon-Platinum-8124M",
+                   "CPU model of the nodes, a name from catalog/cpus.yaml: its hardware threads per core and the "
+                   "per-core rates at which it decodes and resizes JPEG images."),
+              "pillow-perf's reference core (a 3.0 GHz Skylake-SP Xeon) stands in for a CPU the scenario does not "
+              "name."),
+      assumed(number("cluster.smt_yield", defaulted, "0.25", 0, true,
+                     "Throughput a core's second hardware thread adds, as a fraction of one core, when the CPU has "
+                     "two threads per core (Hyper-Threading, SMT): the node's input pipeline runs on cores x (1 + "
+                     "smt_yield) core-equivalents. On GPU nodes each device's training process holds one hardware "
+                     "thread: CUDA's default scheduling (cudaDeviceScheduleAuto) spins while it waits for the device "
+                     "when a process has fewer CUDA contexts than the machine has logical processors (CUDA Runtime "
+                     "API, cudaSetDeviceFlags), so those threads do not serve the loaders."),
+              "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
+              "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
+              "and 0.25 is taken below that."),
       choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "hybrid-cube-mesh", "mi250x-node", "pcie"}, defaulted,
              "nvswitch",
              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct mesh with each pair "
@@ -348,9 +363,22 @@ const std::vector<Parameter>& scenario_parameters()
               "Default: one per "
               "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
               "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
-      assumed(integer("training.loader_workers", defaulted, "4", 1,
-                      "Input-pipeline workers per device, each preparing whole batches on one CPU core at a time."),
-              "PyTorch's DataLoader defaults to 0 workers; 4 per device is a common setting in training scripts."),
+      choice("training.loader", {"pytorch", "tf-data", "dali-cpu", "dali-gpu"}, defaulted, "pytorch",
+             "Input pipeline: PyTorch's DataLoader with worker processes (PIL decode and torchvision transforms, "
+             "with their per-sample Python cost); tf.data (C++ graph ops on a thread pool); NVIDIA DALI decoding "
+             "on the CPU (dali-cpu) or on the accelerator (dali-gpu: nvJPEG and the A100's hardware decoder, "
+             "training.accelerator_preprocess_time per sample; the loaders only read). Image workloads (a jpeg "
+             "section in the workload file) cost, per sample on one core: decoded pixels / the CPU's "
+             "jpeg_decode_rate + crop_area_fraction x decoded pixels / its resize_rate + the loader's "
+             "per_sample_overhead (catalog/cpus.yaml, catalog/loaders.yaml); other workloads their "
+             "cpu_cost_per_sample."),
+      integer("training.loader_workers", optional, "", 1,
+              "Input-pipeline workers per device, each preparing whole batches on one CPU thread at a time: "
+              "DataLoader worker processes (pytorch), threads (tf-data, DALI's num_threads). Default: for tf-data "
+              "the node's hardware threads shared among its devices (tf.data sizes its thread pool to the "
+              "available CPU cores: tensorflow.org/api_docs/python/tf/data/ThreadingOptions), otherwise 4 "
+              "(an assumption: PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
+              "common setting in training scripts)."),
       integer(
           "training.prefetch", defaulted, "2", 1,
           "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
@@ -361,12 +389,8 @@ const std::vector<Parameter>& scenario_parameters()
              "forward and backward together. Batches are whole numbers, so the global batch may change by a few "
              "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
              "error here."),
-      choice("training.preprocess_on", {"cpu", "accelerator"}, defaulted, "cpu",
-             "Where samples are decoded and augmented: on the node's CPU cores (the workload's "
-             "cpu_cost_per_sample each), or on the accelerator before forward, as DALI's GPU pipeline does "
-             "(training.accelerator_preprocess_time each); the loaders then only read."),
       assumed(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us", true,
-                       "accelerator: device time to decode and augment one sample."),
+                       "dali-gpu: device time to decode and augment one sample."),
               "ImageNet JPEGs decoded and augmented on an A100 run at about 6,000 images/s (NVIDIA/DALI issue "
               "5362, citing NVIDIA's blog 'Loading Data Fast with DALI and the New Hardware JPEG Decoder in NVIDIA "
               "A100 GPUs'): 1 / 6,000 s; taken for any workload and accelerator unless set."),

@@ -6,6 +6,7 @@
 #include "config/config_error.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,7 +38,9 @@ struct ClusterSpec {
   int nodes = 1;
   Accelerator accelerator;
   int accelerators_per_node = 1;
-  int cpu_cores_per_node = 1;
+  int cpu_cores_per_node = 1; ///< physical cores
+  Cpu cpu;
+  double smt_yield = 0; ///< a core's second hardware thread adds this share of a core
   IntraNode intra_node = IntraNode::nvswitch;
   double intra_node_bandwidth = 0; ///< B/s per device per direction
   double intra_node_latency = 0;   ///< s
@@ -47,6 +50,17 @@ struct ClusterSpec {
   std::optional<MixedNodes> mixed;
 
   int devices() const { return nodes * accelerators_per_node; }
+  /// Whole cores' worth of CPU a node's input pipeline runs on: its cores with their second hardware threads'
+  /// yield, less the thread each GPU's training process spins on while it waits for the device.
+  int input_cores() const
+  {
+    const double threads_per_core = cpu.threads_per_core.value;
+    const double per_core = 1 + smt_yield * (threads_per_core - 1);
+    const double spinning = accelerator.kind == "gpu" ? accelerators_per_node * per_core / threads_per_core : 0;
+    return std::max(1, static_cast<int>(std::lround(cpu_cores_per_node * per_core - spinning)));
+  }
+  /// Hardware threads of a node.
+  int hardware_threads() const { return cpu_cores_per_node * static_cast<int>(cpu.threads_per_core.value); }
   bool is_mixed(int node) const { return mixed && node >= nodes - mixed->nodes; }
   const Accelerator& accelerator_of(int node) const { return is_mixed(node) ? mixed->accelerator : accelerator; }
   double intra_node_bandwidth_of(int node) const
@@ -144,8 +158,8 @@ struct TrainingSpec {
   int channels = 1;
   int loader_workers = 1;
   int prefetch = 2;
-  bool preprocess_on_accelerator = false;
-  double accelerator_preprocess_time = 0; ///< s per sample when preprocessing runs on the accelerator
+  Loader loader;                          ///< the input pipeline (catalog/loaders.yaml)
+  double accelerator_preprocess_time = 0; ///< s per sample when the loader decodes on the accelerator
   double gradient_bytes_per_param = 4;
   double model_state_bytes_per_param = 16;
   double optimizer_traffic_per_param = 32; ///< bytes of HBM traffic per parameter for one update

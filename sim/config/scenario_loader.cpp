@@ -19,6 +19,7 @@ namespace {
 /// Bounds that keep counts inside the integer types the model uses.
 constexpr long long max_devices = 1'000'000;
 constexpr long long max_steps = 1'000'000'000;
+constexpr int default_loader_workers = 4;
 
 /// A path a scenario names: absolute, or relative to the scenario's folder.
 std::string relative_to(const std::string& scenario_file, const std::string& path)
@@ -74,6 +75,7 @@ public:
     s.workload = workload(s.cluster);
     s.storage = storage(s.workload);
     s.training = training(s.cluster);
+    note_input_pipeline_figures(s);
     s.checkpoint = checkpoint(s.workload);
     s.infrastructure = catalog_.infrastructure();
     s.cost = cost(s);
@@ -100,6 +102,8 @@ private:
               fmt::format("expected at most {} devices in all, found {} nodes x {} = {}", max_devices, c.nodes,
                           c.accelerators_per_node, static_cast<long long>(c.nodes) * c.accelerators_per_node));
     c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
+    c.cpu = find_entry(v_, "cluster.cpu", catalog_.cpus(), "catalog/cpus.yaml");
+    c.smt_yield = v_.number("cluster.smt_yield");
     const std::string& intra = v_.text("cluster.intra_node");
     c.intra_node = intra == "nvswitch"           ? IntraNode::nvswitch
                    : intra == "pcie"             ? IntraNode::pcie
@@ -495,7 +499,7 @@ private:
   {
     TrainingSpec t;
     t.bucket_bytes = v_.number("training.bucket_size");
-    t.preprocess_on_accelerator = v_.text("training.preprocess_on") == "accelerator";
+    t.loader = find_entry(v_, "training.loader", catalog_.loaders(), "catalog/loaders.yaml");
     t.accelerator_preprocess_time = v_.number("training.accelerator_preprocess_time");
     t.overlap = v_.boolean("training.overlap");
     const std::string& algorithm = v_.text("training.allreduce");
@@ -519,7 +523,14 @@ private:
     t.channels = v_.has("training.channels") ? v_.count("training.channels")
                  : cluster.nodes > 1         ? cluster.nics_per_node
                                              : 1;
-    t.loader_workers = v_.count("training.loader_workers");
+    t.loader_workers = v_.has("training.loader_workers") ? v_.count("training.loader_workers")
+                       : t.loader.name == "tf-data"
+                           ? std::max(1, cluster.hardware_threads() / cluster.accelerators_per_node)
+                           : default_loader_workers;
+    if (!v_.has("training.loader_workers") && t.loader.name != "tf-data")
+      stated_.push_back({"scenario default: training.loader_workers", std::to_string(default_loader_workers),
+                         "PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
+                         "common setting in training scripts."});
     t.prefetch = v_.count("training.prefetch");
     t.gradient_bytes_per_param = v_.number("training.gradient_bytes_per_param");
     t.model_state_bytes_per_param = v_.number("training.model_state_bytes_per_param");
@@ -624,6 +635,18 @@ private:
         v_.fail("workload.batch_per_device", *problem);
   }
 
+  /// The CPU's and the loader's figures count where images are decoded on the CPU.
+  void note_input_pipeline_figures(const Scenario& s)
+  {
+    if (!s.workload.model.jpeg || s.storage.dataset_on == DatasetLocation::synthetic || s.workload.emulated_batch_time)
+      return;
+    for (const Figure* f : s.training.loader.figures())
+      used_.push_back(f);
+    if (!s.training.loader.decodes_on_accelerator)
+      for (const Figure* f : s.cluster.cpu.figures())
+        used_.push_back(f);
+  }
+
   void collect_assumptions(Scenario& s) const
   {
     const auto add = [&s](const Figure& f) {
@@ -637,6 +660,7 @@ private:
         s.assumptions.push_back({"scenario default: " + path, value->text, value->parameter->assumption});
     for (const Figure& f : owned_workload_figures_)
       add(f);
+    s.assumptions.insert(s.assumptions.end(), stated_.begin(), stated_.end());
     for (const Accelerator* a : kinds(s.cluster))
       if (const auto* d = s.workload.model.dataflow_design(a->name, s.workload.precision); d && d->assumed)
         s.assumptions.push_back(
@@ -654,6 +678,7 @@ private:
   const Catalog& catalog_;
   std::string file_;
   std::string data_dir_;
+  std::vector<Assumption> stated_; ///< assumptions behind values worked out here rather than read
   std::vector<const Figure*> used_;
   std::vector<Figure> owned_workload_figures_;
 };

@@ -144,7 +144,7 @@ NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
 {
   const auto& c = s.cluster;
   NodeParts parts;
-  parts.cpu = {fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
+  parts.cpu = {fmt::format("{}-cpu", node_name(node)), 1.0, c.input_cores(), {}};
   if (s.storage.local_nvme) {
     const auto& pool = *s.storage.local_nvme;
     parts.cpu.disks.push_back(
@@ -517,7 +517,7 @@ ClusterLayout lay_out_torus(const Scenario& s)
   const bool dcn = s.network.slices > 1;
   ZoneSpec hosts{dcn ? "dcn" : "hosts", dcn ? ZoneKind::star : ZoneKind::full};
   for (int node = 0; node < c.nodes; ++node) {
-    HostSpec cpu{fmt::format("{}-cpu", node_name(node)), 1.0, c.cpu_cores_per_node, {}};
+    HostSpec cpu{fmt::format("{}-cpu", node_name(node)), 1.0, c.input_cores(), {}};
     if (s.storage.local_nvme)
       cpu.disks.push_back({layout.local_disk, s.storage.read_bandwidth(*s.storage.local_nvme),
                            s.storage.local_nvme->drives * s.storage.local_nvme->drive.write_bandwidth.value});

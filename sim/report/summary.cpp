@@ -45,7 +45,7 @@ double fetch_stall(const config::Scenario& s, const std::vector<training::Device
   for (const auto& g : groups)
     batch_core_seconds = std::max(batch_core_seconds, g.plan.preprocessing_core_seconds);
   const double work = s.workload.gradient_accumulation * c.accelerators_per_node * batch_core_seconds;
-  const double cores = std::min(c.cpu_cores_per_node, s.training.loader_workers * c.accelerators_per_node);
+  const double cores = std::min(c.input_cores(), s.training.loader_workers * c.accelerators_per_node);
   const double preprocess_stall = std::clamp(work / cores - (step_time - data_stall), 0.0, data_stall);
   return data_stall - preprocess_stall;
 }
@@ -169,7 +169,7 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   const double elapsed = std::max(out.time_to_train, 1e-12);
   out.utilisation.accelerators = run.totals.device_busy_seconds / (out.devices * elapsed);
   out.utilisation.cpu_cores =
-      run.totals.cpu_core_seconds / (static_cast<double>(s.cluster.nodes) * s.cluster.cpu_cores_per_node * elapsed);
+      run.totals.cpu_core_seconds / (static_cast<double>(s.cluster.nodes) * s.cluster.input_cores() * elapsed);
   account_storage(s, run.totals.storage_bytes_read, elapsed, out);
   if (s.storage.page_cache_bytes > 0)
     out.page_cache_share =

@@ -86,6 +86,17 @@ double batch_fraction(double batch, double half_efficiency_batch)
   return batch / (batch + half_efficiency_batch);
 }
 
+double cpu_seconds_per_sample(const config::Scenario& s)
+{
+  const auto& model = s.workload.model;
+  if (!model.jpeg)
+    return model.cpu_cost_per_sample->value;
+  const auto& cpu = s.cluster.cpu;
+  const double pixels = model.jpeg->decoded_pixels.value;
+  return pixels / cpu.jpeg_decode_rate.value + model.jpeg->crop_area_fraction.value * pixels / cpu.resize_rate.value +
+         s.training.loader.per_sample_overhead.value;
+}
+
 std::string to_string(ComputeLimit limit)
 {
   switch (limit) {
@@ -127,10 +138,10 @@ ComputePlan plan_compute(const config::Scenario& s, const config::Accelerator& a
   plan.gradient_bytes = model.parameters.value * s.training.gradient_bytes_per_param;
   if (s.storage.dataset_on == config::DatasetLocation::synthetic)
     return plan;
-  if (s.training.preprocess_on_accelerator)
+  if (s.training.loader.decodes_on_accelerator)
     plan.accelerator_preprocess_time = batch * s.training.accelerator_preprocess_time;
   else
-    plan.preprocessing_core_seconds = batch * model.cpu_cost_per_sample.value;
+    plan.preprocessing_core_seconds = batch * cpu_seconds_per_sample(s);
   return plan;
 }
 

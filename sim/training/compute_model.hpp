@@ -47,6 +47,11 @@ ComputePlan plan_compute(const config::Scenario& scenario, const config::Acceler
 /// Fraction of its saturated efficiency a device reaches at `batch`: batch / (batch + half_efficiency_batch).
 double batch_fraction(double batch, double half_efficiency_batch);
 
+/// Core-seconds to decode and augment one sample on one of the nodes' cores: for JPEG images, the decode
+/// and the random crop's resize at the CPU's rates plus the loader's own per-sample cost; otherwise the
+/// workload's cpu_cost_per_sample.
+double cpu_seconds_per_sample(const config::Scenario& scenario);
+
 std::string to_string(ComputeLimit limit);
 
 } // namespace dtsim::training

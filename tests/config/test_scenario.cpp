@@ -140,7 +140,9 @@ TEST_CASE("config: quickstart resolves to SI values from the file, the catalog a
   CHECK(s.workload.model.name == "ResNet-50 v1.5");
   CHECK(s.workload.model.parameters.value == Approx(25557032));
   CHECK(s.workload.model.forward_flops_per_sample.value == Approx(8.18e9));
-  CHECK(s.workload.model.cpu_cost_per_sample.value == Approx(6e-3));
+  REQUIRE(s.workload.model.jpeg.has_value());
+  CHECK(s.workload.model.jpeg->decoded_pixels.value == Approx(469.0 * 387));
+  CHECK_FALSE(s.workload.model.cpu_cost_per_sample.has_value());
   CHECK(s.workload.model.sample_bytes.value == Approx(114660));
   CHECK(s.workload.model.measured_throughput.size() == 4);
   CHECK(s.workload.dataset_samples == 1281167);
@@ -273,8 +275,9 @@ TEST_CASE("config: settings list every present key in table order and mark the d
       std::count_if(table.begin(), table.end(), [](const Parameter& p) { return p.presence == Presence::defaulted; });
   const auto required =
       std::count_if(table.begin(), table.end(), [](const Parameter& p) { return p.presence == Presence::required; });
-  // quickstart gives these optional keys: storage.local_nvme.drive, workload.steps, cost.device_hour_usd.
-  CHECK(static_cast<long>(s.settings.size()) == defaulted + required + 3);
+  // quickstart gives these optional keys: storage.local_nvme.drive, workload.steps, training.loader_workers,
+  // cost.device_hour_usd.
+  CHECK(static_cast<long>(s.settings.size()) == defaulted + required + 4);
 }
 
 TEST_CASE("config: a value given explicitly equal to its default is not marked as a default")
@@ -324,10 +327,14 @@ TEST_CASE("config: epochs become steps = ceil(epochs x dataset / global batch)")
 TEST_CASE("config: assumptions list the assumed figures the scenario uses, once each")
 {
   const Scenario s = load("scenarios/quickstart.yaml");
-  const Assumption* cpu = find_assumption(s, "resnet50.yaml: cpu_cost_per_sample");
-  REQUIRE(cpu != nullptr);
-  CHECK(cpu->value == "6 ms");
-  CHECK_THAT(cpu->reason, Catch::Contains("No per-image CPU cost was found"));
+  const Assumption* pixels = find_assumption(s, "resnet50.yaml: jpeg.decoded_pixels");
+  REQUIRE(pixels != nullptr);
+  CHECK(pixels->value == "181503");
+  CHECK_THAT(pixels->reason, Catch::Contains("469 x 387"));
+  // The scenario names no CPU: the reference core stands in, and says so; its measured rates are sourced.
+  CHECK(find_assumption(s, "scenario default: cluster.cpu") != nullptr);
+  CHECK(find_assumption(s, "cpus.yaml: cpus.Xeon-Platinum-8124M.jpeg_decode_rate") == nullptr);
+  CHECK(find_assumption(s, "loaders.yaml: loaders.pytorch.per_sample_overhead") == nullptr);
   CHECK(find_assumption(s, "resnet50.yaml: activation_bytes_per_sample") != nullptr);
   // A100 fp16 has a measured throughput in resnet50.yaml, which calibrates the efficiency: the
   // assumed efficiency figure is not used.
@@ -422,7 +429,7 @@ TEST_CASE("config: a workload file given as a path is read relative to the scena
   const Scenario s = load((dir / "scenario.yaml").string());
   CHECK(s.workload.model_file == (dir / "mine.yaml").string());
   CHECK(s.workload.model.name == "my model");
-  CHECK(find_assumption(s, "mine.yaml: cpu_cost_per_sample") != nullptr);
+  CHECK(find_assumption(s, "mine.yaml: jpeg.decoded_pixels") != nullptr);
 }
 
 TEST_CASE("config: docs/scenario-reference.md is the reference generated from the table")
@@ -445,7 +452,8 @@ TEST_CASE("config: the reference has a row for every parameter")
   CHECK_THAT(markdown,
              Catch::Contains("| `training.bucket_size` | a size such as \"25 MiB\" (more than zero) | `25 MiB` |"));
   CHECK_THAT(markdown, Catch::Contains("| `cluster.nodes` | a whole number >= 1 | required |"));
-  CHECK_THAT(markdown, Catch::Contains("| `training.allreduce` | one of auto, ring, tree, hierarchical, torus | `auto` |"));
+  CHECK_THAT(markdown,
+             Catch::Contains("| `training.allreduce` | one of auto, ring, tree, hierarchical, torus | `auto` |"));
   CHECK_THAT(markdown, Catch::Contains("\n## `storage.nvme_of`\n"));
 }
 
@@ -522,8 +530,8 @@ TEST_CASE("config: catalog names used as defaults exist in the catalog")
 TEST_CASE("config: the catalog has the devices the product promises, NICs of 100, 200 and 400 Gb/s, two drives")
 {
   const Catalog catalog = Catalog::load(kSource);
-  for (const char* name : {"V100-SXM2-16GB", "A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM5-80GB", "MI250X", "TPU-v4",
-                           "Alveo-U280"}) {
+  for (const char* name :
+       {"V100-SXM2-16GB", "A100-SXM4-40GB", "A100-SXM4-80GB", "H100-SXM5-80GB", "MI250X", "TPU-v4", "Alveo-U280"}) {
     INFO(name);
     CHECK(catalog.accelerators().contains(name));
   }
@@ -557,12 +565,18 @@ TEST_CASE("config: every catalog figure has a source or an assumption and a posi
   for (const auto& [name, d] : catalog.drives())
     for (const Figure* f : d.figures())
       check(f);
+  for (const auto& [name, c] : catalog.cpus())
+    for (const Figure* f : c.figures())
+      check(f);
+  for (const auto& [name, l] : catalog.loaders()) // C++ pipelines add nothing per sample
+    for (const Figure* f : l.figures())
+      check(f, true);
   for (const auto& entry : fs::directory_iterator(kSource + "/workloads")) {
     if (entry.path().extension() != ".yaml")
       continue;
     const Workload w = load_workload(entry.path().string());
-    for (const Figure* f : w.figures())
-      check(f, f == &w.cpu_cost_per_sample); // pre-tokenised text needs no CPU work per sample
+    for (const Figure* f : w.figures()) // pre-tokenised text needs no CPU work per sample
+      check(f, w.cpu_cost_per_sample && f == &*w.cpu_cost_per_sample);
     CHECK(w.parameters.value > 0);
   }
 }
