@@ -119,6 +119,27 @@ Cpu read_cpu(const MapReader& entry, const std::string& name)
   return c;
 }
 
+Appliance read_appliance(const MapReader& entry, const std::string& name)
+{
+  Appliance a{name,
+              read_figure(entry, "read_bandwidth", Dimension::bandwidth),
+              read_figure(entry, "write_bandwidth", Dimension::bandwidth),
+              read_figure(entry, "read_iops", Dimension::number),
+              read_figure(entry, "read_latency", Dimension::time),
+              read_figure(entry, "ports", Dimension::number),
+              entry.text("port")};
+  for (const auto& [key, figure] : {std::pair{"read_bandwidth", &a.read_bandwidth},
+                                    {"write_bandwidth", &a.write_bandwidth},
+                                    {"read_iops", &a.read_iops},
+                                    {"ports", &a.ports}})
+    if (!(figure->value > 0) || !std::isfinite(figure->value))
+      entry.fail_at(key, "expected a value above 0, found " + figure->text);
+  if (a.ports.value != std::floor(a.ports.value))
+    entry.fail_at("ports", "expected a whole number of ports, found " + a.ports.text);
+  entry.finish();
+  return a;
+}
+
 Loader read_loader(const MapReader& entry, const std::string& name)
 {
   Loader l{name, read_figure(entry, "per_sample_overhead", Dimension::time)};
@@ -219,6 +240,7 @@ Catalog Catalog::load(const std::string& data_dir)
   catalog.nics_ = read_entries<Nic>(data_dir + "/catalog/nics.yaml", "nics", read_nic);
   catalog.drives_ = read_entries<Drive>(data_dir + "/catalog/drives.yaml", "drives", read_drive);
   catalog.cpus_ = read_entries<Cpu>(data_dir + "/catalog/cpus.yaml", "cpus", read_cpu);
+  catalog.appliances_ = read_entries<Appliance>(data_dir + "/catalog/appliances.yaml", "appliances", read_appliance);
   catalog.loaders_ = read_entries<Loader>(data_dir + "/catalog/loaders.yaml", "loaders", read_loader);
   catalog.infrastructure_ = read_infrastructure(data_dir + "/catalog/infrastructure.yaml");
   return catalog;
@@ -236,6 +258,8 @@ void Catalog::add_file(const std::string& path)
     read_section(file.section("drives"), read_drive, drives_, "catalog/drives.yaml");
   if (file.has("cpus"))
     read_section(file.section("cpus"), read_cpu, cpus_, "catalog/cpus.yaml");
+  if (file.has("appliances"))
+    read_section(file.section("appliances"), read_appliance, appliances_, "catalog/appliances.yaml");
   file.finish();
 }
 
@@ -365,6 +389,11 @@ std::vector<const Figure*> Workload::figures() const
 std::vector<const Figure*> Cpu::figures() const
 {
   return {&threads_per_core, &jpeg_decode_rate, &resize_rate};
+}
+
+std::vector<const Figure*> Appliance::figures() const
+{
+  return {&read_bandwidth, &write_bandwidth, &read_iops, &read_latency, &ports};
 }
 
 std::vector<const Figure*> Loader::figures() const

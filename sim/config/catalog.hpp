@@ -45,6 +45,14 @@ struct Drive {
   std::vector<const Figure*> figures() const;
 };
 
+/// @brief A shared all-flash storage appliance, by its aggregate figures.
+struct Appliance {
+  std::string name;
+  Figure read_bandwidth, write_bandwidth, read_iops, read_latency, ports;
+  std::string port; ///< NIC model of its ports, a name from catalog/nics.yaml
+  std::vector<const Figure*> figures() const;
+};
+
 /// @brief A host CPU: its hardware threads per core and the per-core rates of the JPEG input pipeline.
 struct Cpu {
   std::string name;
@@ -128,13 +136,14 @@ public:
   static Catalog load(const std::string& data_dir);
 
   /// Adds the entries of a user's own file in the catalog format (any of `accelerators:`, `nics:`,
-  /// `drives:`, `cpus:`); a name the catalog already has is an error, so nothing is shadowed silently.
+  /// `drives:`, `cpus:`, `appliances:`); a name the catalog already has is an error, so nothing is shadowed silently.
   void add_file(const std::string& path);
 
   const std::map<std::string, Accelerator>& accelerators() const { return accelerators_; }
   const std::map<std::string, Nic>& nics() const { return nics_; }
   const std::map<std::string, Drive>& drives() const { return drives_; }
   const std::map<std::string, Cpu>& cpus() const { return cpus_; }
+  const std::map<std::string, Appliance>& appliances() const { return appliances_; }
   const std::map<std::string, Loader>& loaders() const { return loaders_; }
   const Infrastructure& infrastructure() const { return infrastructure_; }
 
@@ -143,6 +152,7 @@ private:
   std::map<std::string, Nic> nics_;
   std::map<std::string, Drive> drives_;
   std::map<std::string, Cpu> cpus_;
+  std::map<std::string, Appliance> appliances_;
   std::map<std::string, Loader> loaders_;
   Infrastructure infrastructure_;
 };

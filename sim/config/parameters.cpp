@@ -297,18 +297,24 @@ const std::vector<Parameter>& scenario_parameters()
       choice("storage.nvme_of.offload", {"none", "dpu"}, defaulted, "none",
              "nvme-of with tcp: dpu when a DPU terminates NVMe/TCP on the target (MangoBoost's FPGA cards, "
              "claimed at line rate), so the target's cores do no protocol work."),
+      text("storage.appliance.model", optional, "",
+           "appliance: a model from catalog/appliances.yaml (DDN-AI400X2T, AllFlash-300GBps) whose figures the keys "
+           "below take unless the scenario sets them. Without it, read_bandwidth, write_bandwidth, read_iops, port "
+           "and ports are required."),
       quantity("storage.appliance.read_bandwidth", Dimension::bandwidth, optional, "", false,
                "appliance: aggregate read bandwidth of the shared all-flash system, as its vendor states it."),
       quantity("storage.appliance.write_bandwidth", Dimension::bandwidth, optional, "", false,
                "appliance: aggregate write bandwidth."),
       number("storage.appliance.read_iops", optional, "", 0, false,
-             "appliance: aggregate read requests per second; with the request size it bounds the read bandwidth."),
-      assumed(quantity("storage.appliance.read_latency", Dimension::time, defaulted, "100 us", false,
-                       "appliance: time to the first byte of a file, network protocol included."),
-              "All-flash appliances over RDMA quote latencies in the low hundreds of microseconds or below."),
-      text("storage.appliance.port", defaulted, "ConnectX-6-HDR-200G",
+             "appliance: aggregate read requests per second. Each read request holds the appliance for 1 / read_iops "
+             "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
+      quantity("storage.appliance.read_latency", Dimension::time, optional, "", false,
+               "appliance: time to the first byte of a file, network protocol included. Default: the model's, or "
+               "100 us (an assumption: all-flash appliances over RDMA quote latencies in the low hundreds of "
+               "microseconds or below)."),
+      text("storage.appliance.port", optional, "",
            "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
-      integer("storage.appliance.ports", defaulted, "1", 1, "appliance: network ports, their bandwidths summed."),
+      integer("storage.appliance.ports", optional, "", 1, "appliance: network ports, their bandwidths summed."),
       quantity("storage.appliance.power", Dimension::power, optional, "", true,
                "appliance: power it draws, counted in the run's energy. Without it the appliance's energy is left "
                "out, and the report says so."),

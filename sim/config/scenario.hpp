@@ -129,11 +129,12 @@ struct StorageSpec {
     return dataset_on == DatasetLocation::nvme_of || dataset_on == DatasetLocation::appliance;
   }
 
-  /// What `pool` reads for this dataset: each drive gives its sequential bandwidth or its IOPS x the
-  /// request size, whichever is lower.
+  /// What `pool` reads for this dataset: each request holds a drive (or the appliance) for 1 / IOPS plus
+  /// its bytes at the sequential bandwidth.
   double read_bandwidth(const StoragePool& pool) const
   {
-    return pool.drives * std::min(pool.drive.read_bandwidth.value, pool.drive.read_iops.value * request_bytes);
+    const Drive& d = pool.drive;
+    return pool.drives * request_bytes / (request_bytes / d.read_bandwidth.value + 1 / d.read_iops.value);
   }
 };
 

@@ -20,6 +20,7 @@ namespace {
 constexpr long long max_devices = 1'000'000;
 constexpr long long max_steps = 1'000'000'000;
 constexpr int default_loader_workers = 4;
+constexpr double default_appliance_latency = 100e-6;
 
 /// A path a scenario names: absolute, or relative to the scenario's folder.
 std::string relative_to(const std::string& scenario_file, const std::string& path)
@@ -330,24 +331,49 @@ private:
     return t;
   }
 
-  /// A shared all-flash appliance: one target whose one "drive" has the appliance's aggregate figures.
+  /// A shared all-flash appliance: one target whose one "drive" has the appliance's aggregate figures, from the
+  /// scenario's keys or else its catalog model's.
   RemoteStorage appliance(const std::string& why)
   {
     refuse_remote_on(why, "an appliance");
-    const auto figure = [&](const std::string& key) {
+    const Appliance* model =
+        v_.has("storage.appliance.model")
+            ? &find_entry(v_, "storage.appliance.model", catalog_.appliances(), "catalog/appliances.yaml")
+            : nullptr;
+    const auto figure = [&](const std::string& key, const Figure Appliance::*field) {
       const std::string path = "storage.appliance." + key;
-      require(v_, path, why);
-      return Figure{v_.number(path), v_.text(path), "scenario", false, path};
+      if (v_.has(path))
+        return Figure{v_.number(path), v_.text(path), "scenario", false, path};
+      if (!model)
+        require(v_, path, why + " and storage.appliance.model is not given");
+      used_.push_back(&(model->*field));
+      return model->*field;
     };
     RemoteStorage a;
     a.appliance = true;
-    a.pool.drive.name = "appliance";
-    a.pool.drive.read_bandwidth = figure("read_bandwidth");
-    a.pool.drive.write_bandwidth = figure("write_bandwidth");
-    a.pool.drive.read_iops = figure("read_iops");
-    a.pool.drive.read_latency = figure("read_latency");
-    a.nic = find_entry(v_, "storage.appliance.port", catalog_.nics(), "catalog/nics.yaml");
-    a.nics_per_target = v_.count("storage.appliance.ports");
+    a.pool.drive.name = model ? model->name : "appliance";
+    a.pool.drive.read_bandwidth = figure("read_bandwidth", &Appliance::read_bandwidth);
+    a.pool.drive.write_bandwidth = figure("write_bandwidth", &Appliance::write_bandwidth);
+    a.pool.drive.read_iops = figure("read_iops", &Appliance::read_iops);
+    if (v_.has("storage.appliance.read_latency") || model) {
+      a.pool.drive.read_latency = figure("read_latency", &Appliance::read_latency);
+    } else {
+      a.pool.drive.read_latency = Figure{default_appliance_latency, "100 us", "scenario", false, ""};
+      stated_.push_back({"scenario default: storage.appliance.read_latency", "100 us",
+                         "All-flash appliances over RDMA quote latencies in the low hundreds of microseconds or "
+                         "below."});
+    }
+    if (!v_.has("storage.appliance.port") && !model)
+      require(v_, "storage.appliance.port", why + " and storage.appliance.model is not given");
+    if (!v_.has("storage.appliance.port") && !catalog_.nics().contains(model->port))
+      v_.fail("storage.appliance.model", fmt::format("expected an appliance whose port is a NIC of catalog/nics.yaml, "
+                                                     "found {} with port \"{}\"",
+                                                     model->name, model->port));
+    a.nic = v_.has("storage.appliance.port")
+                ? find_entry(v_, "storage.appliance.port", catalog_.nics(), "catalog/nics.yaml")
+                : catalog_.nics().at(model->port);
+    a.nics_per_target = v_.has("storage.appliance.ports") ? v_.count("storage.appliance.ports")
+                                                          : static_cast<int>(figure("ports", &Appliance::ports).value);
     if (v_.has("storage.appliance.power"))
       a.appliance_power = v_.number("storage.appliance.power");
     for (const Figure* f : catalog_.nics().at(a.nic.name).figures())

@@ -20,14 +20,23 @@ dtsim::report::Summary run(const dtsim::config::Scenario& scenario)
   return dtsim::report::summarize(scenario, dtsim::app::simulate(scenario, {}), std::nullopt);
 }
 
+/// Requests of `bytes` per second a drive or an appliance serves: each holds it 1 / iops plus its bytes at `bandwidth`.
+double requests_per_second(double bandwidth, double iops, double bytes)
+{
+  return 1 / (bytes / bandwidth + 1 / iops);
+}
+
 } // namespace
 
 TEST_CASE("input: storage-bound throughput equals drive bandwidth over bytes per sample, and the stall is fetch stall")
 {
   const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml", {});
   const auto& target = *scenario.storage.remote;
-  const double storage_bandwidth = target.targets * target.pool.drives * target.pool.drive.read_bandwidth.value;
-  const double expected = storage_bandwidth / scenario.workload.model.sample_bytes.value;
+  const auto& drive = target.pool.drive;
+  // One file per sample, each one request.
+  const double expected = target.targets * target.pool.drives *
+                          requests_per_second(drive.read_bandwidth.value, drive.read_iops.value,
+                                              scenario.workload.model.sample_bytes.value);
   const auto summary = run(scenario);
   INFO(fmt::format("storage-bound: simulated {:.0f} samples/s, closed form {:.0f}", summary.throughput, expected));
   CHECK(summary.throughput == Approx(expected).epsilon(0.02));
@@ -181,14 +190,14 @@ dtsim::report::Summary small_samples_on_one_drive(const std::vector<std::string>
 
 } // namespace
 
-TEST_CASE("input: small files make a drive IOPS-bound: throughput = IOPS x request size / sample size")
+TEST_CASE("input: small files make a drive IOPS-bound: each request holds it 1 / IOPS plus its transfer")
 {
-  // The 9400 reads 1.6 M requests/s, so 2 KiB files give 3.3 GB/s of its 7 GB/s: 1.6 M samples/s for
-  // 8 devices that want 8 x 256 / 1 ms = 2.05 M. 256 loaders each keep one file in flight for 80 us,
+  // The 9400 reads 1.6 M requests/s: a 2 KiB file holds it 1 / 1.6 M s plus 2 KiB at 7 GB/s, 1.53 M files/s,
+  // for 8 devices that want 8 x 256 / 1 ms = 2.05 M. 256 loaders each keep one file in flight for 80 us,
   // enough for 3.2 M files/s (Little's law), so latency does not bind.
   const auto summary = small_samples_on_one_drive({});
   INFO(fmt::format("IOPS-bound: {:.4g} samples/s", summary.throughput));
-  CHECK(summary.throughput == Approx(1.6e6).epsilon(0.02));
+  CHECK(summary.throughput == Approx(requests_per_second(7e9, 1.6e6, 2048)).epsilon(0.02));
   CHECK(summary.bottleneck.find("input-bound") == 0);
 }
 
@@ -259,23 +268,52 @@ TEST_CASE("input: a shared all-flash appliance bounds throughput at its aggregat
   const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
                              {"storage.dataset_on=appliance", "storage.appliance.read_bandwidth=5 GB/s",
                               "storage.appliance.write_bandwidth=3 GB/s", "storage.appliance.read_iops=1000000",
-                              "storage.appliance.ports=2"});
+                              "storage.appliance.port=ConnectX-6-HDR-200G", "storage.appliance.ports=2"});
   const auto summary = run(scenario);
-  CHECK(summary.throughput == Approx(5e9 / 114660).epsilon(0.02));
+  CHECK(summary.throughput == Approx(requests_per_second(5e9, 1e6, 114660)).epsilon(0.02));
   REQUIRE(summary.storage_reads.has_value());
   CHECK(summary.storage_reads->unit == "appliance");
   CHECK(summary.bottleneck.find("the appliance 9") != std::string::npos);
 }
 
-TEST_CASE("input: an appliance reading small files is IOPS-bound: throughput = IOPS x request size / sample size")
+TEST_CASE("input: an appliance reading small files is IOPS-bound: each request holds it 1 / IOPS plus its transfer")
 {
-  // 10 kB samples: 200,000 requests/s give 2 GB/s of the appliance's 50 GB/s.
+  // 10 kB samples: 200,000 requests/s, each also holding the appliance 10 kB / 50 GB/s, give 2 GB/s of its 50.
   const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
                              {"storage.dataset_on=appliance", "storage.appliance.read_bandwidth=50 GB/s",
                               "storage.appliance.write_bandwidth=30 GB/s", "storage.appliance.read_iops=200000",
-                              "storage.appliance.ports=4", "workload.sample_size=10 kB",
+                              "storage.appliance.port=ConnectX-6-HDR-200G", "storage.appliance.ports=4",
+                              "workload.sample_size=10 kB",
                               "workload.emulated_batch_time=20 ms", "workload.steps=600"});
-  CHECK(run(scenario).throughput == Approx(200000).epsilon(0.02));
+  CHECK(run(scenario).throughput == Approx(requests_per_second(50e9, 200000, 10e3)).epsilon(0.02));
+}
+
+namespace {
+
+/// DDN-AI400X2T (110 GB/s, 3 M IOPS, 8 x 200 Gb/s ports) under emulated accelerators that want more than it gives,
+/// on 8 nodes whose NICs carry 200 GB/s.
+dtsim::config::Scenario on_the_ddn_appliance(std::vector<std::string> overrides)
+{
+  const std::vector<std::string> base{"storage.dataset_on=appliance", "storage.appliance.model=DDN-AI400X2T",
+                                      "cluster.nodes=8", "workload.emulated_batch_time=1 ms", "workload.steps=300"};
+  overrides.insert(overrides.end(), base.begin(), base.end());
+  return load("scenarios/cluster-4node-a100-storage-bound.yaml", overrides);
+}
+
+} // namespace
+
+TEST_CASE("input: a catalog appliance reads large files at 1 MiB requests, each holding it 1 / IOPS plus its transfer")
+{
+  const auto large = on_the_ddn_appliance({"workload.sample_size=146.6 MB", "workload.batch_per_device=1"});
+  const double mib = large.storage.request_bytes;
+  REQUIRE(mib == Approx(146.6e6 / 140));
+  CHECK(run(large).throughput * 146.6e6 == Approx(mib * requests_per_second(110e9, 3e6, mib)).epsilon(0.02));
+}
+
+TEST_CASE("input: the same catalog appliance serves far fewer bytes of small files")
+{
+  const auto small = on_the_ddn_appliance({"workload.sample_size=16 kB"});
+  CHECK(run(small).throughput == Approx(requests_per_second(110e9, 3e6, 16e3)).epsilon(0.02));
 }
 
 TEST_CASE("input: NVMe/TCP without offload is bound by the target's cores: throughput = cores / (cost x sample size)")
@@ -296,7 +334,9 @@ TEST_CASE("input: with a DPU terminating NVMe/TCP the same target is drive-bound
       load("scenarios/cluster-4node-a100-storage-bound.yaml",
            {"storage.nvme_of.transport=tcp", "storage.nvme_of.target_cores=2", "storage.nvme_of.offload=dpu"});
   const auto summary = run(scenario);
-  CHECK(summary.throughput == Approx(7e9 / 114660).epsilon(0.02));
+  const auto& drive = scenario.storage.remote->pool.drive;
+  CHECK(summary.throughput ==
+        Approx(requests_per_second(drive.read_bandwidth.value, drive.read_iops.value, 114660)).epsilon(0.02));
   CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
 }
 

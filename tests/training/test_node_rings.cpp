@@ -111,7 +111,9 @@ TEST_CASE("training: rings across nodes enter and leave by NICs no other ring us
       if (a != b)
         routes[a][b] = {{&ports[a], "up", 100e9, false}, {&ports[4 + b], "down", 100e9, false}};
   dtsim::training::NodeCrossings crossings;
-  const auto nic = [&](int node, int device, bool up) { return RouteLink{&nics[node * 8 + device * 2 + up], "", 10e9, false}; };
+  const auto nic = [&](int node, int device, bool up) {
+    return RouteLink{&nics[node * 8 + device * 2 + up], "", 10e9, false};
+  };
   for (int d = 0; d < 4; ++d) {
     crossings.leave.push_back({nic(0, d, true), nic(1, d, false)});
     crossings.come_back.push_back({nic(1, d, true), nic(0, d, false)});
