@@ -24,7 +24,8 @@ Calibration calibrate(const config::Scenario& s, double measured_step_time, cons
   const int micro_batches = s.workload.gradient_accumulation;
   Calibration c;
   c.measured_step_time = measured_step_time;
-  c.other_time = plan.optimizer_time + s.training.step_overhead + micro_batches * plan.accelerator_preprocess_time;
+  const double overhead = training::step_overhead(s);
+  c.other_time = plan.optimizer_time + overhead + micro_batches * plan.accelerator_preprocess_time;
   c.forward_backward_time = (measured_step_time - c.other_time) / micro_batches;
   if (c.forward_backward_time <= 0)
     throw config::ConfigError(
@@ -32,7 +33,7 @@ Calibration calibrate(const config::Scenario& s, double measured_step_time, cons
         fmt::format("expected a step time longer than the {} the model spends outside forward and backward (optimizer "
                     "{}, overhead {}, on-device decoding {}), found {}",
                     units::format(c.other_time, Dimension::time), units::format(plan.optimizer_time, Dimension::time),
-                    units::format(s.training.step_overhead, Dimension::time),
+                    units::format(overhead, Dimension::time),
                     units::format(micro_batches * plan.accelerator_preprocess_time, Dimension::time),
                     units::format(measured_step_time, Dimension::time)));
   c.samples_per_second = s.workload.batch_per_device / c.forward_backward_time;

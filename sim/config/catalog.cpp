@@ -140,6 +140,14 @@ Appliance read_appliance(const MapReader& entry, const std::string& name)
   return a;
 }
 
+Framework read_framework(const MapReader& entry, const std::string& name)
+{
+  Framework f{name, read_figure(entry, "per_parameter_tensor", Dimension::time),
+              read_figure(entry, "cycle_time", Dimension::time)};
+  entry.finish();
+  return f;
+}
+
 Loader read_loader(const MapReader& entry, const std::string& name)
 {
   Loader l{name, read_figure(entry, "per_sample_overhead", Dimension::time)};
@@ -242,6 +250,7 @@ Catalog Catalog::load(const std::string& data_dir)
   catalog.cpus_ = read_entries<Cpu>(data_dir + "/catalog/cpus.yaml", "cpus", read_cpu);
   catalog.appliances_ = read_entries<Appliance>(data_dir + "/catalog/appliances.yaml", "appliances", read_appliance);
   catalog.loaders_ = read_entries<Loader>(data_dir + "/catalog/loaders.yaml", "loaders", read_loader);
+  catalog.frameworks_ = read_entries<Framework>(data_dir + "/catalog/frameworks.yaml", "frameworks", read_framework);
   catalog.infrastructure_ = read_infrastructure(data_dir + "/catalog/infrastructure.yaml");
   return catalog;
 }
@@ -272,6 +281,9 @@ Workload load_workload(const std::string& path)
   w.task = file.text("task");
   w.sample_unit = file.text("sample_unit");
   w.parameters = read_figure(file, "parameters", Dimension::number);
+  w.parameter_tensors = read_figure(file, "parameter_tensors", Dimension::number);
+  if (w.parameter_tensors.value < 1 || w.parameter_tensors.value != std::floor(w.parameter_tensors.value))
+    file.fail_at("parameter_tensors", "expected a whole number of 1 or more, found " + w.parameter_tensors.text);
   w.forward_flops_per_sample = read_figure(file, "forward_flops_per_sample", Dimension::flop_count);
   w.memory_traffic_per_sample = read_figure(file, "memory_traffic_per_sample", Dimension::size);
   w.sample_bytes = read_figure(file, "sample_bytes", Dimension::size);
@@ -374,9 +386,10 @@ const DataflowDesign* Workload::dataflow_design(const std::string& accelerator, 
 
 std::vector<const Figure*> Workload::figures() const
 {
-  std::vector<const Figure*> all{&parameters,   &forward_flops_per_sample,    &memory_traffic_per_sample,
-                                 &sample_bytes, &activation_bytes_per_sample, &dataset_samples,
-                                 &efficiency,   &half_efficiency_batch};
+  std::vector<const Figure*> all{
+      &parameters,           &parameter_tensors,           &forward_flops_per_sample, &memory_traffic_per_sample,
+      &sample_bytes,         &activation_bytes_per_sample, &dataset_samples,          &efficiency,
+      &half_efficiency_batch};
   if (jpeg) {
     all.push_back(&jpeg->decoded_pixels);
     all.push_back(&jpeg->crop_area_fraction);
@@ -394,6 +407,11 @@ std::vector<const Figure*> Cpu::figures() const
 std::vector<const Figure*> Appliance::figures() const
 {
   return {&read_bandwidth, &write_bandwidth, &read_iops, &read_latency, &ports};
+}
+
+std::vector<const Figure*> Framework::figures() const
+{
+  return {&per_parameter_tensor, &cycle_time};
 }
 
 std::vector<const Figure*> Loader::figures() const

@@ -53,6 +53,14 @@ struct Appliance {
   std::vector<const Figure*> figures() const;
 };
 
+/// @brief A training framework's fixed costs beyond compute and bandwidth.
+struct Framework {
+  std::string name;
+  Figure per_parameter_tensor; ///< s of host time per optimizer step per parameter tensor, on more than one device
+  Figure cycle_time;           ///< s between ticks of the loop that starts collectives; 0 when they start at once
+  std::vector<const Figure*> figures() const;
+};
+
 /// @brief A host CPU: its hardware threads per core and the per-core rates of the JPEG input pipeline.
 struct Cpu {
   std::string name;
@@ -115,8 +123,8 @@ struct JpegImages {
 
 struct Workload {
   std::string name, task, sample_unit;
-  Figure parameters, forward_flops_per_sample, memory_traffic_per_sample, sample_bytes, activation_bytes_per_sample,
-      dataset_samples, efficiency, half_efficiency_batch;
+  Figure parameters, parameter_tensors, forward_flops_per_sample, memory_traffic_per_sample, sample_bytes,
+      activation_bytes_per_sample, dataset_samples, efficiency, half_efficiency_batch;
   /// Preprocessing: JPEG images, whose cost follows from the CPU and the loader, or a fixed cost per sample.
   std::optional<JpegImages> jpeg;
   std::optional<Figure> cpu_cost_per_sample; ///< core-seconds, when the samples are not JPEG images
@@ -144,6 +152,7 @@ public:
   const std::map<std::string, Drive>& drives() const { return drives_; }
   const std::map<std::string, Cpu>& cpus() const { return cpus_; }
   const std::map<std::string, Appliance>& appliances() const { return appliances_; }
+  const std::map<std::string, Framework>& frameworks() const { return frameworks_; }
   const std::map<std::string, Loader>& loaders() const { return loaders_; }
   const Infrastructure& infrastructure() const { return infrastructure_; }
 
@@ -153,6 +162,7 @@ private:
   std::map<std::string, Drive> drives_;
   std::map<std::string, Cpu> cpus_;
   std::map<std::string, Appliance> appliances_;
+  std::map<std::string, Framework> frameworks_;
   std::map<std::string, Loader> loaders_;
   Infrastructure infrastructure_;
 };

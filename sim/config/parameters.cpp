@@ -410,8 +410,21 @@ const std::vector<Parameter>& scenario_parameters()
                        "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
                        "bandwidth."),
               "The 16 B/param of Adam mixed-precision state read once and written once."),
+      choice("training.framework", {"pytorch-ddp", "horovod", "jax", "none"}, optional, "",
+             "Training framework, for its fixed costs (catalog/frameworks.yaml). pytorch-ddp: on more than one "
+             "device, DistributedDataParallel's per-parameter autograd hooks cost per_parameter_tensor x the "
+             "workload's parameter_tensors of host time per optimizer step (23 us each, derived from PyTorch's DDP "
+             "benchmark). horovod: each gradient all-reduce starts at the next tick of Horovod's background "
+             "cycle (HOROVOD_CYCLE_TIME, 1 ms); set training.bucket_size to its fusion threshold "
+             "(HOROVOD_FUSION_THRESHOLD, 128 MiB since v0.21, 64 MiB before). jax: collectives inside one compiled "
+             "step, no fixed cost. none: no framework cost. Default: jax on TPUs, pytorch-ddp otherwise."),
+      quantity("training.cycle_time", Dimension::time, optional, "", true,
+               "The framework's background cycle: each gradient all-reduce starts at its next tick. Default: the "
+               "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "
+               "before)."),
       quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
-               "Fixed framework cost per optimizer step (host bookkeeping, synchronisation)."),
+               "A further fixed cost per optimizer step (host bookkeeping, synchronisation), on top of the "
+               "framework's."),
       quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
                "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
 

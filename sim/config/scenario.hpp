@@ -164,7 +164,9 @@ struct TrainingSpec {
   double gradient_bytes_per_param = 4;
   double model_state_bytes_per_param = 16;
   double optimizer_traffic_per_param = 32; ///< bytes of HBM traffic per parameter for one update
-  double step_overhead = 0;                ///< s per optimizer step
+  Framework framework;                     ///< catalog/frameworks.yaml
+  double cycle_time = 0;                   ///< s between the ticks that start collectives; 0: at once
+  double step_overhead = 0;                ///< s per optimizer step the scenario adds to the framework's
   double collective_overhead = 0;          ///< s per collective launch
   bool reuse_collectives = true;           ///< reuse all-reduce durations when nothing else uses the network
   bool batches_by_speed = false;           ///< mixed cluster: per-device batches in proportion to each kind's rate

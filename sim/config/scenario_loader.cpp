@@ -45,6 +45,20 @@ const Entry& find_entry(const ResolvedParameters& values, const std::string& pat
                                 near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
 }
 
+/// The entry `path` names, or `fallback` when the scenario leaves the key out.
+template <typename Entry>
+const Entry& find_entry_or(const ResolvedParameters& values, const std::string& path,
+                           const std::map<std::string, Entry>& entries, const std::string& file,
+                           const std::string& fallback)
+{
+  if (values.has(path))
+    return find_entry(values, path, entries, file);
+  const auto it = entries.find(fallback);
+  if (it == entries.end())
+    values.fail(path, fmt::format("expected a value, or {} to hold the default \"{}\", found neither", file, fallback));
+  return it->second;
+}
+
 void require(const ResolvedParameters& values, const std::string& path, const std::string& why)
 {
   if (!values.has(path)) {
@@ -562,6 +576,12 @@ private:
     t.model_state_bytes_per_param = v_.number("training.model_state_bytes_per_param");
     t.optimizer_traffic_per_param = v_.number("training.optimizer_traffic_per_param");
     t.step_overhead = v_.number("training.step_overhead");
+    t.framework = find_entry_or(v_, "training.framework", catalog_.frameworks(), "catalog/frameworks.yaml",
+                                cluster.accelerator.kind == "tpu" ? "jax" : "pytorch-ddp");
+    for (const Figure* f : catalog_.frameworks().at(t.framework.name).figures())
+      used_.push_back(f);
+    t.cycle_time =
+        v_.has("training.cycle_time") ? v_.number("training.cycle_time") : t.framework.cycle_time.value;
     t.collective_overhead = v_.number("training.collective_overhead");
     t.reuse_collectives = v_.boolean("simulation.reuse_collectives");
     t.batches_by_speed = v_.text("training.batch_split") == "by-speed";
@@ -666,10 +686,10 @@ private:
   {
     if (!s.workload.model.jpeg || s.storage.dataset_on == DatasetLocation::synthetic || s.workload.emulated_batch_time)
       return;
-    for (const Figure* f : s.training.loader.figures())
+    for (const Figure* f : catalog_.loaders().at(s.training.loader.name).figures())
       used_.push_back(f);
     if (!s.training.loader.decodes_on_accelerator)
-      for (const Figure* f : s.cluster.cpu.figures())
+      for (const Figure* f : catalog_.cpus().at(s.cluster.cpu.name).figures())
         used_.push_back(f);
   }
 

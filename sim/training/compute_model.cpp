@@ -97,6 +97,14 @@ double cpu_seconds_per_sample(const config::Scenario& s)
          s.training.loader.per_sample_overhead.value;
 }
 
+double step_overhead(const config::Scenario& s)
+{
+  const bool data_parallel = s.cluster.devices() > 1 && !s.workload.emulated_batch_time;
+  const double framework =
+      data_parallel ? s.training.framework.per_parameter_tensor.value * s.workload.model.parameter_tensors.value : 0;
+  return framework + s.training.step_overhead;
+}
+
 std::string to_string(ComputeLimit limit)
 {
   switch (limit) {

@@ -52,6 +52,11 @@ double batch_fraction(double batch, double half_efficiency_batch);
 /// workload's cpu_cost_per_sample.
 double cpu_seconds_per_sample(const config::Scenario& scenario);
 
+/// Seconds of fixed cost per optimizer step: the framework's per-tensor work when more than one device trains
+/// (one device runs without the data-parallel wrapper; emulated accelerators exchange nothing), plus the
+/// scenario's training.step_overhead.
+double step_overhead(const config::Scenario& scenario);
+
 std::string to_string(ComputeLimit limit);
 
 } // namespace dtsim::training

@@ -30,9 +30,9 @@ struct TraceSpan {
 
 /// @brief Work done over the whole run, for utilisations.
 struct RunTotals {
-  double device_busy_seconds = 0; ///< forward, backward and optimizer, summed over devices
+  double device_busy_seconds = 0;         ///< forward, backward and optimizer, summed over devices
   std::vector<double> group_busy_seconds; ///< the same per device group (training/device_groups.hpp)
-  double cpu_core_seconds = 0;    ///< preprocessing, summed over nodes
+  double cpu_core_seconds = 0;            ///< preprocessing, summed over nodes
   double storage_bytes_read = 0;
   double cache_bytes_read = 0;          ///< served by the nodes' page caches instead of storage
   double gradient_bytes_per_device = 0; ///< all-reduced per device over the run

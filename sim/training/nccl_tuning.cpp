@@ -18,8 +18,8 @@ int index(config::Protocol protocol)
 double data_share(Algorithm algorithm, config::Protocol protocol)
 {
   static constexpr std::array<std::array<double, 3>, 2> share{{
-      {1.0 / 4, 0.92, 1.0},                        // ring
-      {0.92 / 3.8, 0.92 * 120.0 / 128, 0.92},     // tree
+      {1.0 / 4, 0.92, 1.0},                   // ring
+      {0.92 / 3.8, 0.92 * 120.0 / 128, 0.92}, // tree
   }};
   return share[algorithm == Algorithm::ring ? 0 : 1][index(protocol)];
 }

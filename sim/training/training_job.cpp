@@ -85,6 +85,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     gradient_bytes -= bucket_bytes_.back();
   }
   batches_per_worker_ = w.steps * w.gradient_accumulation;
+  step_overhead_ = step_overhead(scenario);
 }
 
 TrainingJob::~TrainingJob() = default;
@@ -144,8 +145,8 @@ void TrainingJob::trainer(Worker& w)
     engine::sleep_for(w.group->plan.optimizer_time);
     r.optimizer = engine::now() - optimizer_start;
     trace(w.rank, "compute", "optimizer", optimizer_start, engine::now(), step);
-    engine::sleep_for(scenario_.training.step_overhead);
-    r.overhead = scenario_.training.step_overhead;
+    r.overhead = step_overhead_;
+    engine::sleep_for(r.overhead);
     if (scenario_.checkpoint.enabled() && (step + 1) % scenario_.checkpoint.every_steps == 0)
       r.checkpoint = checkpoint(w, step);
     r.end = engine::now();
@@ -182,6 +183,8 @@ void TrainingJob::communicator()
     for (std::size_t k = 0; k < bucket_bytes_.size(); ++k) {
       produced += bucket_bytes_[k];
       engine::sleep_until(bucket_ready_time(scenario_.training.overlap ? produced / total_bytes : 1.0));
+      if (const double cycle = scenario_.training.cycle_time; cycle > 0)
+        engine::sleep_until(std::ceil(engine::now() / cycle) * cycle); // the framework's next tick
       const double start = engine::now();
       allreduce_->all_reduce(bucket_bytes_[k]);
       totals_.allreduce_seconds += engine::now() - start;

@@ -91,6 +91,7 @@ private:
   int published_ = 0;
   double last_backward_end_ = 0; ///< when the slowest worker finished this step's backward
   long long batches_per_worker_ = 0;
+  double step_overhead_ = 0; ///< s per optimizer step: the framework's and the scenario's fixed costs
   std::vector<engine::Host> targets_;
   std::vector<engine::Disk> target_disks_;
   std::map<long long, std::pair<int, StepRecord>> open_steps_; ///< step -> workers reported, sums

@@ -571,6 +571,14 @@ TEST_CASE("config: every catalog figure has a source or an assumption and a posi
   for (const auto& [name, l] : catalog.loaders()) // C++ pipelines add nothing per sample
     for (const Figure* f : l.figures())
       check(f, true);
+  for (const auto& [name, f] : catalog.frameworks()) // some frameworks add no fixed cost
+    for (const Figure* figure : f.figures())
+      check(figure, true);
+  for (const auto& [name, a] : catalog.appliances()) {
+    CHECK(catalog.nics().contains(a.port));
+    for (const Figure* f : a.figures())
+      check(f);
+  }
   for (const auto& entry : fs::directory_iterator(kSource + "/workloads")) {
     if (entry.path().extension() != ".yaml")
       continue;

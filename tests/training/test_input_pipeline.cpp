@@ -106,7 +106,7 @@ TEST_CASE("input: CPU-bound throughput = core-equivalents / core-seconds per sam
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(4 / image_cost(scenario)).epsilon(0.02));
   CHECK(summary.breakdown.fetch_stall < 1e-3 * summary.step_time);
-  CHECK(summary.breakdown.preprocess_stall() > 0.5 * summary.step_time);
+  CHECK(summary.breakdown.preprocess_stall() > 0.4 * summary.step_time);
   CHECK(summary.utilisation.cpu_cores > 0.95);
   CHECK(summary.bottleneck.find("busy preprocessing") != std::string::npos);
 }
@@ -279,12 +279,12 @@ TEST_CASE("input: a shared all-flash appliance bounds throughput at its aggregat
 TEST_CASE("input: an appliance reading small files is IOPS-bound: each request holds it 1 / IOPS plus its transfer")
 {
   // 10 kB samples: 200,000 requests/s, each also holding the appliance 10 kB / 50 GB/s, give 2 GB/s of its 50.
-  const auto scenario = load("scenarios/cluster-4node-a100-storage-bound.yaml",
-                             {"storage.dataset_on=appliance", "storage.appliance.read_bandwidth=50 GB/s",
-                              "storage.appliance.write_bandwidth=30 GB/s", "storage.appliance.read_iops=200000",
-                              "storage.appliance.port=ConnectX-6-HDR-200G", "storage.appliance.ports=4",
-                              "workload.sample_size=10 kB",
-                              "workload.emulated_batch_time=20 ms", "workload.steps=600"});
+  const auto scenario =
+      load("scenarios/cluster-4node-a100-storage-bound.yaml",
+           {"storage.dataset_on=appliance", "storage.appliance.read_bandwidth=50 GB/s",
+            "storage.appliance.write_bandwidth=30 GB/s", "storage.appliance.read_iops=200000",
+            "storage.appliance.port=ConnectX-6-HDR-200G", "storage.appliance.ports=4", "workload.sample_size=10 kB",
+            "workload.emulated_batch_time=20 ms", "workload.steps=600"});
   CHECK(run(scenario).throughput == Approx(requests_per_second(50e9, 200000, 10e3)).epsilon(0.02));
 }
 
