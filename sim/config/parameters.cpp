@@ -418,6 +418,18 @@ const std::vector<Parameter>& scenario_parameters()
              "cycle (HOROVOD_CYCLE_TIME, 1 ms); set training.bucket_size to its fusion threshold "
              "(HOROVOD_FUSION_THRESHOLD, 128 MiB since v0.21, 64 MiB before). jax: collectives inside one compiled "
              "step, no fixed cost. none: no framework cost. Default: jax on TPUs, pytorch-ddp otherwise."),
+      number("training.evaluation.every_epochs", optional, "", 0, false,
+             "An evaluation pass after every this many epochs, counted in time to train as MLPerf Training counts it "
+             "(its ResNet-50 evaluates every 4 epochs: mlcommons/training retired_benchmarks/resnet-tf2/README.md). "
+             "A pass runs forward only over training.evaluation.samples on every device at the training batch; "
+             "reading and preprocessing the evaluation set are left out. Default: no evaluation."),
+      integer("training.evaluation.samples", optional, "", 1,
+              "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: 10,000). Required "
+              "with training.evaluation.every_epochs."),
+      quantity("training.startup", Dimension::time, defaulted, "0 s", true,
+               "Time before the first step (initialisation, loading the model), added to time to train. MLPerf "
+               "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
+               "training_rules.adoc), hence the default of 0."),
       quantity("training.cycle_time", Dimension::time, optional, "", true,
                "The framework's background cycle: each gradient all-reduce starts at its next tick. Default: the "
                "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "

@@ -167,6 +167,9 @@ struct TrainingSpec {
   Framework framework;                     ///< catalog/frameworks.yaml
   double cycle_time = 0;                   ///< s between the ticks that start collectives; 0: at once
   double step_overhead = 0;                ///< s per optimizer step the scenario adds to the framework's
+  double evaluation_every_epochs = 0;      ///< an evaluation pass after every this many epochs; 0: none
+  long long evaluation_samples = 0;        ///< samples of one evaluation pass
+  double startup = 0;                      ///< s before the first step
   double collective_overhead = 0;          ///< s per collective launch
   bool reuse_collectives = true;           ///< reuse all-reduce durations when nothing else uses the network
   bool batches_by_speed = false;           ///< mixed cluster: per-device batches in proportion to each kind's rate

@@ -576,12 +576,20 @@ private:
     t.model_state_bytes_per_param = v_.number("training.model_state_bytes_per_param");
     t.optimizer_traffic_per_param = v_.number("training.optimizer_traffic_per_param");
     t.step_overhead = v_.number("training.step_overhead");
+    t.startup = v_.number("training.startup");
+    if (v_.has("training.evaluation.every_epochs")) {
+      require(v_, "training.evaluation.samples", "training.evaluation.every_epochs is given");
+      t.evaluation_every_epochs = v_.number("training.evaluation.every_epochs");
+      t.evaluation_samples = v_.integer("training.evaluation.samples");
+    } else if (v_.has("training.evaluation.samples")) {
+      v_.fail("training.evaluation.samples",
+              "expected training.evaluation.every_epochs alongside it, found no evaluation interval");
+    }
     t.framework = find_entry_or(v_, "training.framework", catalog_.frameworks(), "catalog/frameworks.yaml",
                                 cluster.accelerator.kind == "tpu" ? "jax" : "pytorch-ddp");
     for (const Figure* f : catalog_.frameworks().at(t.framework.name).figures())
       used_.push_back(f);
-    t.cycle_time =
-        v_.has("training.cycle_time") ? v_.number("training.cycle_time") : t.framework.cycle_time.value;
+    t.cycle_time = v_.has("training.cycle_time") ? v_.number("training.cycle_time") : t.framework.cycle_time.value;
     t.collective_overhead = v_.number("training.collective_overhead");
     t.reuse_collectives = v_.boolean("simulation.reuse_collectives");
     t.batches_by_speed = v_.text("training.batch_split") == "by-speed";

@@ -4,6 +4,7 @@
 #include "report/steady_state.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <span>
 
@@ -48,6 +49,22 @@ double fetch_stall(const config::Scenario& s, const std::vector<training::Device
   const double cores = std::min(c.input_cores(), s.training.loader_workers * c.accelerators_per_node);
   const double preprocess_stall = std::clamp(work / cores - (step_time - data_stall), 0.0, data_stall);
   return data_stall - preprocess_stall;
+}
+
+/// Seconds of the evaluation passes a run of `epochs` makes: each runs forward over the evaluation samples on
+/// every device at the training batch, at the slowest kind's pace.
+double evaluation_time(const config::Scenario& s, const std::vector<training::DeviceGroup>& groups, double epochs)
+{
+  const auto& t = s.training;
+  if (t.evaluation_every_epochs <= 0)
+    return 0;
+  const double passes = std::floor(epochs / t.evaluation_every_epochs + 1e-9);
+  double pass = 0;
+  for (const auto& g : groups) {
+    const double per_batch = static_cast<double>(s.cluster.devices()) * g.batch_per_device;
+    pass = std::max(pass, std::ceil(static_cast<double>(t.evaluation_samples) / per_batch) * g.plan.forward_time);
+  }
+  return passes * pass;
 }
 
 /// Where the dataset is read from: the NVMe-oF targets or every node's local drives; none from memory.
@@ -150,7 +167,10 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
   out.steps = static_cast<long long>(run.steps.size());
   out.samples = static_cast<double>(out.steps) * s.workload.gradient_accumulation *
                 static_cast<double>(training::samples_per_micro_step(run.groups, s.cluster.accelerators_per_node));
-  out.time_to_train = run.steps.empty() ? 0 : run.steps.back().end;
+  out.epochs = out.samples / static_cast<double>(std::max(1LL, s.workload.dataset_samples));
+  out.evaluation_time = evaluation_time(s, run.groups, out.epochs);
+  out.startup_time = s.training.startup;
+  out.time_to_train = (run.steps.empty() ? 0 : run.steps.back().end) + out.evaluation_time + out.startup_time;
   const long long read_ahead = s.training.loader_workers * s.training.prefetch;
   out.steady =
       find_steady_state(run.steps, s.checkpoint.every_steps,
@@ -161,7 +181,6 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
                                                               static_cast<std::size_t>(out.steady.steps)));
   out.breakdown.fetch_stall = fetch_stall(s, run.groups, out.step_time, out.breakdown.data_stall);
   out.overall_throughput = out.time_to_train > 0 ? out.samples / out.time_to_train : 0;
-  out.epochs = out.samples / static_cast<double>(std::max(1LL, s.workload.dataset_samples));
   out.baseline_throughput = out.devices == 1 ? std::optional(out.throughput) : baseline_throughput;
   if (out.baseline_throughput && *out.baseline_throughput > 0)
     out.scaling_efficiency = out.throughput / (out.devices * *out.baseline_throughput);

@@ -50,7 +50,9 @@ struct Summary {
   int devices = 0;
   long long steps = 0;
   double samples = 0;
-  double time_to_train = 0;      ///< s, simulated, every step
+  double time_to_train = 0;      ///< s: start-up, every step and the evaluation passes
+  double evaluation_time = 0;    ///< s of time_to_train spent in evaluation passes
+  double startup_time = 0;       ///< s of time_to_train before the first step
   SteadyState steady;            ///< the steps over which the pattern has settled (report/steady_state.hpp)
   double throughput = 0;         ///< samples/s in steady state
   double step_time = 0;          ///< s, mean over the steady-state steps

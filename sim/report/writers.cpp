@@ -103,7 +103,11 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
              c.accelerators_per_node, c.accelerator.name, mixed, fabric, config::to_string(s.storage.dataset_on));
   fmt::print(out, "workload            {}, batch {}/device x {} accumulation, {}, {} steps\n", w.model.name,
              w.batch_per_device, w.gradient_accumulation, w.precision, sum.steps);
-  fmt::print(out, "time to train       {} (simulated)\n", time(sum.time_to_train));
+  const std::string time_parts =
+      sum.evaluation_time > 0 || sum.startup_time > 0
+          ? fmt::format("; of which evaluation {}, start-up {}", time(sum.evaluation_time), time(sum.startup_time))
+          : "";
+  fmt::print(out, "time to train       {} (simulated{})\n", time(sum.time_to_train), time_parts);
   fmt::print(
       out, "throughput          {} {}/s in steady state (steps {} to {}{}); {} over the whole run\n",
       thousands(sum.throughput), w.model.sample_unit, sum.steady.first_step + 1,
@@ -194,6 +198,8 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
       {"steps", sum.steps},
       {"samples", sum.samples},
       {"time_to_train_s", sum.time_to_train},
+      {"evaluation_s", sum.evaluation_time},
+      {"startup_s", sum.startup_time},
       {"throughput_samples_per_s", sum.throughput},
       {"overall_throughput_samples_per_s", sum.overall_throughput},
       {"step_time_s", sum.step_time},

@@ -53,3 +53,25 @@ TEST_CASE("framework: TPUs default to JAX, which adds no fixed cost")
   CHECK(tpu.training.framework.name == "jax");
   CHECK(dtsim::training::step_overhead(tpu) == 0);
 }
+
+TEST_CASE("time to train: start-up and evaluation passes (forward over the evaluation set) are added to the steps")
+{
+  // 2 A100s at batch 128 for 10,010 steps: 2 epochs of ImageNet, so 2 passes over 50,000 images, each
+  // ceil(50,000 / 256) = 196 forward passes of a micro-batch.
+  const auto scenario =
+      load({"storage.dataset_on=memory", "workload.steps=10010", "training.evaluation.every_epochs=1",
+            "training.evaluation.samples=50000", "training.startup=90 s"});
+  const auto result = dtsim::app::simulate(scenario, {});
+  const auto summary = dtsim::report::summarize(scenario, result, std::nullopt);
+  const double forward = result.groups.front().plan.forward_time;
+  REQUIRE(summary.epochs == Approx(2.0).epsilon(1e-3));
+  CHECK(summary.evaluation_time == Approx(2 * 196 * forward));
+  CHECK(summary.startup_time == 90);
+  CHECK(summary.time_to_train == Approx(result.steps.back().end + 2 * 196 * forward + 90));
+}
+
+TEST_CASE("time to train: evaluation samples without an interval are refused")
+{
+  CHECK_THROWS_WITH(load({"training.evaluation.samples=50000"}),
+                    Catch::Contains("training.evaluation.samples: expected training.evaluation.every_epochs"));
+}
