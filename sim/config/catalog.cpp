@@ -109,8 +109,9 @@ Cpu read_cpu(const MapReader& entry, const std::string& name)
   Cpu c{name, read_figure(entry, "threads_per_core", Dimension::number),
         read_figure(entry, "jpeg_decode_rate", Dimension::number),
         read_figure(entry, "resize_rate", Dimension::number)};
-  if (c.threads_per_core.value < 1 || c.threads_per_core.value != std::floor(c.threads_per_core.value))
-    entry.fail_at("threads_per_core", "expected a whole number of 1 or more, found " + c.threads_per_core.text);
+  if (c.threads_per_core.value < 1 || c.threads_per_core.value > 8 ||
+      c.threads_per_core.value != std::floor(c.threads_per_core.value))
+    entry.fail_at("threads_per_core", "expected a whole number from 1 to 8, found " + c.threads_per_core.text);
   for (const auto* rate : {&c.jpeg_decode_rate, &c.resize_rate})
     if (!(rate->value > 0) || !std::isfinite(rate->value))
       entry.fail_at(rate == &c.jpeg_decode_rate ? "jpeg_decode_rate" : "resize_rate",

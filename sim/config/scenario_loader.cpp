@@ -119,6 +119,10 @@ private:
     c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
     c.cpu = find_entry(v_, "cluster.cpu", catalog_.cpus(), "catalog/cpus.yaml");
     c.smt_yield = v_.number("cluster.smt_yield");
+    if (c.smt_yield > 1)
+      v_.fail("cluster.smt_yield",
+              fmt::format("expected at most 1 (a second hardware thread adds at most a core), found {}",
+                          v_.text("cluster.smt_yield")));
     const std::string& intra = v_.text("cluster.intra_node");
     c.intra_node = intra == "nvswitch"           ? IntraNode::nvswitch
                    : intra == "pcie"             ? IntraNode::pcie

@@ -643,3 +643,28 @@ TEST_CASE("config: a catalog file that does not exist is an error at the catalog
   const auto path = write_file(scratch_dir() / "missing-catalog.yaml", std::string(kValidBase) + "catalog: nope.yaml\n");
   check_error(load_error(path.string()), path.string(), 12, 10, "catalog", "expected a catalog file, found no file at");
 }
+
+TEST_CASE("config: input-pipeline, framework and appliance keys say what they expected")
+{
+  const auto message = [](const std::string& file) {
+    try {
+      load_scenario(data_file(file), {}, DTSIM_SOURCE_DIR);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  CHECK_THAT(message("invalid-unknown-cpu.yaml"),
+             Catch::Contains("invalid-unknown-cpu.yaml:7:8: cluster.cpu: expected a name from catalog/cpus.yaml") &&
+                 Catch::Contains("did you mean \"EPYC-7742\"?"));
+  CHECK_THAT(message("invalid-smt-yield.yaml"),
+             Catch::Contains("invalid-smt-yield.yaml:7:14: cluster.smt_yield: expected at most 1"));
+  CHECK_THAT(message("invalid-appliance-without-figures.yaml"),
+             Catch::Contains("storage.appliance.write_bandwidth: missing key") &&
+                 Catch::Contains("storage.appliance.model is not given"));
+  const std::string base = data_file("invalid-smt-yield.yaml");
+  CHECK_THROWS_WITH(load_scenario(base, {"cluster.smt_yield=0.5", "training.framework=tensorflow"}, DTSIM_SOURCE_DIR),
+                    Catch::Contains("training.framework: expected one of"));
+  CHECK_THROWS_WITH(load_scenario(base, {"cluster.smt_yield=0.5", "training.loader=ffcv"}, DTSIM_SOURCE_DIR),
+                    Catch::Contains("training.loader: expected one of"));
+}
