@@ -567,8 +567,8 @@ TEST_CASE("config: a catalog figure with both source and assumption names its fi
 TEST_CASE("config: a catalog figure with a bad unit names its file")
 {
   const fs::path dir = data_dir_with("catalog/accelerators.yaml",
-                                     R"(memory: {value: "80 GB", source: "hardware.md C.1 [S]: 80 GB HBM2e"})",
-                                     R"(memory: {value: "80 GBs", source: "hardware.md C.1 [S]: 80 GB HBM2e"})");
+                                     R"(memory: {value: "80 GB", source: "glennklockwood.com/garden/processors/A100: 80 GB HBM2e"})",
+                                     R"(memory: {value: "80 GBs", source: "glennklockwood.com/garden/processors/A100: 80 GB HBM2e"})");
   const fs::path file = dir / "catalog" / "accelerators.yaml";
   const ConfigError e = load_error("scenarios/quickstart.yaml", {}, dir.string());
   CHECK(e.where().origin == file.string());
