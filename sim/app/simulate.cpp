@@ -20,7 +20,7 @@ report::RunResult simulate(const config::Scenario& scenario, training::TraceWind
   training::TrainingJob job(scenario, layout, simulation, recorder, trace);
   job.start();
   simulation.run();
-  return {recorder.steps(), recorder.spans(), job.totals(), job.device_groups()};
+  return {recorder.steps(), recorder.spans(), job.totals(), job.device_groups(), job.first_warm_step()};
 }
 
 config::Scenario one_device_baseline(const config::Scenario& scenario, const training::DeviceGroup& group)
@@ -36,7 +36,6 @@ config::Scenario one_device_baseline(const config::Scenario& scenario, const tra
     baseline.network.torus_dimensions.clear();
     baseline.training.allreduce = config::AllReduceAlgorithm::ring;
   }
-  baseline.workload.epochs.reset();
   return baseline;
 }
 

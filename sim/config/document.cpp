@@ -104,6 +104,12 @@ void Document::apply_override(const std::string& assignment)
   overrides_.emplace_back(path, option.origin);
 }
 
+void Document::remove(const std::string& section, const std::string& key)
+{
+  if (YAML::Node node = root_[section]; node.IsMap())
+    node.remove(key);
+}
+
 void Document::inherit(const std::string& section, const Document& block)
 {
   const YAML::Node& given = block.root()[section];

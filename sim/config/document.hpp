@@ -19,6 +19,9 @@ public:
   /// Applies one `key.path=value` override; the value is read as YAML, so `[1,2]` is a list.
   void apply_override(const std::string& assignment);
 
+  /// Removes `key` from `section`, if both are there.
+  void remove(const std::string& section, const std::string& key);
+
   /// Copies into `section` every key of `block`'s `section` that this document does not set, and
   /// remembers that those values come from `block` (a named building block such as a DGX node).
   void inherit(const std::string& section, const Document& block);

@@ -340,10 +340,12 @@ const std::vector<Parameter>& scenario_parameters()
                "Emulated accelerators, as DLIO and MLPerf Storage run them: each micro-batch keeps the device busy "
                "this long (DLIO's computation_time) instead of computing the model, and there are no gradients, "
                "all-reduce, optimizer step or CPU preprocessing; only reading the data remains."),
-      integer("workload.steps", optional, "", 1, "Optimizer steps to simulate. Give steps or epochs, not both."),
-      number(
-          "workload.epochs", optional, "", 0, false,
-          "Epochs to simulate; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both."),
+      integer("workload.steps", optional, "", 1,
+              "Optimizer steps to simulate. Give steps or epochs, not both (a --set of one replaces the other)."),
+      number("workload.epochs", optional, "", 0, false,
+             "Epochs to train; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both "
+             "(a --set of one replaces the other). Once settled, the run stops simulating and extrapolates "
+             "(simulation.exact)."),
 
       quantity("training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
                "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. Default 25 MiB, "
@@ -511,6 +513,12 @@ const std::vector<Parameter>& scenario_parameters()
               "or on local NVMe, or remote storage on a separate storage network), an all-reduce of a size already "
               "simulated takes the duration it took then instead of being simulated flow by flow again. With "
               "remote storage on the shared fabric every all-reduce is simulated."),
+      boolean("simulation.exact", "false",
+              "A run given in workload.epochs stops simulating once its steps have settled (the steady state's "
+              "two halves within 1% of each other, checked at 64, 128, 256, ... steps, after the page cache has "
+              "stopped warming) and extrapolates the rest at the steady step time: time to train, energy, cost and "
+              "totals count every step. true simulates every step. A run given in workload.steps is always "
+              "simulated whole."),
   };
   return table;
 }

@@ -596,6 +596,7 @@ private:
     t.cycle_time = v_.has("training.cycle_time") ? v_.number("training.cycle_time") : t.framework.cycle_time.value;
     t.collective_overhead = v_.number("training.collective_overhead");
     t.reuse_collectives = v_.boolean("simulation.reuse_collectives");
+    t.exact = v_.boolean("simulation.exact");
     t.batches_by_speed = v_.text("training.batch_split") == "by-speed";
     t.batch_split_at = v_.location("training.batch_split");
     return t;
@@ -793,8 +794,13 @@ void check_version(const Document& doc)
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
   Document doc = Document::load(path);
-  for (const auto& assignment : overrides)
+  for (const auto& assignment : overrides) {
+    // The run's length given on the command line replaces the file's, in steps or in epochs.
+    for (const auto& [given, replaced] : {std::pair{"steps", "epochs"}, std::pair{"epochs", "steps"}})
+      if (assignment.starts_with(fmt::format("workload.{}=", given)))
+        doc.remove("workload", replaced);
     doc.apply_override(assignment);
+  }
   check_version(doc);
   inherit_node(doc, data_dir);
   const ResolvedParameters values = ResolvedParameters::resolve(doc, scenario_parameters());

@@ -1,7 +1,7 @@
 #include "report/summary.hpp"
 
 #include "config/inventory.hpp"
-#include "report/steady_state.hpp"
+#include "training/steady_state.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -164,18 +164,21 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
 {
   Summary out;
   out.devices = s.cluster.devices();
-  out.steps = static_cast<long long>(run.steps.size());
+  out.steps = s.workload.steps;
+  out.simulated_steps = static_cast<long long>(run.steps.size());
   out.samples = static_cast<double>(out.steps) * s.workload.gradient_accumulation *
                 static_cast<double>(training::samples_per_micro_step(run.groups, s.cluster.accelerators_per_node));
   out.epochs = out.samples / static_cast<double>(std::max(1LL, s.workload.dataset_samples));
+  const long long read_ahead = s.training.loader_workers * s.training.prefetch;
+  out.steady = training::find_steady_state(
+      run.steps, s.checkpoint.every_steps,
+      (read_ahead + s.workload.gradient_accumulation - 1) / s.workload.gradient_accumulation, run.first_warm_step);
+  out.step_time = out.steady.step_time;
   out.evaluation_time = evaluation_time(s, run.groups, out.epochs);
   out.startup_time = s.training.startup;
-  out.time_to_train = (run.steps.empty() ? 0 : run.steps.back().end) + out.evaluation_time + out.startup_time;
-  const long long read_ahead = s.training.loader_workers * s.training.prefetch;
-  out.steady =
-      find_steady_state(run.steps, s.checkpoint.every_steps,
-                        (read_ahead + s.workload.gradient_accumulation - 1) / s.workload.gradient_accumulation);
-  out.step_time = out.steady.step_time;
+  const double simulated_time = run.steps.empty() ? 0 : run.steps.back().end;
+  out.time_to_train = simulated_time + static_cast<double>(out.steps - out.simulated_steps) * out.step_time +
+                      out.evaluation_time + out.startup_time;
   out.throughput = out.step_time > 0 ? out.samples / static_cast<double>(out.steps) / out.step_time : 0;
   out.breakdown = mean_breakdown(std::span(run.steps).subspan(static_cast<std::size_t>(out.steady.first_step),
                                                               static_cast<std::size_t>(out.steady.steps)));

@@ -2,9 +2,9 @@
 /// @brief The figures a run reports, derived from its step records and totals; no SimGrid here.
 #include "config/scenario.hpp"
 #include "report/cost.hpp"
-#include "report/steady_state.hpp"
 #include "training/device_groups.hpp"
 #include "training/metrics.hpp"
+#include "training/steady_state.hpp"
 
 #include <optional>
 #include <string>
@@ -18,6 +18,7 @@ struct RunResult {
   std::vector<training::TraceSpan> spans;
   training::RunTotals totals;
   std::vector<training::DeviceGroup> groups; ///< one per accelerator kind, with its batch and compute plan
+  long long first_warm_step = 0;             ///< TrainingJob::first_warm_step()
 };
 
 /// @brief Seconds per step, means over the steady-state steps and the workers.
@@ -48,12 +49,13 @@ struct StorageReads {
 
 struct Summary {
   int devices = 0;
-  long long steps = 0;
+  long long steps = 0;           ///< the run's optimizer steps
+  long long simulated_steps = 0; ///< of them, played out; the rest are extrapolated at the steady step time
   double samples = 0;
-  double time_to_train = 0;      ///< s: start-up, every step and the evaluation passes
+  double time_to_train = 0;      ///< s: start-up, every step (simulated or extrapolated) and the evaluation passes
   double evaluation_time = 0;    ///< s of time_to_train spent in evaluation passes
   double startup_time = 0;       ///< s of time_to_train before the first step
-  SteadyState steady;            ///< the steps over which the pattern has settled (report/steady_state.hpp)
+  training::SteadyState steady;  ///< the steps over which the pattern has settled (training/steady_state.hpp)
   double throughput = 0;         ///< samples/s in steady state
   double step_time = 0;          ///< s, mean over the steady-state steps
   double overall_throughput = 0; ///< samples/s over the whole run, pipeline fill included

@@ -107,13 +107,19 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
       sum.evaluation_time > 0 || sum.startup_time > 0
           ? fmt::format("; of which evaluation {}, start-up {}", time(sum.evaluation_time), time(sum.startup_time))
           : "";
-  fmt::print(out, "time to train       {} (simulated{})\n", time(sum.time_to_train), time_parts);
-  fmt::print(
-      out, "throughput          {} {}/s in steady state (steps {} to {}{}); {} over the whole run\n",
-      thousands(sum.throughput), w.model.sample_unit, sum.steady.first_step + 1,
-      sum.steady.first_step + sum.steady.steps,
-      sum.steady.settled ? "" : fmt::format(", not settled within {:g}%: simulate more steps", 100 * settle_tolerance),
-      thousands(sum.overall_throughput));
+  const std::string how = sum.simulated_steps == sum.steps
+                              ? "simulated"
+                              : fmt::format("{} steps simulated, the other {} at the steady step time",
+                                            thousands(static_cast<double>(sum.simulated_steps)),
+                                            thousands(static_cast<double>(sum.steps - sum.simulated_steps)));
+  fmt::print(out, "time to train       {} ({}{})\n", time(sum.time_to_train), how, time_parts);
+  fmt::print(out, "throughput          {} {}/s in steady state (steps {} to {}{}); {} over the whole run\n",
+             thousands(sum.throughput), w.model.sample_unit, sum.steady.first_step + 1,
+             sum.steady.first_step + sum.steady.steps,
+             sum.steady.settled
+                 ? ""
+                 : fmt::format(", not settled within {:g}%: simulate more steps", 100 * training::settle_tolerance),
+             thousands(sum.overall_throughput));
   const Breakdown& b = sum.breakdown;
   const std::string stall_split =
       b.data_stall > 0 ? fmt::format(" (fetch {}, preprocessing {})", percent(b.fetch_stall, sum.step_time),
@@ -196,6 +202,7 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
   nlohmann::json summary = {
       {"devices", sum.devices},
       {"steps", sum.steps},
+      {"simulated_steps", sum.simulated_steps},
       {"samples", sum.samples},
       {"time_to_train_s", sum.time_to_train},
       {"evaluation_s", sum.evaluation_time},

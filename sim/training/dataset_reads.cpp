@@ -83,6 +83,36 @@ double DatasetReads::lone_fetch_time(int rank, double bytes) const
   return read_bandwidth_ > 0 ? batch_of(rank) * file_latency_per_sample_ + bytes / read_bandwidth_ : 0;
 }
 
+long long DatasetReads::first_warm_epoch(long long last_epoch, double tolerance) const
+{
+  if (storage_.page_cache_bytes == 0)
+    return 0;
+  const double final_share = std::min(
+      1.0, storage_.page_cache_bytes * (storage_.sharding == config::Sharding::fixed ? nodes_ : 1) / dataset_bytes_);
+  for (long long epoch = 1; epoch < last_epoch; ++epoch)
+    if (final_share - cache_hit_fraction(epoch) <= tolerance) // the share only grows
+      return epoch;
+  return last_epoch;
+}
+
+DatasetReads::Split DatasetReads::mean_reads(long long first_batch, long long end_batch) const
+{
+  Split split;
+  if (read_bandwidth_ == 0)
+    return split; // synthetic data, or a dataset in memory
+  const auto first_batch_of = [this](long long epoch) {
+    return (epoch * dataset_samples_ + samples_per_micro_step_ - 1) / samples_per_micro_step_;
+  };
+  for (long long epoch = epoch_of(first_batch); first_batch_of(epoch) < end_batch; ++epoch) {
+    const long long batches =
+        std::min(end_batch, first_batch_of(epoch + 1)) - std::max(first_batch, first_batch_of(epoch));
+    const double bytes = static_cast<double>(batches * samples_per_micro_step_) * sample_bytes_;
+    split.cache += cache_hit_fraction(epoch) * bytes;
+    split.storage += (1 - cache_hit_fraction(epoch)) * bytes;
+  }
+  return split;
+}
+
 double DatasetReads::cache_hit_fraction(long long epoch) const
 {
   if (epoch == 0 || storage_.page_cache_bytes == 0)

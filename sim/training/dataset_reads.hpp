@@ -18,6 +18,17 @@ public:
   /// storage.page_cache's help describes.
   double cache_hit_fraction(long long epoch) const;
 
+  /// The first epoch from which every later epoch's page-cache share is within `tolerance` of its final value
+  /// (0 without a page cache); `last_epoch` when none before it is.
+  long long first_warm_epoch(long long last_epoch, double tolerance) const;
+
+  /// @brief Dataset bytes read from storage and served by the page caches.
+  struct Split {
+    double storage = 0, cache = 0;
+  };
+  /// Bytes of every worker's micro-batches [first_batch, end_batch) at the mean sample size.
+  Split mean_reads(long long first_batch, long long end_batch) const;
+
   /// Epoch of a worker's `batch_index`-th micro-batch: every worker takes one micro-batch per micro-step.
   long long epoch_of(long long batch_index) const;
 

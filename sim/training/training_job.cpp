@@ -4,8 +4,18 @@
 #include <cmath>
 #include <deque>
 #include <fmt/format.h>
+#include <utility>
 
 namespace dtsim::training {
+
+namespace {
+
+/// Steps finished at the first check for a settled run; each later check doubles it.
+constexpr long long first_settle_check = 64;
+/// The page caches count as warm once their share of reads is this close to its final value.
+constexpr double cache_share_tolerance = 1e-3;
+
+} // namespace
 
 struct TrainingJob::Worker {
   int rank = 0;
@@ -84,8 +94,14 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     bucket_bytes_.push_back(std::min(gradient_bytes, t.bucket_bytes));
     gradient_bytes -= bucket_bytes_.back();
   }
-  batches_per_worker_ = w.steps * w.gradient_accumulation;
+  steps_to_run_ = w.steps;
   step_overhead_ = step_overhead(scenario);
+  next_settle_check_ = first_settle_check;
+  const long long samples_per_step =
+      samples_per_micro_step(groups_, scenario.cluster.accelerators_per_node) * w.gradient_accumulation;
+  const long long last_epoch = w.steps * samples_per_step / std::max(1LL, w.dataset_samples);
+  const long long warm_epoch = reads_.first_warm_epoch(last_epoch, cache_share_tolerance);
+  first_warm_step_ = (warm_epoch * w.dataset_samples + samples_per_step - 1) / samples_per_step;
 }
 
 TrainingJob::~TrainingJob() = default;
@@ -118,7 +134,7 @@ void TrainingJob::start()
 void TrainingJob::trainer(Worker& w)
 {
   const int micro_batches = scenario_.workload.gradient_accumulation;
-  for (long long step = 0; step < scenario_.workload.steps; ++step) {
+  for (long long step = 0; step < steps_to_run_; ++step) {
     StepRecord r{step, engine::now()};
     for (int m = 0; m < micro_batches; ++m) {
       const double wait_start = engine::now();
@@ -177,7 +193,7 @@ double TrainingJob::bucket_ready_time(double produced_fraction) const
 void TrainingJob::communicator()
 {
   const double total_bytes = groups_.front().plan.gradient_bytes;
-  for (long long step = 0; step < scenario_.workload.steps; ++step) {
+  for (long long step = 0; step < steps_to_run_; ++step) {
     all_backward_started_->acquire();
     double produced = 0;
     for (std::size_t k = 0; k < bucket_bytes_.size(); ++k) {
@@ -218,8 +234,7 @@ double TrainingJob::checkpoint(Worker& w, long long step)
 
 void TrainingJob::checkpointer()
 {
-  const long long checkpoints = scenario_.workload.steps / scenario_.checkpoint.every_steps;
-  for (long long k = 0; k < checkpoints; ++k) {
+  for (long long k = 0; k < steps_to_run_ / scenario_.checkpoint.every_steps; ++k) {
     checkpoint_requested_->acquire();
     const double start = engine::now();
     move_checkpoint(false);
@@ -274,7 +289,7 @@ struct TrainingJob::Loader {
 void TrainingJob::reader(Worker& w, Loader& loader, int index)
 {
   const std::string stream = fmt::format("loader-{}", index);
-  while (w.batches_claimed < batches_per_worker_) {
+  while (w.batches_claimed < steps_to_run_ * scenario_.workload.gradient_accumulation) {
     const long long batch = w.batches_claimed++;
     w.free_slots.acquire();
     loader.read_slot.acquire();
@@ -363,8 +378,72 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
   mean.checkpoint /= n;
   open_steps_.erase(step);
   sink_.step(mean);
-  if (step + 1 == scenario_.workload.steps)
+  if (stops_early()) {
+    finished_steps_.push_back(mean);
+    if (step + 1 == next_settle_check_) {
+      next_settle_check_ *= 2;
+      if (const auto steady = settled_state())
+        stop_after(step, steady->block_steps);
+    }
+  }
+  if (step + 1 == steps_to_run_)
     training_finished_->release();
+}
+
+/// Settled: the steady state's halves agree, it starts once the page caches have warmed up, and its step
+/// time agrees with the previous check's, at half the steps (a pattern that repeats over more than a quarter
+/// of the steps is not seen as one).
+std::optional<SteadyState> TrainingJob::settled_state()
+{
+  const SteadyState steady = find_steady_state(finished_steps_, scenario_.checkpoint.every_steps, 0, first_warm_step_);
+  if (steady.first_step < first_warm_step_)
+    return std::nullopt;
+  const double previous = std::exchange(previous_check_step_time_, steady.step_time);
+  if (!steady.settled || std::abs(steady.step_time / previous - 1) > settle_tolerance)
+    return std::nullopt;
+  return steady;
+}
+
+/// Ends the run at the first step boundary that consumes every batch already claimed, leaves the
+/// communicator's next step to run, (with checkpoints) closes a checkpoint period, and leaves whole blocks
+/// of the steady pattern to extrapolate, so that the run ends in the phase of the pattern it would have.
+void TrainingJob::stop_after(long long step, long long block_steps)
+{
+  const long long accumulation = scenario_.workload.gradient_accumulation;
+  long long end = step + 2;
+  for (const auto& w : workers_)
+    end = std::max(end, (w->batches_claimed + accumulation - 1) / accumulation);
+  if (const long long period = scenario_.checkpoint.every_steps; period > 0)
+    end = (end + period - 1) / period * period;
+  if (end < steps_to_run_)
+    steps_to_run_ -= (steps_to_run_ - end) / block_steps * block_steps;
+  finished_steps_.clear();
+  finished_steps_.shrink_to_fit();
+}
+
+RunTotals TrainingJob::totals() const
+{
+  const long long all_steps = scenario_.workload.steps;
+  if (steps_to_run_ == all_steps)
+    return totals_;
+  RunTotals t = totals_;
+  const double scale = static_cast<double>(all_steps) / static_cast<double>(steps_to_run_);
+  t.device_busy_seconds *= scale;
+  for (double& busy : t.group_busy_seconds)
+    busy *= scale;
+  t.cpu_core_seconds *= scale;
+  t.gradient_bytes_per_device *= scale;
+  t.allreduce_seconds *= scale;
+  const long long accumulation = scenario_.workload.gradient_accumulation;
+  const DatasetReads::Split rest = reads_.mean_reads(steps_to_run_ * accumulation, all_steps * accumulation);
+  t.storage_bytes_read += rest.storage;
+  t.cache_bytes_read += rest.cache;
+  if (t.checkpoints > 0) {
+    const int checkpoints = static_cast<int>(all_steps / scenario_.checkpoint.every_steps);
+    t.checkpoint_write_seconds *= static_cast<double>(checkpoints) / t.checkpoints;
+    t.checkpoints = checkpoints;
+  }
+  return t;
 }
 
 void TrainingJob::trace(int worker, const std::string& stream, const std::string& name, double start, double end,

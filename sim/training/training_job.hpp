@@ -19,7 +19,8 @@
 /// After training, the checkpointer reads the checkpoint back as a restart would: that is the restore time.
 /// A mixed cluster's workers belong to device groups (device_groups.hpp), each with its own batch and compute
 /// plan; a worker that finishes backward early waits for the slowest, which the step records as imbalance.
-/// Not modelled yet: stragglers.
+/// A run given in epochs stops once its steps have settled (settled_state(), simulation.exact's help); totals()
+/// then adds the work of the steps it left out. Not modelled yet: stragglers.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
 #include "platform/cluster_layout.hpp"
@@ -28,6 +29,7 @@
 #include "training/dataset_reads.hpp"
 #include "training/device_groups.hpp"
 #include "training/metrics.hpp"
+#include "training/steady_state.hpp"
 
 #include <map>
 #include <memory>
@@ -51,8 +53,12 @@ public:
   /// Spawns the actors; the run happens in Simulation::run().
   void start();
 
-  const RunTotals& totals() const { return totals_; }
+  /// The run's totals; when it stopped early (stops_early()), the steps it did not simulate are added as
+  /// their work: per-step amounts in proportion, dataset reads epoch by epoch, checkpoints by count.
+  RunTotals totals() const;
   const std::vector<DeviceGroup>& device_groups() const { return groups_; }
+  /// The first step of the first epoch in which the page caches serve their final share (0 without them).
+  long long first_warm_step() const { return first_warm_step_; }
 
 private:
   struct Worker;
@@ -61,6 +67,10 @@ private:
   /// Workers meet at every step for the gradient all-reduce; emulated accelerators (DLIO) exchange
   /// nothing and run independently.
   bool synchronous() const { return !scenario_.workload.emulated_batch_time; }
+  /// A run given in epochs stops simulating once its steps have settled (simulation.exact's help).
+  bool stops_early() const { return scenario_.workload.epochs && !scenario_.training.exact; }
+  std::optional<SteadyState> settled_state();
+  void stop_after(long long step, long long block_steps);
   void trainer(Worker& w);
   void reader(Worker& w, Loader& loader, int index);
   void preprocessor(Worker& w, Loader& loader, int index);
@@ -89,9 +99,13 @@ private:
   std::unique_ptr<Collectives> allreduce_;
   std::unique_ptr<engine::Semaphore> all_backward_started_;
   int published_ = 0;
-  double last_backward_end_ = 0; ///< when the slowest worker finished this step's backward
-  long long batches_per_worker_ = 0;
-  double step_overhead_ = 0; ///< s per optimizer step: the framework's and the scenario's fixed costs
+  double last_backward_end_ = 0;           ///< when the slowest worker finished this step's backward
+  long long steps_to_run_ = 0;             ///< workload.steps, or fewer once the run has settled
+  std::vector<StepRecord> finished_steps_; ///< kept while the run may stop early
+  long long next_settle_check_ = 0;        ///< steps finished at the next check
+  double previous_check_step_time_ = 0;    ///< s, the steady step time the last check found
+  long long first_warm_step_ = 0;          ///< from here on, the page caches serve a constant share
+  double step_overhead_ = 0;               ///< s per optimizer step: the framework's and the scenario's fixed costs
   std::vector<engine::Host> targets_;
   std::vector<engine::Disk> target_disks_;
   std::map<long long, std::pair<int, StepRecord>> open_steps_; ///< step -> workers reported, sums

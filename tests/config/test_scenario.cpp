@@ -324,6 +324,17 @@ TEST_CASE("config: epochs become steps = ceil(epochs x dataset / global batch)")
   CHECK(imagenet.workload.steps == 10010); // ceil(1281167 / 128) = ceil(10009.1)
 }
 
+TEST_CASE("config: --set of the run's length in epochs or steps replaces the file's, the last one given winning")
+{
+  const std::string file = std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml"; // steps: 20
+  const Scenario in_epochs = dtsim::config::load_scenario(file, {"workload.epochs=2"}, DTSIM_SOURCE_DIR);
+  REQUIRE(in_epochs.workload.epochs);
+  CHECK(in_epochs.workload.steps == 10010); // ceil(2 x 1281167 / (2 devices x 128)) = ceil(10009.1)
+  const Scenario back = dtsim::config::load_scenario(file, {"workload.epochs=2", "workload.steps=7"}, DTSIM_SOURCE_DIR);
+  CHECK_FALSE(back.workload.epochs);
+  CHECK(back.workload.steps == 7);
+}
+
 TEST_CASE("config: assumptions list the assumed figures the scenario uses, once each")
 {
   const Scenario s = load("scenarios/quickstart.yaml");

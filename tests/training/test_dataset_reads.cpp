@@ -75,6 +75,34 @@ TEST_CASE("dataset reads: reshuffled shards hit only what the node read before, 
   CHECK(four_nodes("32 GB", "reshuffled").cache_hit_fraction(20) == Approx(1 - std::pow(0.75, 20)));
 }
 
+TEST_CASE("dataset reads: the page caches count as warm from the epoch whose share is within the tolerance of "
+          "the final one")
+{
+  CHECK(four_nodes("0 B", "fixed").first_warm_epoch(10, 1e-3) == 0);
+  CHECK(four_nodes("4 GB", "fixed").first_warm_epoch(10, 1e-3) == 1);
+  // Reshuffled, 16 GB of a 32 GB dataset: 1 - (3/4)^e of it read before epoch e reaches half at e = 3.
+  CHECK(four_nodes("16 GB", "reshuffled").first_warm_epoch(10, 1e-3) == 3);
+  // 32 GB: the share 1 - (3/4)^e is within 1e-3 of 1 from e = 25 ((3/4)^24 = 1.0e-3, (3/4)^25 = 7.5e-4).
+  CHECK(four_nodes("32 GB", "reshuffled").first_warm_epoch(100, 1e-3) == 25);
+  CHECK(four_nodes("32 GB", "reshuffled").first_warm_epoch(10, 1e-3) == 10); // not warm within the run
+}
+
+TEST_CASE("dataset reads: the mean bytes of a range of batches split by epoch between storage and the caches")
+{
+  // 4 nodes of 2 devices x 32 samples of 1 MB: 256 MB per micro-step, 125 micro-steps per 32 GB epoch; a fixed
+  // 4 GB cache serves half of every epoch after the first.
+  const dtsim::training::DatasetReads reads(
+      load({"cluster.nodes=4", "workload.sample_size=1 MB", "workload.dataset_samples=32000",
+            "workload.batch_per_device=32", "storage.page_cache=4 GB"}));
+  const auto first_two = reads.mean_reads(0, 250);
+  CHECK(first_two.storage == Approx(1.5 * 32e9));
+  CHECK(first_two.cache == Approx(0.5 * 32e9));
+  const auto straddling = reads.mean_reads(100, 150); // 25 micro-steps of epoch 0, 25 of epoch 1
+  CHECK(straddling.storage == Approx(25 * 256e6 + 0.5 * 25 * 256e6));
+  CHECK(straddling.cache == Approx(0.5 * 25 * 256e6));
+  CHECK(reads.mean_reads(7, 7).storage == 0);
+}
+
 TEST_CASE("dataset reads: epochs follow the global batch through the dataset")
 {
   // 32 devices x 256 images per micro-step over ImageNet's 1,281,167 images: 156.4 micro-steps per epoch.

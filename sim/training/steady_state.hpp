@@ -13,25 +13,27 @@
 /// give step times within `settle_tolerance` of each other.
 #include "training/metrics.hpp"
 
-#include <vector>
+#include <span>
 
-namespace dtsim::report {
+namespace dtsim::training {
 
 /// Two halves of the steady window whose mean step times differ by more than this have not settled.
 constexpr double settle_tolerance = 0.01;
 
 struct SteadyState {
-  long long first_step = 0; ///< first step of the steady window
-  long long steps = 0;      ///< steps in the window, to the end of the run
-  double step_time = 0;     ///< s, mean over the window
-  bool settled = false;     ///< the window's halves agree within settle_tolerance
+  long long first_step = 0;  ///< first step of the steady window
+  long long steps = 0;       ///< steps in the window, to the end of the run
+  double step_time = 0;      ///< s, mean over the window
+  bool settled = false;      ///< the window's halves agree within settle_tolerance
+  long long block_steps = 1; ///< steps per block: whole cycles of the repeating pattern and checkpoint periods
 };
 
 /// The steady state of `steps`, in blocks of `block_steps` (a checkpoint period, so that every block
 /// holds the same work), leaving out the last `drain_steps`, which consume batches the loaders read
-/// ahead and stopped replacing (unless that would leave less than half the run); a run of fewer than
-/// four blocks is taken whole and is not settled.
-SteadyState find_steady_state(const std::vector<training::StepRecord>& steps, long long block_steps,
-                              long long drain_steps);
+/// ahead and stopped replacing (unless that would leave less than half the run), and the steps before
+/// `first_warm_step`, when the page caches still fill (unless that would leave less than half of what
+/// remains); a run of fewer than four blocks is taken whole and is not settled.
+SteadyState find_steady_state(std::span<const StepRecord> steps, long long block_steps, long long drain_steps,
+                              long long first_warm_step = 0);
 
-} // namespace dtsim::report
+} // namespace dtsim::training

@@ -1,11 +1,11 @@
 // The steady-state window: warm-up left out, repeating patterns counted in whole cycles, the drain at the
 // end left out, offsets between independent workers not counted as time, and short runs not called settled.
-#include "report/steady_state.hpp"
+#include "training/steady_state.hpp"
 
 #include <catch2/catch.hpp>
 #include <vector>
 
-using dtsim::report::find_steady_state;
+using dtsim::training::find_steady_state;
 using dtsim::training::StepRecord;
 
 namespace {
@@ -89,4 +89,23 @@ TEST_CASE("steady state: a run that is still slowing down, or too short, is not 
   const auto short_run = find_steady_state(steps_of({1.0, 0.1, 0.1}), 0, 0);
   CHECK_FALSE(short_run.settled);
   CHECK(short_run.steps == 3);
+}
+
+TEST_CASE("steady state: the steps before the page caches are warm are left out when the warm ones are most")
+{
+  auto durations = repeated({0.3}, 30);  // an epoch reading everything from storage
+  const auto warm = repeated({0.1}, 50); // then the caches serve part of it
+  durations.insert(durations.end(), warm.begin(), warm.end());
+  const auto state = find_steady_state(steps_of(durations), 0, 0, 30);
+  CHECK(state.first_step >= 30);
+  CHECK(state.step_time == Approx(0.1).epsilon(1e-9));
+  // Fewer warm steps than cold ones: the whole run is searched (and MSER finds the change itself).
+  CHECK(find_steady_state(steps_of(durations), 0, 0, 50).first_step < 50);
+}
+
+TEST_CASE("steady state: the block holds whole cycles and whole checkpoint periods")
+{
+  CHECK(find_steady_state(steps_of(repeated({0.1, 0.1, 0.7}, 30)), 0, 0).block_steps % 3 == 0);
+  const auto state = find_steady_state(steps_of(repeated({0.1, 0.1, 0.7}, 40)), 4, 0);
+  CHECK(state.block_steps % 12 == 0);
 }

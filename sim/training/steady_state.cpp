@@ -1,10 +1,10 @@
-#include "report/steady_state.hpp"
+#include "training/steady_state.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-namespace dtsim::report {
+namespace dtsim::training {
 
 namespace {
 
@@ -17,7 +17,7 @@ constexpr std::size_t min_blocks = 4;
 constexpr double repeat_tolerance = 1e-3;
 
 /// Seconds from the end of step `first - 1` (the run's start for step 0) to the end of step `last - 1`.
-double span(const std::vector<training::StepRecord>& steps, std::size_t first, std::size_t last)
+double span(std::span<const StepRecord> steps, std::size_t first, std::size_t last)
 {
   const double from = first == 0 ? steps.front().start : steps[first - 1].end;
   return steps[last - 1].end - from;
@@ -25,7 +25,7 @@ double span(const std::vector<training::StepRecord>& steps, std::size_t first, s
 
 /// The shortest period, of at most half the window, with which the step times of steps [first, end)
 /// repeat (loaders in lock-step give cycles of tens of steps); 1 when they do not repeat.
-std::size_t repeat_period(const std::vector<training::StepRecord>& steps, std::size_t first, std::size_t end)
+std::size_t repeat_period(std::span<const StepRecord> steps, std::size_t first, std::size_t end)
 {
   const double mean = span(steps, first, end) / static_cast<double>(end - first);
   const auto duration = [&](std::size_t k) { return span(steps, k, k + 1); };
@@ -62,16 +62,10 @@ std::size_t mser_truncation(const std::vector<double>& block_means)
   return best;
 }
 
-} // namespace
-
-SteadyState find_steady_state(const std::vector<training::StepRecord>& steps, long long block_steps,
-                              long long drain_steps)
+/// The steady state of the first `usable` of `steps`, each of whose times counts from the first's start.
+SteadyState steady_state_from_start(std::span<const StepRecord> steps, std::size_t usable, long long block_steps)
 {
   SteadyState state;
-  if (steps.empty())
-    return state;
-  const std::size_t drained = steps.size() - std::min(steps.size(), static_cast<std::size_t>(drain_steps));
-  const std::size_t usable = drained > 0 && 2 * drained >= steps.size() ? drained : steps.size();
   // Blocks hold whole cycles of a repeating pattern (found in the second half, past any transient) and whole
   // checkpoint periods, so that every block holds the same work.
   const std::size_t period = repeat_period(steps, usable / 2, usable);
@@ -80,6 +74,7 @@ SteadyState find_steady_state(const std::vector<training::StepRecord>& steps, lo
   if (usable / (block * multiple) >= min_blocks)
     block *= multiple;
   const std::size_t blocks = usable / block;
+  state.block_steps = static_cast<long long>(block);
   if (blocks < min_blocks) {
     state.steps = static_cast<long long>(steps.size());
     state.step_time = span(steps, 0, steps.size()) / static_cast<double>(steps.size());
@@ -100,4 +95,20 @@ SteadyState find_steady_state(const std::vector<training::StepRecord>& steps, lo
   return state;
 }
 
-} // namespace dtsim::report
+} // namespace
+
+SteadyState find_steady_state(std::span<const StepRecord> all_steps, long long block_steps, long long drain_steps,
+                              long long first_warm_step)
+{
+  if (all_steps.empty())
+    return {};
+  const std::size_t drained = all_steps.size() - std::min(all_steps.size(), static_cast<std::size_t>(drain_steps));
+  const std::size_t run = drained > 0 && 2 * drained >= all_steps.size() ? drained : all_steps.size();
+  const std::size_t cold = static_cast<std::size_t>(first_warm_step);
+  const std::size_t skipped = cold < run && 2 * (run - cold) >= run ? cold : 0;
+  SteadyState state = steady_state_from_start(all_steps.subspan(skipped), run - skipped, block_steps);
+  state.first_step += static_cast<long long>(skipped);
+  return state;
+}
+
+} // namespace dtsim::training
