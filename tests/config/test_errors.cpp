@@ -426,10 +426,10 @@ TEST_CASE("config: malformed --set options")
 TEST_CASE("config: --set errors found after validation also name the option")
 {
   {
-    const ConfigError e = load_error("scenarios/quickstart.yaml", {"workload.epochs=1"});
-    CHECK(e.where().origin == "--set workload.epochs=1");
-    CHECK(e.key() == "workload.epochs");
-    CHECK_THAT(e.message(), Catch::Contains("found both"));
+    const ConfigError e = load_error("scenarios/quickstart.yaml", {"workload.batch_per_device=100000"});
+    CHECK(e.where().origin == "--set workload.batch_per_device=100000");
+    CHECK(e.key() == "workload.batch_per_device");
+    CHECK_THAT(e.message(), Catch::Contains("expected a batch that fits"));
   }
   {
     const ConfigError e = load_error("scenarios/quickstart.yaml", {"version=2"});
