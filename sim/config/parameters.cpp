@@ -315,6 +315,15 @@ const std::vector<Parameter>& scenario_parameters()
       text("storage.appliance.port", optional, "",
            "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
       integer("storage.appliance.ports", optional, "", 1, "appliance: network ports, their bandwidths summed."),
+      quantity("storage.appliance.client_read_bandwidth", Dimension::bandwidth, optional, "", false,
+               "appliance: the most one node reads from it, whatever its NICs, as its file-system client sets it. "
+               "All loaders of a node share it. An NFS mount over one TCP connection reads about 1.5 GiB/s "
+               "(Azure NetApp Files: nconnect gives ~3,500 MiB/s, 2.3x one connection; "
+               "MicrosoftDocs/azure-docs@0983c17f:articles/azure-netapp-files/performance-benchmarks-linux.md); Amazon "
+               "EFS allows 1,500 MiB/s per client (EFS User Guide, Quotas for NFS clients). Parallel file-system "
+               "clients reach their NICs' line rate (DDN reports ~100 GB/s from AI400X2T appliances into one "
+               "DGX B200, ddn.com blog 'DDN AI storage optimized for NVIDIA DGX B200'). Default: no limit beyond the "
+               "node's NICs."),
       quantity("storage.appliance.power", Dimension::power, optional, "", true,
                "appliance: power it draws, counted in the run's energy. Without it the appliance's energy is left "
                "out, and the report says so."),

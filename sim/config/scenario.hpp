@@ -110,6 +110,7 @@ struct RemoteStorage {
   double transport_latency = 0; ///< s added to each request by the fabric protocol
   int target_cores = 1;
   double cpu_seconds_per_byte = 0;       ///< target core-seconds per byte served: NVMe/TCP without offload
+  double client_read_bandwidth = 0;      ///< B/s one node's file-system client reads at most; 0: only its NICs limit
   std::optional<double> appliance_power; ///< W the appliance draws, when the scenario gives it
 };
 

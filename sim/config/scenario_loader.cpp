@@ -394,6 +394,8 @@ private:
                                                           : static_cast<int>(figure("ports", &Appliance::ports).value);
     if (v_.has("storage.appliance.power"))
       a.appliance_power = v_.number("storage.appliance.power");
+    if (v_.has("storage.appliance.client_read_bandwidth"))
+      a.client_read_bandwidth = v_.number("storage.appliance.client_read_bandwidth");
     for (const Figure* f : catalog_.nics().at(a.nic.name).figures())
       used_.push_back(f);
     return a;

@@ -39,6 +39,8 @@ constexpr LinkPair dgx1_v100_nvlinks[] = {
     {2, 6, 1}, {3, 7, 1}, {4, 5, 1}, {4, 6, 1}, {4, 7, 2}, {5, 6, 2}, {5, 7, 1}, {6, 7, 2},
 };
 constexpr int dgx1_links_per_gpu = 6;
+/// B/s of a disk direction that nothing limits (a file-system client's writes): 1 PB/s, above any simulated traffic.
+constexpr double unlimited_bandwidth = 1e15;
 
 /// @brief Infinity Fabric links between the 8 GCDs of a node of 4 MI250X (HPE Cray EX235a: Frontier,
 /// LUMI-G), counted from the node diagrams of the OLCF Frontier user guide
@@ -140,17 +142,39 @@ struct NodeParts {
   ZoneSpec wiring; ///< device-to-device links; routes device-device and CPU-device
 };
 
+/// A layout that names the disks the scenario's storage needs.
+ClusterLayout named_disks(const Scenario& s)
+{
+  ClusterLayout layout;
+  if (s.storage.local_nvme)
+    layout.local_disk = "nvme";
+  if (s.storage.remote)
+    layout.target_disk = "drives";
+  if (s.storage.remote && s.storage.remote->client_read_bandwidth > 0)
+    layout.client_mount = "mount";
+  return layout;
+}
+
+/// A node's CPU host, with its local drives and its file-system client's read limit as disks; recorded in `layout`.
+HostSpec node_cpu(const Scenario& s, int node, ClusterLayout& layout)
+{
+  HostSpec cpu{fmt::format("{}-cpu", node_name(node)), 1.0, s.cluster.input_cores(), {}};
+  if (s.storage.local_nvme) {
+    const auto& pool = *s.storage.local_nvme;
+    cpu.disks.push_back(
+        {layout.local_disk, s.storage.read_bandwidth(pool), pool.drives * pool.drive.write_bandwidth.value});
+  }
+  if (!layout.client_mount.empty())
+    cpu.disks.push_back({layout.client_mount, s.storage.remote->client_read_bandwidth, unlimited_bandwidth});
+  layout.node_cpus.push_back(cpu.name);
+  return cpu;
+}
+
 NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
 {
   const auto& c = s.cluster;
   NodeParts parts;
-  parts.cpu = {fmt::format("{}-cpu", node_name(node)), 1.0, c.input_cores(), {}};
-  if (s.storage.local_nvme) {
-    const auto& pool = *s.storage.local_nvme;
-    parts.cpu.disks.push_back(
-        {layout.local_disk, s.storage.read_bandwidth(pool), pool.drives * pool.drive.write_bandwidth.value});
-  }
-  layout.node_cpus.push_back(parts.cpu.name);
+  parts.cpu = node_cpu(s, node, layout);
   // Half the switch latency on each NIC: a path between two nodes crosses two NICs and one switch.
   for (int j = 0; j < c.nics_per_node; ++j)
     parts.nics.push_back({fmt::format("{}-nic-{}", node_name(node), j), c.nic_bandwidth,
@@ -507,9 +531,7 @@ ZoneSpec torus_slice(const Scenario& s, int slice, int first_rank, ClusterLayout
 ClusterLayout lay_out_torus(const Scenario& s)
 {
   const auto& c = s.cluster;
-  ClusterLayout layout;
-  if (s.storage.local_nvme)
-    layout.local_disk = "nvme";
+  ClusterLayout layout = named_disks(s);
   layout.root = ZoneSpec{"cluster", ZoneKind::star};
   const int per_slice = c.devices() / s.network.slices;
   for (int slice = 0; slice < s.network.slices; ++slice)
@@ -517,11 +539,7 @@ ClusterLayout lay_out_torus(const Scenario& s)
   const bool dcn = s.network.slices > 1;
   ZoneSpec hosts{dcn ? "dcn" : "hosts", dcn ? ZoneKind::star : ZoneKind::full};
   for (int node = 0; node < c.nodes; ++node) {
-    HostSpec cpu{fmt::format("{}-cpu", node_name(node)), 1.0, c.input_cores(), {}};
-    if (s.storage.local_nvme)
-      cpu.disks.push_back({layout.local_disk, s.storage.read_bandwidth(*s.storage.local_nvme),
-                           s.storage.local_nvme->drives * s.storage.local_nvme->drive.write_bandwidth.value});
-    layout.node_cpus.push_back(cpu.name);
+    HostSpec cpu = node_cpu(s, node, layout);
     if (dcn) { // the host's NICs as one link to the switch
       const std::string nic = fmt::format("{}-dcn", node_name(node));
       hosts.links.push_back({nic, c.nics_per_node * c.nic_bandwidth, c.nic.latency.value + s.network.switch_latency / 2,
@@ -540,11 +558,7 @@ ClusterLayout lay_out_cluster(const Scenario& s)
 {
   if (s.network.topology == config::Topology::torus)
     return lay_out_torus(s);
-  ClusterLayout layout;
-  if (s.storage.local_nvme)
-    layout.local_disk = "nvme";
-  if (s.storage.remote)
-    layout.target_disk = "drives";
+  ClusterLayout layout = named_disks(s);
 
   if (s.network.topology == config::Topology::dragonfly) {
     layout.root = Dragonfly(s, layout).lay_out();

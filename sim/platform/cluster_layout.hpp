@@ -24,10 +24,12 @@ namespace dtsim::platform {
 
 struct ClusterLayout {
   ZoneSpec root;
-  std::vector<std::string> worker_hosts;    ///< accelerator host of each data-parallel rank
-  std::vector<int> worker_node;             ///< node index of each rank
-  std::vector<std::string> node_cpus;       ///< CPU host of each node
-  std::string local_disk;                   ///< disk name on each node's CPU host ("" without local NVMe)
+  std::vector<std::string> worker_hosts; ///< accelerator host of each data-parallel rank
+  std::vector<int> worker_node;          ///< node index of each rank
+  std::vector<std::string> node_cpus;    ///< CPU host of each node
+  std::string local_disk;                ///< disk name on each node's CPU host ("" without local NVMe)
+  /// Disk name on each node's CPU host whose read bandwidth is the file-system client's limit ("" without one)
+  std::string client_mount;
   std::vector<std::string> storage_targets; ///< NVMe-oF target hosts
   std::string target_disk;                  ///< disk name on each target host
 };

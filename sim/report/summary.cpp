@@ -97,6 +97,8 @@ void account_storage(const config::Scenario& s, double bytes, double elapsed, Su
     out.utilisation.client_nics = bytes / s.cluster.nodes / elapsed / client_bandwidth;
     if (t->cpu_seconds_per_byte > 0)
       out.utilisation.target_cpu = reads.bandwidth * t->cpu_seconds_per_byte / t->target_cores;
+    if (t->client_read_bandwidth > 0)
+      out.utilisation.client_mounts = bytes / s.cluster.nodes / elapsed / t->client_read_bandwidth;
   }
 }
 
@@ -111,6 +113,8 @@ std::pair<std::string, double> busiest_storage_resource(const config::Scenario& 
     busiest = {"client NICs", *u.client_nics};
   if (u.target_cpu && *u.target_cpu > busiest.second)
     busiest = {"NVMe/TCP target cores", *u.target_cpu};
+  if (u.client_mounts && *u.client_mounts > busiest.second)
+    busiest = {"file-system clients", *u.client_mounts};
   return busiest;
 }
 

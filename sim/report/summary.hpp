@@ -33,10 +33,11 @@ struct Breakdown {
 struct Utilisation {
   double accelerators = 0;
   double cpu_cores = 0;
-  std::optional<double> drives;      ///< dataset reads over the drives' read bandwidth
-  std::optional<double> target_nics; ///< NVMe-oF: dataset reads over the targets' NIC bandwidth
-  std::optional<double> client_nics; ///< NVMe-oF: dataset reads over the bandwidth of the nodes' storage NICs
-  std::optional<double> target_cpu;  ///< NVMe/TCP without offload: the targets' cores busy with the reads
+  std::optional<double> drives;        ///< dataset reads over the drives' read bandwidth
+  std::optional<double> target_nics;   ///< NVMe-oF: dataset reads over the targets' NIC bandwidth
+  std::optional<double> client_nics;   ///< NVMe-oF: dataset reads over the bandwidth of the nodes' storage NICs
+  std::optional<double> target_cpu;    ///< NVMe/TCP without offload: the targets' cores busy with the reads
+  std::optional<double> client_mounts; ///< appliance with a client limit: the nodes' reads over that limit
 };
 
 /// @brief Dataset reads per storage unit (an NVMe-oF target, or a node's local drives), means over the run.

@@ -29,9 +29,10 @@ void print_utilisation(std::ostream& out, const Utilisation& u)
   const auto part = [](const char* name, const std::optional<double>& busy) {
     return busy ? fmt::format(", {} {:.0f}%", name, 100 * *busy) : std::string();
   };
-  fmt::print(out, "utilisation         accelerators {:.0f}%, CPU cores {:.0f}%{}{}{}{}\n", 100 * u.accelerators,
+  fmt::print(out, "utilisation         accelerators {:.0f}%, CPU cores {:.0f}%{}{}{}{}{}\n", 100 * u.accelerators,
              100 * u.cpu_cores, part("storage drives", u.drives), part("target NICs", u.target_nics),
-             part("client NICs (storage reads)", u.client_nics), part("target cores", u.target_cpu));
+             part("client NICs (storage reads)", u.client_nics), part("target cores", u.target_cpu),
+             part("file-system clients", u.client_mounts));
 }
 
 void print_checkpoints(std::ostream& out, const config::Scenario& s, const training::RunTotals& totals)
@@ -242,6 +243,7 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
   summary["target_nic_utilisation"] = optional(sum.utilisation.target_nics);
   summary["client_nic_utilisation"] = optional(sum.utilisation.client_nics);
   summary["target_cpu_utilisation"] = optional(sum.utilisation.target_cpu);
+  summary["client_mount_utilisation"] = optional(sum.utilisation.client_mounts);
   summary["fetch_stall_s"] = b.fetch_stall;
   summary["preprocess_stall_s"] = b.preprocess_stall();
   if (const auto& reads = sum.storage_reads)

@@ -59,6 +59,8 @@ DatasetReads::DatasetReads(const config::Scenario& scenario, std::vector<int> ba
   if (const config::StoragePool* pool = dataset_pool(storage_)) {
     file_latency_per_sample_ = storage_.request_latency / storage_.samples_per_file;
     read_bandwidth_ = storage_.read_bandwidth(*pool);
+    if (storage_.dataset_is_remote() && storage_.remote->client_read_bandwidth > 0)
+      read_bandwidth_ = std::min(read_bandwidth_, storage_.remote->client_read_bandwidth);
   }
 }
 

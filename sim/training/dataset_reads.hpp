@@ -54,7 +54,8 @@ private:
 
   int batch_of(int rank) const { return batch_per_rank_[static_cast<std::size_t>(rank)]; }
   double file_latency_per_sample_ = 0; ///< s: request latency per file / samples per file
-  double read_bandwidth_ = 0;          ///< B/s of the storage's drives for this dataset; 0 without storage
+  double read_bandwidth_ =
+      0; ///< B/s one loader alone gets: the drives', or a node's client limit if lower; 0 without storage
 };
 
 } // namespace dtsim::training

@@ -25,6 +25,7 @@ struct TrainingJob::Worker {
   engine::Host device;
   engine::Host cpu;
   std::optional<engine::Disk> local_disk;
+  std::optional<engine::Disk> client_mount; ///< its reads are the node's file-system client limit
   engine::Semaphore ready{0};
   engine::Semaphore free_slots;
   engine::Semaphore step_done{0};
@@ -63,6 +64,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     worker->group = &groups_[worker->group_index];
     if (!layout.local_disk.empty())
       worker->local_disk = simulation.disk(worker->cpu, layout.local_disk);
+    if (!layout.client_mount.empty())
+      worker->client_mount = simulation.disk(worker->cpu, layout.client_mount);
     ranks.push_back(worker->device);
     rank_hosts.push_back(worker->cpu);
     Worker*& leader = node_leaders_[static_cast<std::size_t>(layout.worker_node[r])];
@@ -342,6 +345,8 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
     io.read(target_disks_[t], bytes);
     io.transfer(targets_[t], w.cpu, bytes);
     io.compute(targets_[t], bytes * storage.remote->cpu_seconds_per_byte);
+    if (w.client_mount)
+      io.read(*w.client_mount, bytes);
   }
   io.wait();
   // Contention shares the drives and links above; a loader alone still waits for each file in turn.

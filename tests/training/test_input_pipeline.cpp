@@ -316,6 +316,19 @@ TEST_CASE("input: the same catalog appliance serves far fewer bytes of small fil
   CHECK(run(small).throughput == Approx(requests_per_second(110e9, 3e6, 16e3)).epsilon(0.02));
 }
 
+TEST_CASE("input: a file-system client limit bounds each node at that limit / sample size, whatever the appliance")
+{
+  // 8 nodes of 8 emulated A100s on DDN-AI400X2T, each node's client held to 1.5 GB/s (an NFS mount over one
+  // TCP connection): 8 x 1.5 GB/s of 146.6 MB volumes, far below the appliance's 110 GB/s.
+  const auto scenario = on_the_ddn_appliance({"workload.sample_size=146.6 MB", "workload.batch_per_device=1",
+                                              "storage.appliance.client_read_bandwidth=1.5 GB/s"});
+  const auto summary = run(scenario);
+  CHECK(summary.throughput == Approx(8 * 1.5e9 / 146.6e6).epsilon(0.02));
+  CHECK(summary.bottleneck.find("file-system clients") != std::string::npos);
+  REQUIRE(summary.utilisation.client_mounts.has_value());
+  CHECK(*summary.utilisation.client_mounts == Approx(1.0).epsilon(0.05));
+}
+
 TEST_CASE("input: NVMe/TCP without offload is bound by the target's cores: throughput = cores / (cost x sample size)")
 {
   // Two target cores at 0.64 core-s per GB serve 3.1 GB/s of the drive's 7. Long enough that the batches
