@@ -151,7 +151,10 @@ Framework read_framework(const MapReader& entry, const std::string& name)
 
 Loader read_loader(const MapReader& entry, const std::string& name)
 {
-  Loader l{name, read_figure(entry, "per_sample_overhead", Dimension::time)};
+  Loader l{name, read_figure(entry, "per_sample_overhead", Dimension::time),
+           read_figure(entry, "jpeg_fraction", Dimension::number)};
+  if (l.jpeg_fraction.value < 0 || l.jpeg_fraction.value > 1)
+    entry.fail_at("jpeg_fraction", "expected a fraction from 0 to 1, found " + l.jpeg_fraction.text);
   const std::string decodes_on = entry.text("decodes_on");
   if (decodes_on != "cpu" && decodes_on != "accelerator")
     entry.fail_at("decodes_on", fmt::format("expected cpu or accelerator, found \"{}\"", decodes_on));
@@ -417,7 +420,7 @@ std::vector<const Figure*> Framework::figures() const
 
 std::vector<const Figure*> Loader::figures() const
 {
-  return {&per_sample_overhead};
+  return {&per_sample_overhead, &jpeg_fraction};
 }
 
 } // namespace dtsim::config

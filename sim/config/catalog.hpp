@@ -74,6 +74,7 @@ struct Cpu {
 struct Loader {
   std::string name;
   Figure per_sample_overhead; ///< core-seconds
+  Figure jpeg_fraction;       ///< of the stored images, those kept as JPEG and decoded; the rest are stored raw
   bool decodes_on_accelerator = false;
   std::vector<const Figure*> figures() const;
 };

@@ -380,18 +380,21 @@ const std::vector<Parameter>& scenario_parameters()
               "Default: one per "
               "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
               "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
-      choice("training.loader", {"pytorch", "tf-data", "dali-cpu", "dali-gpu"}, defaulted, "pytorch",
+      choice("training.loader", {"pytorch", "tf-data", "dali-cpu", "dali-gpu", "ffcv"}, defaulted, "pytorch",
              "Input pipeline: PyTorch's DataLoader with worker processes (PIL decode and torchvision transforms, "
              "with their per-sample Python cost); tf.data (C++ graph ops on a thread pool); NVIDIA DALI decoding "
              "on the CPU (dali-cpu) or on the accelerator (dali-gpu: nvJPEG and the A100's hardware decoder, "
-             "training.accelerator_preprocess_time per sample; the loaders only read). Image workloads (a jpeg "
-             "section in the workload file) cost, per sample on one core: decoded pixels / the CPU's "
-             "jpeg_decode_rate + crop_area_fraction x decoded pixels / its resize_rate + the loader's "
-             "per_sample_overhead (catalog/cpus.yaml, catalog/loaders.yaml); other workloads their "
-             "cpu_cost_per_sample."),
+             "training.accelerator_preprocess_time per sample; the loaders only read); FFCV (a compiled pipeline "
+             "over a .beton file that keeps half the images as JPEG and half raw, as ffcv-imagenet writes it for "
+             "ResNet-50; its configs load the file into memory, storage.dataset_on: memory). Image workloads (a jpeg "
+             "section in the workload file) cost, per sample on one core: the "
+             "loader's jpeg_fraction x decoded pixels / the CPU's jpeg_decode_rate + crop_area_fraction x decoded "
+             "pixels / its resize_rate + the loader's per_sample_overhead (catalog/cpus.yaml, "
+             "catalog/loaders.yaml); other workloads their cpu_cost_per_sample."),
       integer("training.loader_workers", optional, "", 1,
               "Input-pipeline workers per device, each preparing whole batches on one CPU thread at a time: "
-              "DataLoader worker processes (pytorch), threads (tf-data, DALI's num_threads). Default: for tf-data "
+              "DataLoader worker processes (pytorch), threads (tf-data, DALI's num_threads, FFCV's num_workers). "
+              "Default: for tf-data "
               "the node's hardware threads shared among its devices (tf.data sizes its thread pool to the "
               "available CPU cores: tensorflow.org/api_docs/python/tf/data/ThreadingOptions), otherwise 4 "
               "(an assumption: PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "

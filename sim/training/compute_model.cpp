@@ -93,8 +93,9 @@ double cpu_seconds_per_sample(const config::Scenario& s)
     return model.cpu_cost_per_sample->value;
   const auto& cpu = s.cluster.cpu;
   const double pixels = model.jpeg->decoded_pixels.value;
-  return pixels / cpu.jpeg_decode_rate.value + model.jpeg->crop_area_fraction.value * pixels / cpu.resize_rate.value +
-         s.training.loader.per_sample_overhead.value;
+  const auto& loader = s.training.loader;
+  return loader.jpeg_fraction.value * pixels / cpu.jpeg_decode_rate.value +
+         model.jpeg->crop_area_fraction.value * pixels / cpu.resize_rate.value + loader.per_sample_overhead.value;
 }
 
 double step_overhead(const config::Scenario& s)

@@ -665,6 +665,6 @@ TEST_CASE("config: input-pipeline, framework and appliance keys say what they ex
   const std::string base = data_file("invalid-smt-yield.yaml");
   CHECK_THROWS_WITH(load_scenario(base, {"cluster.smt_yield=0.5", "training.framework=tensorflow"}, DTSIM_SOURCE_DIR),
                     Catch::Contains("training.framework: expected one of"));
-  CHECK_THROWS_WITH(load_scenario(base, {"cluster.smt_yield=0.5", "training.loader=ffcv"}, DTSIM_SOURCE_DIR),
+  CHECK_THROWS_WITH(load_scenario(base, {"cluster.smt_yield=0.5", "training.loader=webdataset"}, DTSIM_SOURCE_DIR),
                     Catch::Contains("training.loader: expected one of"));
 }
