@@ -383,7 +383,7 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
   mean.checkpoint /= n;
   open_steps_.erase(step);
   sink_.step(mean);
-  if (stops_early()) {
+  if (stops_early() && next_settle_check_ > 0) {
     finished_steps_.push_back(mean);
     if (step + 1 == next_settle_check_) {
       next_settle_check_ *= 2;
@@ -404,7 +404,7 @@ std::optional<SteadyState> TrainingJob::settled_state()
   if (steady.first_step < first_warm_step_)
     return std::nullopt;
   const double previous = std::exchange(previous_check_step_time_, steady.step_time);
-  if (!steady.settled || std::abs(steady.step_time / previous - 1) > settle_tolerance)
+  if (!steady.settled || previous == 0 || std::abs(steady.step_time / previous - 1) > settle_tolerance)
     return std::nullopt;
   return steady;
 }
@@ -422,6 +422,7 @@ void TrainingJob::stop_after(long long step, long long block_steps)
     end = (end + period - 1) / period * period;
   if (end < steps_to_run_)
     steps_to_run_ -= (steps_to_run_ - end) / block_steps * block_steps;
+  next_settle_check_ = 0; // no more checks
   finished_steps_.clear();
   finished_steps_.shrink_to_fit();
 }

@@ -102,7 +102,7 @@ private:
   double last_backward_end_ = 0;           ///< when the slowest worker finished this step's backward
   long long steps_to_run_ = 0;             ///< workload.steps, or fewer once the run has settled
   std::vector<StepRecord> finished_steps_; ///< kept while the run may stop early
-  long long next_settle_check_ = 0;        ///< steps finished at the next check
+  long long next_settle_check_ = 0;        ///< steps finished at the next check; 0 once stopped early
   double previous_check_step_time_ = 0;    ///< s, the steady step time the last check found
   long long first_warm_step_ = 0;          ///< from here on, the page caches serve a constant share
   double step_overhead_ = 0;               ///< s per optimizer step: the framework's and the scenario's fixed costs
