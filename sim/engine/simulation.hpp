@@ -43,10 +43,11 @@ public:
   Host host(const std::string& name) const;
   Disk disk(Host host, const std::string& name) const;
   void spawn(const std::string& name, Host where, std::function<void()> body);
-  /// Throws std::runtime_error, naming `what` needs them, when `actors` more actors would take more memory
-  /// mappings than the kernel allows this process (vm.max_map_count): each actor's stack and its guard
-  /// page take two, and past the limit SimGrid aborts.
-  static void check_room_for_actors(std::size_t actors, const std::string& what);
+  /// Makes room for `actors` more actors. Each actor's stack with its guard page takes two of the memory
+  /// mappings the kernel allows this process (vm.max_map_count), and past the limit SimGrid aborts; when
+  /// they would not fit, stacks go without guard pages, from the heap, and take none. (A guard page turns a
+  /// stack overflow into a crash instead of corrupted memory: it stays wherever there is room for it.)
+  void make_room_for_actors(std::size_t actors);
   /// Runs until every actor is done; returns the simulated time at the end. Throws
   /// std::runtime_error naming the first actor that failed, if one did.
   double run();

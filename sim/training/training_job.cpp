@@ -115,9 +115,7 @@ void TrainingJob::start()
   // runs as many flows as engine::TransferStages hands to agents, an agent on each device and node.
   const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
   const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
-  engine::Simulation::check_room_for_actors(
-      devices * (1 + 2 * loaders) + devices + nodes + 2,
-      fmt::format("a run of {} devices with {} loader workers each", devices, loaders));
+  simulation_.make_room_for_actors(devices * (1 + 2 * loaders) + devices + nodes + 2);
   for (auto& w : workers_) {
     simulation_.spawn(fmt::format("trainer-{}", w->rank), w->device, [this, &w = *w] { trainer(w); });
     for (int j = 0; j < scenario_.training.loader_workers; ++j) {
