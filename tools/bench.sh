@@ -47,3 +47,9 @@ for exact in false true; do
          >/dev/null | sed -n 's/^dtsim: //p')
   printf '%-48s %6s  %s\n' "$scenario (90 epochs, exact: $exact)" 56302 "$cost"
 done
+# 16,384 A100s (2,048 nodes) in memory, 5 steps: more actors than the default vm.max_map_count allows with
+# guard pages, so their stacks go without (docs/architecture.md).
+scenario=scenarios/cluster-512node-a100.yaml
+cost=$("$dtsim" run "$scenario" --set cluster.nodes=2048 --set workload.steps=5 --no-baseline --verbose 2>&1 \
+       >/dev/null | sed -n 's/^dtsim: //p')
+printf '%-48s %6s  %s\n' "$scenario (2,048 nodes)" 5 "$cost"
