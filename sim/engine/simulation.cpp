@@ -319,9 +319,47 @@ TransferStages::Agent& TransferStages::agent(Host host)
   return agent;
 }
 
+/// @brief An actor that starts a share of a set of transfers and waits for them.
+struct TransferStages::Issuer {
+  s4u::SemaphorePtr go = s4u::Semaphore::create(0);
+  std::vector<Transfer> share;
+};
+
+void TransferStages::run_through_issuers(const std::vector<Transfer>& transfers)
+{
+  const std::size_t count = (transfers.size() + flows_per_issuer - 1) / flows_per_issuer;
+  while (issuers_.size() < count) {
+    Issuer& issuer = *issuers_.emplace_back(std::make_unique<Issuer>());
+    s4u::Actor::create("transfer-issuer", s4u::this_actor::get_host(), [this, &issuer] {
+      while (true) {
+        issuer.go->acquire();
+        ActivityGroup flows;
+        for (const auto& t : issuer.share)
+          flows.transfer(t.from, t.to, t.bytes);
+        flows.wait();
+        if (--unfinished_ == 0)
+          all_done_->release();
+      }
+    })->daemonize();
+  }
+  // Contiguous shares, started in issuer order: the flows begin in the order of `transfers`.
+  for (std::size_t k = 0; k < count; ++k)
+    issuers_[k]->share.assign(transfers.begin() + static_cast<std::ptrdiff_t>(k * flows_per_issuer),
+                              transfers.begin() +
+                                  static_cast<std::ptrdiff_t>(std::min(transfers.size(), (k + 1) * flows_per_issuer)));
+  unfinished_ = static_cast<int>(count);
+  for (std::size_t k = 0; k < count; ++k)
+    issuers_[k]->go->release();
+  all_done_->acquire();
+}
+
 void TransferStages::run(const std::vector<Transfer>& transfers)
 {
   if (transfers.size() < agents_from) {
+    if (transfers.size() > flows_per_issuer) {
+      run_through_issuers(transfers);
+      return;
+    }
     ActivityGroup flows;
     for (const auto& t : transfers)
       flows.transfer(t.from, t.to, t.bytes);

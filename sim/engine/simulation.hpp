@@ -117,12 +117,19 @@ public:
   /// one actor at a time.
   void run(const std::vector<Transfer>& transfers);
 
+  /// Below agents_from, a set of more than this many transfers is started by several issuing actors, each
+  /// with its share: SimGrid 3.32 drops each finished comm from its issuer's list by scanning the list.
+  static constexpr std::size_t flows_per_issuer = 32;
+
 private:
   struct Agent;
+  struct Issuer;
   Agent& agent(Host host);
+  void run_through_issuers(const std::vector<Transfer>& transfers);
 
   std::vector<std::unique_ptr<Agent>> agents_;
   std::unordered_map<const simgrid::s4u::Host*, Agent*> agent_of_host_;
+  std::vector<std::unique_ptr<Issuer>> issuers_;
   std::vector<Agent*> busy_; ///< the agents of the running set
   int unfinished_ = 0;       ///< of busy_
   simgrid::s4u::SemaphorePtr all_done_;
