@@ -112,10 +112,12 @@ TrainingJob::~TrainingJob() = default;
 void TrainingJob::start()
 {
   // Per device: a trainer and a reader and a preprocessor per loader worker; when a collective's stage
-  // runs as many flows as engine::TransferStages hands to agents, an agent on each device and node.
+  // runs as many flows as engine::TransferStages hands to agents, an agent on each device and node, and
+  // below that, its issuing actors.
   const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
   const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
-  simulation_.make_room_for_actors(devices * (1 + 2 * loaders) + devices + nodes + 2);
+  const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
+  simulation_.make_room_for_actors(devices * (1 + 2 * loaders) + devices + nodes + issuers + 2);
   for (auto& w : workers_) {
     simulation_.spawn(fmt::format("trainer-{}", w->rank), w->device, [this, &w = *w] { trainer(w); });
     for (int j = 0; j < scenario_.training.loader_workers; ++j) {
