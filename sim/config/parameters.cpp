@@ -350,7 +350,8 @@ const std::vector<Parameter>& scenario_parameters()
                "this long (DLIO's computation_time) instead of computing the model, and there are no gradients, "
                "all-reduce, optimizer step or CPU preprocessing; only reading the data remains."),
       integer("workload.steps", optional, "", 1,
-              "Optimizer steps to simulate. Give steps or epochs, not both (a --set of one replaces the other)."),
+              "Optimizer steps to train. Give steps or epochs, not both (a --set of one replaces the other). Once "
+              "settled, the run stops simulating and extrapolates (simulation.exact)."),
       number("workload.epochs", optional, "", 0, false,
              "Epochs to train; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both "
              "(a --set of one replaces the other). Once settled, the run stops simulating and extrapolates "
@@ -526,11 +527,12 @@ const std::vector<Parameter>& scenario_parameters()
               "simulated takes the duration it took then instead of being simulated flow by flow again. With "
               "remote storage on the shared fabric every all-reduce is simulated."),
       boolean("simulation.exact", "false",
-              "A run given in workload.epochs stops simulating once its steps have settled (the steady state's "
-              "two halves within 1% of each other, checked at 64, 128, 256, ... steps, after the page cache has "
-              "stopped warming) and extrapolates the rest at the steady step time: time to train, energy, cost and "
-              "totals count every step. true simulates every step. A run given in workload.steps is always "
-              "simulated whole."),
+              "A run stops simulating once its steps have settled and extrapolates the rest at the steady step "
+              "time: time to train, energy, cost and totals count every step. Settled: checked at 64, 128, 256, "
+              "... steps, after the page cache has stopped warming, the steady state's two halves within 1% of "
+              "each other, its step time within 0.5% of the previous check's and two standard errors of it below "
+              "0.5% (runs whose steps jitter, such as emulated accelerators reading samples of random sizes, "
+              "rarely stop). The per-step records cover the simulated steps. true simulates every step."),
   };
   return table;
 }

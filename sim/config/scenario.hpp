@@ -173,7 +173,7 @@ struct TrainingSpec {
   double startup = 0;                      ///< s before the first step
   double collective_overhead = 0;          ///< s per collective launch
   bool reuse_collectives = true;           ///< reuse all-reduce durations when nothing else uses the network
-  bool exact = false;                      ///< simulate every step of an epochs run, settled or not
+  bool exact = false;                      ///< simulate every step, settled or not
   bool batches_by_speed = false;           ///< mixed cluster: per-device batches in proportion to each kind's rate
   Location batch_split_at;                 ///< where training.batch_split is set, for errors found when planning
 };

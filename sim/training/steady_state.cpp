@@ -62,6 +62,17 @@ std::size_t mser_truncation(const std::vector<double>& block_means)
   return best;
 }
 
+/// The standard error of the mean of `means`, as a fraction of that mean.
+double relative_standard_error(std::span<const double> means)
+{
+  const double n = static_cast<double>(means.size());
+  const double mean = std::accumulate(means.begin(), means.end(), 0.0) / n;
+  double squares = 0;
+  for (const double m : means)
+    squares += (m - mean) * (m - mean);
+  return std::sqrt(squares / (n * (n - 1))) / mean;
+}
+
 /// The steady state of the first `usable` of `steps`, each of whose times counts from the first's start.
 SteadyState steady_state_from_start(std::span<const StepRecord> steps, std::size_t usable, long long block_steps)
 {
@@ -92,6 +103,7 @@ SteadyState steady_state_from_start(std::span<const StepRecord> steps, std::size
   const double early = span(steps, first, middle) / static_cast<double>(middle - first);
   const double late = span(steps, middle, end) / static_cast<double>(end - middle);
   state.settled = std::abs(early - late) <= settle_tolerance * state.step_time;
+  state.relative_error = relative_standard_error(std::span(block_means).subspan(first_block));
   return state;
 }
 

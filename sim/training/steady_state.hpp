@@ -19,12 +19,16 @@ namespace dtsim::training {
 
 /// Two halves of the steady window whose mean step times differ by more than this have not settled.
 constexpr double settle_tolerance = 0.01;
+/// A run stops simulating early only when its steady step time is known to within this fraction: two
+/// standard errors of its mean, and its change since the previous check, are at most this.
+constexpr double extrapolation_tolerance = 0.005;
 
 struct SteadyState {
   long long first_step = 0;  ///< first step of the steady window
   long long steps = 0;       ///< steps in the window, to the end of the run
   double step_time = 0;      ///< s, mean over the window
   bool settled = false;      ///< the window's halves agree within settle_tolerance
+  double relative_error = 0; ///< standard error of step_time over its blocks' means, as a fraction of it
   long long block_steps = 1; ///< steps per block: whole cycles of the repeating pattern and checkpoint periods
 };
 

@@ -395,16 +395,17 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
     training_finished_->release();
 }
 
-/// Settled: the steady state's halves agree, it starts once the page caches have warmed up, and its step
-/// time agrees with the previous check's, at half the steps (a pattern that repeats over more than a quarter
-/// of the steps is not seen as one).
+/// Settled: the steady state's halves agree, it starts once the page caches have warmed up, its step time
+/// is known to within extrapolation_tolerance and agrees that closely with the previous check's, at half
+/// the steps (a pattern that repeats over more than a quarter of the steps is not seen as one).
 std::optional<SteadyState> TrainingJob::settled_state()
 {
   const SteadyState steady = find_steady_state(finished_steps_, scenario_.checkpoint.every_steps, 0, first_warm_step_);
   if (steady.first_step < first_warm_step_)
     return std::nullopt;
   const double previous = std::exchange(previous_check_step_time_, steady.step_time);
-  if (!steady.settled || previous == 0 || std::abs(steady.step_time / previous - 1) > settle_tolerance)
+  if (!steady.settled || 2 * steady.relative_error > extrapolation_tolerance || previous == 0 ||
+      std::abs(steady.step_time / previous - 1) > extrapolation_tolerance)
     return std::nullopt;
   return steady;
 }

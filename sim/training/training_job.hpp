@@ -19,7 +19,7 @@
 /// After training, the checkpointer reads the checkpoint back as a restart would: that is the restore time.
 /// A mixed cluster's workers belong to device groups (device_groups.hpp), each with its own batch and compute
 /// plan; a worker that finishes backward early waits for the slowest, which the step records as imbalance.
-/// A run given in epochs stops once its steps have settled (settled_state(), simulation.exact's help); totals()
+/// A run stops once its steps have settled (settled_state(), simulation.exact's help); totals()
 /// then adds the work of the steps it left out. Not modelled yet: stragglers.
 #include "config/scenario.hpp"
 #include "engine/simulation.hpp"
@@ -67,8 +67,8 @@ private:
   /// Workers meet at every step for the gradient all-reduce; emulated accelerators (DLIO) exchange
   /// nothing and run independently.
   bool synchronous() const { return !scenario_.workload.emulated_batch_time; }
-  /// A run given in epochs stops simulating once its steps have settled (simulation.exact's help).
-  bool stops_early() const { return scenario_.workload.epochs && !scenario_.training.exact; }
+  /// A run stops simulating once its steps have settled, unless it is to be exact (simulation.exact's help).
+  bool stops_early() const { return !scenario_.training.exact; }
   std::optional<SteadyState> settled_state();
   void stop_after(long long step, long long block_steps);
   void trainer(Worker& w);

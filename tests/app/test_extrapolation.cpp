@@ -45,19 +45,22 @@ nlohmann::json summary_of(const std::string& file, std::vector<std::string> over
 
 TEST_CASE("an epochs run that stops once settled reports what simulating every step does", "[extrapolation]")
 {
-  const auto [file, epochs, overrides] = GENERATE(table<std::string, double, std::vector<std::string>>({
-      {"scenarios/node-8xa100.yaml", 5, {}},
+  const auto [file, epochs, overrides, stops] = GENERATE(table<std::string, double, std::vector<std::string>, bool>({
+      {"scenarios/node-8xa100.yaml", 5, {}, true},
       // storage-bound: a step pattern that repeats every 32 steps
-      {"scenarios/cluster-4node-a100-storage-bound.yaml", 6, {}},
+      {"scenarios/cluster-4node-a100-storage-bound.yaml", 6, {}, true},
       {"scenarios/node-8xa100.yaml",
        5,
-       {"checkpoint.every_steps=100", "checkpoint.to=local-nvme", "checkpoint.mode=background"}},
+       {"checkpoint.every_steps=100", "checkpoint.to=local-nvme", "checkpoint.mode=background"},
+       true},
       // page caches that serve nothing in the first epoch and a fifth of the reads after it
       {"scenarios/cluster-4node-a100-storage-bound.yaml",
        16,
-       {"workload.dataset_samples=300000", "storage.page_cache=7 GB"}},
-      // independent emulated accelerators (DLIO) reading samples of random sizes
-      {"scenarios/validation/mlps-micron9550-unet3d-h100.yaml", 5, {}},
+       {"workload.dataset_samples=300000", "storage.page_cache=7 GB"},
+       true},
+      // independent emulated accelerators (DLIO) reading samples of random sizes: their step time is not
+      // known to within extrapolation_tolerance after 2,500 steps, so every step is simulated
+      {"scenarios/validation/mlps-micron9550-unet3d-h100.yaml", 5, {}, false},
   }));
   std::vector<std::string> all = overrides;
   all.push_back(fmt::format("workload.epochs={}", epochs));
@@ -66,10 +69,10 @@ TEST_CASE("an epochs run that stops once settled reports what simulating every s
                    fast["simulated_steps"].get<long long>(), fast["steps"].get<long long>()));
   CHECK(exact["simulated_steps"] == exact["steps"]);
   CHECK(fast["steps"] == exact["steps"]);
-  CHECK(fast["simulated_steps"].get<long long>() < fast["steps"].get<long long>());
+  CHECK((fast["simulated_steps"].get<long long>() < fast["steps"].get<long long>()) == stops);
   for (const auto& key : compared) {
     const double a = fast[key].get<double>(), b = exact[key].get<double>();
     INFO(fmt::format("{}: {:.6g} extrapolated, {:.6g} exact", key, a, b));
-    CHECK(std::abs(a - b) <= dtsim::training::settle_tolerance * std::abs(b));
+    CHECK(std::abs(a - b) <= dtsim::training::extrapolation_tolerance * std::abs(b));
   }
 }

@@ -60,7 +60,7 @@ TEST_CASE("time to train: start-up and evaluation passes (forward over the evalu
   // ceil(50,000 / 256) = 196 forward passes of a micro-batch.
   const auto scenario =
       load({"storage.dataset_on=memory", "workload.steps=10010", "training.evaluation.every_epochs=1",
-            "training.evaluation.samples=50000", "training.startup=90 s"});
+            "training.evaluation.samples=50000", "training.startup=90 s", "simulation.exact=true"});
   const auto result = dtsim::app::simulate(scenario, {});
   const auto summary = dtsim::report::summarize(scenario, result, std::nullopt);
   const double forward = result.groups.front().plan.forward_time;
