@@ -522,17 +522,21 @@ const std::vector<Parameter>& scenario_parameters()
              "catalog/infrastructure.yaml."),
 
       boolean("simulation.reuse_collectives", "true",
-              "Speed knob that leaves results unchanged: when no other traffic crosses the network (dataset in memory "
-              "or on local NVMe, or remote storage on a separate storage network), an all-reduce of a size already "
-              "simulated takes the duration it took then instead of being simulated flow by flow again. With "
-              "remote storage on the shared fabric every all-reduce is simulated."),
+              "Speed knob: an all-reduce of a size already simulated takes the duration it took then instead of "
+              "being simulated flow by flow again. Exact when no other traffic crosses the network (dataset in "
+              "memory or on local NVMe, or remote storage on a separate storage network). With remote storage on "
+              "the shared fabric, a duration is remembered only when no storage transfer ran beside the all-reduce, "
+              "and reused only when none is in flight as it starts: a transfer that starts during a reused "
+              "all-reduce neither slows it nor is slowed by it (simulation.exact: true simulates every such "
+              "all-reduce)."),
       boolean("simulation.exact", "false",
               "A run stops simulating once its steps have settled and extrapolates the rest at the steady step "
               "time: time to train, energy, cost and totals count every step. Settled: checked at 64, 128, 256, "
               "... steps, after the page cache has stopped warming, the steady state's two halves within 1% of "
               "each other, its step time within 0.5% of the previous check's and two standard errors of it below "
               "0.5% (runs whose steps jitter, such as emulated accelerators reading samples of random sizes, "
-              "rarely stop). The per-step records cover the simulated steps. true simulates every step."),
+              "rarely stop). The per-step records cover the simulated steps. true simulates every step, and every "
+              "all-reduce beside storage traffic (simulation.reuse_collectives)."),
   };
   return table;
 }

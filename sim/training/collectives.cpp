@@ -420,17 +420,19 @@ void Collectives::all_reduce(double bytes) const
 {
   if (size() <= 1 || bytes <= 0)
     return;
-  if (reuse_) {
+  const bool quiet = other_traffic_ == nullptr || other_traffic_->in_flight == 0;
+  if (reuse_ && quiet) {
     if (const auto known = durations_.find(bytes); known != durations_.end()) {
       engine::sleep_for(known->second);
       return;
     }
   }
+  const long long others_started = other_traffic_ ? other_traffic_->started : 0;
   const double start = engine::now();
   const CollectiveChoice choice = all_reduce_choice(bytes);
   engine::sleep_for(setup_.launch_overhead);
   run(all_reduce_.at(choice.algorithm), choice.protocol, bytes);
-  if (reuse_)
+  if (reuse_ && quiet && (other_traffic_ == nullptr || other_traffic_->started == others_started))
     durations_.emplace(bytes, engine::now() - start);
 }
 

@@ -48,6 +48,12 @@ struct CollectiveSetup {
   bool software_latency = true; ///< NCCL's base and step latencies; false: the network's latency alone
 };
 
+/// @brief Transfers other than the collectives' on the network, as whoever runs them counts them.
+struct OtherTraffic {
+  long long started = 0;
+  int in_flight = 0;
+};
+
 /// The collective set-up a scenario asks for.
 CollectiveSetup collective_setup(const config::Scenario& scenario);
 
@@ -84,9 +90,16 @@ public:
   CollectiveChoice send_recv_choice(double bytes) const;
   int size() const { return static_cast<int>(ranks_.size()); }
 
-  /// From now on, an all-reduce of a size already run sleeps for the duration it took then. Only
-  /// valid while no other traffic shares the network: the duration is then a function of the size.
-  void reuse_durations() { reuse_ = true; }
+  /// From now on, an all-reduce of a size already run sleeps for the duration it took then. Valid while no
+  /// other traffic shares the network: the duration is then a function of the size. With `other_traffic`,
+  /// the network also carries other transfers: a duration is remembered only when none ran from the
+  /// all-reduce's start to its end, and reused only when none is in flight as the all-reduce starts (an
+  /// approximation: a transfer that starts during a reused all-reduce neither slows it nor is slowed by it).
+  void reuse_durations(const OtherTraffic* other_traffic = nullptr)
+  {
+    reuse_ = true;
+    other_traffic_ = other_traffic;
+  }
 
 private:
   /// @brief One rank-to-rank flow of `share` x S bytes of data.
@@ -146,6 +159,7 @@ private:
   std::map<config::AllReduceAlgorithm, Schedule> all_reduce_; ///< every algorithm this job may run
   Schedule reduce_scatter_, broadcast_, send_recv_;
   bool reuse_ = false;
+  const OtherTraffic* other_traffic_ = nullptr;
   mutable std::map<double, double> durations_; ///< bytes -> simulated seconds
   mutable engine::TransferStages transfers_;   ///< runs each stage's flows
 };

@@ -83,6 +83,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   const bool network_carries_only_collectives = !scenario.storage.remote || scenario.network.separate_storage;
   if (t.reuse_collectives && network_carries_only_collectives)
     allreduce_->reuse_durations();
+  else if (t.reuse_collectives && !t.exact)
+    allreduce_->reuse_durations(&storage_traffic_);
   all_backward_started_ = std::make_unique<engine::Semaphore>(0);
   checkpoint_requested_ = std::make_unique<engine::Semaphore>(0);
   training_finished_ = std::make_unique<engine::Semaphore>(0);
@@ -279,7 +281,19 @@ void TrainingJob::move_checkpoint(bool restore)
       io.compute(targets_[t], share * scenario_.storage.remote->cpu_seconds_per_byte);
     }
   }
+  wait_for(io, c.to != config::CheckpointStorage::local_nvme);
+}
+
+void TrainingJob::wait_for(engine::ActivityGroup& io, bool crosses_network)
+{
+  if (!crosses_network) {
+    io.wait();
+    return;
+  }
+  ++storage_traffic_.started;
+  ++storage_traffic_.in_flight;
   io.wait();
+  --storage_traffic_.in_flight;
 }
 
 /// @brief One loader worker: a reader that runs one batch ahead of the preprocessing that follows it.
@@ -338,7 +352,8 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
     return;
   const double start = engine::now();
   engine::ActivityGroup io;
-  if (storage.dataset_on == config::DatasetLocation::local_nvme) {
+  const bool local = storage.dataset_on == config::DatasetLocation::local_nvme;
+  if (local) {
     io.read(*w.local_disk, bytes);
   } else {
     const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
@@ -348,7 +363,7 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
     if (w.client_mount)
       io.read(*w.client_mount, bytes);
   }
-  io.wait();
+  wait_for(io, !local);
   // Contention shares the drives and links above; a loader alone still waits for each file in turn.
   engine::sleep_until(start + missed * reads_.lone_fetch_time(w.rank, batch_bytes));
   totals_.storage_bytes_read += bytes;

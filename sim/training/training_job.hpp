@@ -79,6 +79,8 @@ private:
   double checkpoint(Worker& w, long long step);
   void move_checkpoint(bool restore);
   void fetch(Worker& w, long long batch_index);
+  /// Waits for `io`, counted as storage traffic while it runs when it `crosses_network`.
+  void wait_for(engine::ActivityGroup& io, bool crosses_network);
   double bucket_ready_time(double produced_fraction) const;
   void publish_backward(Worker& w, double start, double duration);
   void finish_step(long long step, const StepRecord& worker_record);
@@ -97,6 +99,7 @@ private:
   std::vector<std::unique_ptr<Loader>> loaders_;
   std::vector<double> bucket_bytes_;
   std::unique_ptr<Collectives> allreduce_;
+  OtherTraffic storage_traffic_; ///< dataset and checkpoint transfers to and from remote storage
   std::unique_ptr<engine::Semaphore> all_backward_started_;
   int published_ = 0;
   double last_backward_end_ = 0;           ///< when the slowest worker finished this step's backward
