@@ -175,6 +175,16 @@ void Simulation::spawn(const std::string& name, Host where, std::function<void()
   });
 }
 
+void Simulation::spawn_loop(const std::string& name, Host where, std::function<bool()> iteration)
+{
+  spawn(name, where, [this, name, where, iteration = std::move(iteration)] {
+    for (int k = 0; k < iterations_per_actor; ++k)
+      if (!iteration())
+        return;
+    spawn_loop(name, where, iteration);
+  });
+}
+
 void Simulation::make_room_for_actors(std::size_t actors)
 {
   std::ifstream limit_file("/proc/sys/vm/max_map_count");

@@ -43,6 +43,12 @@ public:
   Host host(const std::string& name) const;
   Disk disk(Host host, const std::string& name) const;
   void spawn(const std::string& name, Host where, std::function<void()> body);
+  /// Spawns an actor that runs `iteration` until it returns false, handing over to a fresh actor every
+  /// `iterations_per_actor` iterations: SimGrid 3.32 keeps every disk I/O an actor has started, and its
+  /// memory, in that actor's list of activities until the actor ends, and scans the list each time one of
+  /// the actor's comms ends, so an actor that reads thousands of times slows down and grows.
+  void spawn_loop(const std::string& name, Host where, std::function<bool()> iteration);
+  static constexpr int iterations_per_actor = 32;
   /// Makes room for `actors` more actors. Each actor's stack with its guard page takes two of the memory
   /// mappings the kernel allows this process (vm.max_map_count), and past the limit SimGrid aborts; when
   /// they would not fit, stacks go without guard pages, from the heap, and take none. (A guard page turns a

@@ -41,6 +41,14 @@ struct TrainingJob::Worker {
   }
 };
 
+/// @brief One loader worker: a reader that runs one batch ahead of the preprocessing that follows it.
+struct TrainingJob::Loader {
+  std::string stream; ///< its name in the trace
+  engine::Semaphore read_done{0};
+  engine::Semaphore read_slot{1};
+  std::deque<long long> read_batches; ///< batch indices read and not yet preprocessed; -1 ends the stream
+};
+
 TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::ClusterLayout& layout,
                          engine::Simulation& simulation, MetricsSink& sink, TraceWindow trace)
     : scenario_(scenario)
@@ -120,14 +128,24 @@ void TrainingJob::start()
   const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
   const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
   simulation_.make_room_for_actors(devices * (1 + 2 * loaders) + devices + nodes + issuers + 2);
+  const auto dataset = scenario_.storage.dataset_on;
+  const bool reads_storage =
+      dataset != config::DatasetLocation::memory && dataset != config::DatasetLocation::synthetic;
   for (auto& w : workers_) {
     simulation_.spawn(fmt::format("trainer-{}", w->rank), w->device, [this, &w = *w] { trainer(w); });
     for (int j = 0; j < scenario_.training.loader_workers; ++j) {
       Loader& loader = *loaders_.emplace_back(std::make_unique<Loader>());
-      simulation_.spawn(fmt::format("reader-{}-{}", w->rank, j), w->cpu,
-                        [this, &w = *w, &loader, j] { reader(w, loader, j); });
+      loader.stream = fmt::format("loader-{}", j);
+      const auto read = [this, &w = *w, &loader] { return read_next(w, loader); };
+      if (reads_storage)
+        simulation_.spawn_loop(fmt::format("reader-{}-{}", w->rank, j), w->cpu, read);
+      else
+        simulation_.spawn(fmt::format("reader-{}-{}", w->rank, j), w->cpu, [read] {
+          while (read()) {
+          }
+        });
       simulation_.spawn(fmt::format("preprocessor-{}-{}", w->rank, j), w->cpu,
-                        [this, &w = *w, &loader, j] { preprocessor(w, loader, j); });
+                        [this, &w = *w, &loader] { preprocessor(w, loader); });
     }
   }
   if (synchronous())
@@ -296,34 +314,27 @@ void TrainingJob::wait_for(engine::ActivityGroup& io, bool crosses_network)
   --storage_traffic_.in_flight;
 }
 
-/// @brief One loader worker: a reader that runs one batch ahead of the preprocessing that follows it.
-struct TrainingJob::Loader {
-  engine::Semaphore read_done{0};
-  engine::Semaphore read_slot{1};
-  std::deque<long long> read_batches; ///< batch indices read and not yet preprocessed; -1 ends the stream
-};
-
-void TrainingJob::reader(Worker& w, Loader& loader, int index)
+bool TrainingJob::read_next(Worker& w, Loader& loader)
 {
-  const std::string stream = fmt::format("loader-{}", index);
-  while (w.batches_claimed < steps_to_run_ * scenario_.workload.gradient_accumulation) {
-    const long long batch = w.batches_claimed++;
-    w.free_slots.acquire();
-    loader.read_slot.acquire();
-    const double start = engine::now();
-    fetch(w, batch);
-    trace(w.rank, stream, "read", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
-    loader.read_batches.push_back(batch);
+  if (w.batches_claimed >= steps_to_run_ * scenario_.workload.gradient_accumulation) {
+    loader.read_batches.push_back(-1);
     loader.read_done.release();
+    return false;
   }
-  loader.read_batches.push_back(-1);
+  const long long batch = w.batches_claimed++;
+  w.free_slots.acquire();
+  loader.read_slot.acquire();
+  const double start = engine::now();
+  fetch(w, batch);
+  trace(w.rank, loader.stream, "read", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
+  loader.read_batches.push_back(batch);
   loader.read_done.release();
+  return true;
 }
 
-void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
+void TrainingJob::preprocessor(Worker& w, Loader& loader)
 {
   const double cpu_seconds = w.group->plan.preprocessing_core_seconds;
-  const std::string stream = fmt::format("loader-{}", index);
   while (true) {
     loader.read_done.acquire();
     const long long batch = loader.read_batches.front();
@@ -334,7 +345,7 @@ void TrainingJob::preprocessor(Worker& w, Loader& loader, int index)
     const double start = engine::now();
     engine::compute(w.cpu, cpu_seconds);
     totals_.cpu_core_seconds += cpu_seconds;
-    trace(w.rank, stream, "preprocess", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
+    trace(w.rank, loader.stream, "preprocess", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
     w.ready.release();
   }
 }

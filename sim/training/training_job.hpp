@@ -72,8 +72,9 @@ private:
   std::optional<SteadyState> settled_state();
   void stop_after(long long step, long long block_steps);
   void trainer(Worker& w);
-  void reader(Worker& w, Loader& loader, int index);
-  void preprocessor(Worker& w, Loader& loader, int index);
+  /// The loader's reader: reads the next batch its worker claims; false once there is none.
+  bool read_next(Worker& w, Loader& loader);
+  void preprocessor(Worker& w, Loader& loader);
   void communicator();
   void checkpointer();
   double checkpoint(Worker& w, long long step);
