@@ -17,6 +17,9 @@ namespace {
 /// Turns a ZoneSpec tree into SimGrid zones; links are looked up by name across the whole tree.
 class PlatformBuilder {
 public:
+  /// The hosts built, by name (SimGrid 3.32 looks a name up zone by zone).
+  std::unordered_map<std::string, s4u::Host*> hosts;
+
   void build(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
   {
     if (spec.kind == platform::ZoneKind::torus) {
@@ -70,6 +73,7 @@ private:
       host->create_disk(disk.name, disk.read_bandwidth, disk.write_bandwidth)->seal();
     host->seal();
     points_[spec.name] = host->get_netpoint();
+    hosts[spec.name] = host;
   }
 
   simgrid::kernel::routing::NetPoint* point(const std::string& name) const
@@ -141,7 +145,9 @@ Simulation::Simulation(const platform::ZoneSpec& root, const Options& options)
   engine_->set_config("network/loopback-bw:" + std::to_string(free_loopback_bandwidth));
   engine_->set_config("network/loopback-lat:0");
   engine_->set_config("contexts/stack-size:" + std::to_string(options.actor_stack_kib));
-  PlatformBuilder().build(root, nullptr);
+  PlatformBuilder builder;
+  builder.build(root, nullptr);
+  hosts_ = std::move(builder.hosts);
   engine_->seal_platform();
 }
 
@@ -149,10 +155,10 @@ Simulation::~Simulation() = default;
 
 Host Simulation::host(const std::string& name) const
 {
-  s4u::Host* host = engine_->host_by_name_or_null(name);
-  if (!host)
+  const auto host = hosts_.find(name);
+  if (host == hosts_.end())
     throw std::logic_error("dtsim bug: no host named " + name);
-  return {host};
+  return {host->second};
 }
 
 Disk Simulation::disk(Host host, const std::string& name) const

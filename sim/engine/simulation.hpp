@@ -60,6 +60,7 @@ public:
 
 private:
   std::unique_ptr<simgrid::s4u::Engine> engine_;
+  std::unordered_map<std::string, simgrid::s4u::Host*> hosts_; ///< by name
   std::string failure_;
 };
 
