@@ -121,16 +121,18 @@ TrainingJob::~TrainingJob() = default;
 
 void TrainingJob::start()
 {
-  // Per device: a trainer and a reader and a preprocessor per loader worker; when a collective's stage
-  // runs as many flows as engine::TransferStages hands to agents, an agent on each device and node, and
-  // below that, its issuing actors.
-  const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
-  const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
-  const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
-  simulation_.make_room_for_actors(devices * (1 + 2 * loaders) + devices + nodes + issuers + 2);
+  // Per device: a trainer and a reader and a preprocessor per loader worker (a reader of storage and its
+  // successor may both exist for a moment: Simulation::spawn_loop); when a collective's stage runs as many
+  // flows as engine::TransferStages hands to agents, an agent on each device and node, and below that, its
+  // issuing actors.
   const auto dataset = scenario_.storage.dataset_on;
   const bool reads_storage =
       dataset != config::DatasetLocation::memory && dataset != config::DatasetLocation::synthetic;
+  const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
+  const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
+  const std::size_t per_loader = reads_storage ? 3 : 2;
+  const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
+  simulation_.make_room_for_actors(devices * (1 + per_loader * loaders) + devices + nodes + issuers + 2);
   for (auto& w : workers_) {
     simulation_.spawn(fmt::format("trainer-{}", w->rank), w->device, [this, &w = *w] { trainer(w); });
     for (int j = 0; j < scenario_.training.loader_workers; ++j) {

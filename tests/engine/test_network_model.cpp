@@ -136,3 +136,21 @@ TEST_CASE("engine: sets of transfers run by host agents (thousands at once) take
   CHECK(durations[2] == Approx(durations[0]).epsilon(1e-12));
   CHECK(durations[3] == Approx(latency + bytes / bandwidth).epsilon(1e-9));
 }
+
+TEST_CASE("engine: a looping actor runs every iteration in order across its hand-overs to fresh actors")
+{
+  dtsim::engine::Simulation simulation(two_hosts(1e9, 0), {});
+  const int iterations = 5 * dtsim::engine::Simulation::iterations_per_actor + 3;
+  std::vector<double> started;
+  simulation.spawn_loop("loop", simulation.host("a"), [&] {
+    if (static_cast<int>(started.size()) == iterations)
+      return false;
+    started.push_back(dtsim::engine::now());
+    dtsim::engine::sleep_for(1);
+    return true;
+  });
+  CHECK(simulation.run() == Approx(iterations));
+  REQUIRE(started.size() == static_cast<std::size_t>(iterations));
+  for (int k = 0; k < iterations; ++k)
+    CHECK(started[static_cast<std::size_t>(k)] == Approx(k));
+}
