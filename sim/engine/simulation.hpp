@@ -125,7 +125,8 @@ public:
   void run(const std::vector<Transfer>& transfers);
 
   /// Below agents_from, a set of more than this many transfers is started by several issuing actors, each
-  /// with its share: SimGrid 3.32 drops each finished comm from its issuer's list by scanning the list.
+  /// with its share: SimGrid 3.32 drops each finished comm from lists it scans whole, and one actor waiting
+  /// on them all measured slower (docs/architecture.md, Simulator speed).
   static constexpr std::size_t flows_per_issuer = 32;
 
 private:

@@ -427,12 +427,13 @@ void Collectives::all_reduce(double bytes) const
       return;
     }
   }
-  const long long others_started = other_traffic_ ? other_traffic_->started : 0;
+  const auto others_started = [this] { return other_traffic_ ? other_traffic_->started : 0; };
+  const long long started_before = others_started();
   const double start = engine::now();
   const CollectiveChoice choice = all_reduce_choice(bytes);
   engine::sleep_for(setup_.launch_overhead);
   run(all_reduce_.at(choice.algorithm), choice.protocol, bytes);
-  if (reuse_ && quiet && (other_traffic_ == nullptr || other_traffic_->started == others_started))
+  if (reuse_ && quiet && others_started() == started_before)
     durations_.emplace(bytes, engine::now() - start);
 }
 

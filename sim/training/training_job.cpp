@@ -125,12 +125,9 @@ void TrainingJob::start()
   // successor may both exist for a moment: Simulation::spawn_loop); when a collective's stage runs as many
   // flows as engine::TransferStages hands to agents, an agent on each device and node, and below that, its
   // issuing actors.
-  const auto dataset = scenario_.storage.dataset_on;
-  const bool reads_storage =
-      dataset != config::DatasetLocation::memory && dataset != config::DatasetLocation::synthetic;
   const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
   const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
-  const std::size_t per_loader = reads_storage ? 3 : 2;
+  const std::size_t per_loader = reads_storage() ? 3 : 2;
   const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
   simulation_.make_room_for_actors(devices * (1 + per_loader * loaders) + devices + nodes + issuers + 2);
   for (auto& w : workers_) {
@@ -139,7 +136,7 @@ void TrainingJob::start()
       Loader& loader = *loaders_.emplace_back(std::make_unique<Loader>());
       loader.stream = fmt::format("loader-{}", j);
       const auto read = [this, &w = *w, &loader] { return read_next(w, loader); };
-      if (reads_storage)
+      if (reads_storage())
         simulation_.spawn_loop(fmt::format("reader-{}-{}", w->rank, j), w->cpu, read);
       else
         simulation_.spawn(fmt::format("reader-{}-{}", w->rank, j), w->cpu, [read] {
@@ -355,7 +352,7 @@ void TrainingJob::preprocessor(Worker& w, Loader& loader)
 void TrainingJob::fetch(Worker& w, long long batch_index)
 {
   const auto& storage = scenario_.storage;
-  if (storage.dataset_on == config::DatasetLocation::synthetic || storage.dataset_on == config::DatasetLocation::memory)
+  if (!reads_storage())
     return;
   const double missed = 1 - reads_.cache_hit_fraction(reads_.epoch_of(batch_index));
   const double batch_bytes = reads_.batch_bytes(w.rank, batch_index);

@@ -67,6 +67,12 @@ private:
   /// Workers meet at every step for the gradient all-reduce; emulated accelerators (DLIO) exchange
   /// nothing and run independently.
   bool synchronous() const { return !scenario_.workload.emulated_batch_time; }
+  /// The dataset is read from drives (local or remote), not held in memory or made up.
+  bool reads_storage() const
+  {
+    return scenario_.storage.dataset_on != config::DatasetLocation::memory &&
+           scenario_.storage.dataset_on != config::DatasetLocation::synthetic;
+  }
   /// A run stops simulating once its steps have settled, unless it is to be exact (simulation.exact's help).
   bool stops_early() const { return !scenario_.training.exact; }
   std::optional<SteadyState> settled_state();
