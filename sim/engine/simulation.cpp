@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <simgrid/kernel/routing/NetZoneImpl.hpp>
 #include <simgrid/s4u.hpp>
 #include <stdexcept>
 #include <unordered_map>
@@ -20,38 +21,44 @@ public:
   /// The hosts built, by name (SimGrid 3.32 looks a name up zone by zone).
   std::unordered_map<std::string, s4u::Host*> hosts;
 
-  void build(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
+  /// Builds the zone `spec` in `parent` (nullptr for the root) and returns it. SimGrid 3.32 checks each new
+  /// host and link name against every zone in the tree, so the zones join their parents only once every
+  /// zone is filled: the tree stays one zone while the names are checked, not thousands.
+  s4u::NetZone* build(const platform::ZoneSpec& spec, s4u::NetZone* parent)
   {
-    if (spec.kind == platform::ZoneKind::torus) {
-      build_torus(spec, parent);
-      return;
-    }
+    if (spec.kind == platform::ZoneKind::torus)
+      return build_torus(spec, parent);
     s4u::NetZone* zone =
         spec.kind == platform::ZoneKind::star ? s4u::create_star_zone(spec.name) : s4u::create_full_zone(spec.name);
     if (parent)
-      zone->set_parent(parent);
+      inherit_models(*zone, *parent);
     for (const auto& host : spec.hosts)
       create_host(*zone, host);
     for (const auto& router : spec.routers)
       points_[router] = zone->create_router(router);
     for (const auto& link : spec.links) {
+      check_new(links_, link.name);
       s4u::SplitDuplexLink* created = zone->create_split_duplex_link(link.name, link.bandwidth);
       created->set_latency(link.latency)->seal();
       links_[link.name] = created;
     }
     zone_points_[spec.name] = zone->get_netpoint();
+    std::vector<s4u::NetZone*> children;
     for (const auto& child : spec.children)
-      build(child, zone);
+      children.push_back(build(child, zone));
+    for (s4u::NetZone* child : children)
+      if (child->get_parent() != zone) // a torus joins its parent as SimGrid creates it
+        child->set_parent(zone);
     for (const auto& route : spec.routes)
       add_route(*zone, route);
     for (const auto& route : spec.bypass_routes)
       add_bypass_route(*zone, route);
-    zone->seal();
+    return zone;
   }
 
 private:
   /// SimGrid's torus zone creates the links and routes itself (dimension-order routing).
-  void build_torus(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
+  s4u::NetZone* build_torus(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
   {
     const std::vector<unsigned long> dimensions(spec.torus_dimensions.begin(), spec.torus_dimensions.end());
     const s4u::ClusterCallbacks callbacks(
@@ -63,11 +70,31 @@ private:
     s4u::NetZone* zone = s4u::create_torus_zone(spec.name, parent, dimensions, callbacks, spec.torus_link.bandwidth,
                                                 spec.torus_link.latency, s4u::Link::SharingPolicy::SPLITDUPLEX);
     zone_points_[spec.name] = zone->get_netpoint();
-    zone->seal();
+    return zone;
+  }
+
+  /// What set_parent gives `zone`: the models that make its hosts, disks and links.
+  static void inherit_models(const s4u::NetZone& zone, const s4u::NetZone& parent)
+  {
+    simgrid::kernel::routing::NetZoneImpl& child = *zone.get_impl();
+    const simgrid::kernel::routing::NetZoneImpl& from = *parent.get_impl();
+    child.set_network_model(from.get_network_model());
+    child.set_cpu_pm_model(from.get_cpu_pm_model());
+    child.set_cpu_vm_model(from.get_cpu_vm_model());
+    child.set_disk_model(from.get_disk_model());
+    child.set_host_model(from.get_host_model());
+  }
+
+  /// SimGrid cannot see the names in a zone not yet in the tree: they are checked here.
+  template <typename Map> static void check_new(const Map& built, const std::string& name)
+  {
+    if (built.contains(name))
+      throw std::logic_error("dtsim bug: two hosts or two links named " + name);
   }
 
   void create_host(s4u::NetZone& zone, const platform::HostSpec& spec)
   {
+    check_new(hosts, spec.name);
     s4u::Host* host = zone.create_host(spec.name, spec.speed)->set_core_count(spec.cores);
     for (const auto& disk : spec.disks)
       host->create_disk(disk.name, disk.read_bandwidth, disk.write_bandwidth)->seal();
@@ -191,6 +218,18 @@ void Simulation::spawn_loop(const std::string& name, Host where, std::function<b
   });
 }
 
+Inbox Simulation::inbox(Host host)
+{
+  s4u::ActorPtr& keeper = inbox_keepers_[host.impl];
+  if (!keeper) {
+    keeper = s4u::Actor::create("inbox-keeper", host.impl, [] { s4u::Semaphore::create(0)->acquire(); });
+    keeper->daemonize(); // ends with the simulation
+  }
+  s4u::Mailbox* mailbox = s4u::Mailbox::by_name("inbox-" + std::to_string(inboxes_++));
+  mailbox->set_receiver(keeper); // a put into it starts at once, towards the keeper's host
+  return {host, mailbox};
+}
+
 void Simulation::make_room_for_actors(std::size_t actors)
 {
   std::ifstream limit_file("/proc/sys/vm/max_map_count");
@@ -265,6 +304,7 @@ ActivityGroup::~ActivityGroup() = default;
 
 void ActivityGroup::compute(Host host, double flops)
 {
+  computing_ = computing_ || flops > 0;
   if (flops > 0)
     pending_.push_back(s4u::this_actor::exec_init(flops)->set_host(host.impl)->start());
 }
@@ -273,6 +313,20 @@ void ActivityGroup::transfer(Host from, Host to, double bytes)
 {
   if (bytes > 0 && from.impl != to.impl)
     pending_.push_back(s4u::Comm::sendto_async(from.impl, to.impl, whole_bytes(bytes)));
+}
+
+void ActivityGroup::transfer(Host from, Inbox inbox, double bytes)
+{
+  if (bytes <= 0 || from.impl == inbox.host.impl)
+    return;
+  if (computing_)
+    throw std::logic_error("dtsim bug: a transfer into an inbox after a computation of the same actor");
+  static int payload = 0; // a put must carry something; the size is simulated
+  s4u::Host* home = s4u::this_actor::get_host();
+  s4u::this_actor::set_host(from.impl);
+  pending_.push_back(inbox.mailbox->put_async(&payload, whole_bytes(bytes)));
+  s4u::this_actor::set_host(home);
+  arrivals_.push_back(inbox.mailbox);
 }
 
 void ActivityGroup::read(Disk disk, double bytes)
@@ -292,6 +346,10 @@ void ActivityGroup::wait()
   for (auto& activity : pending_)
     activity->wait();
   pending_.clear();
+  for (s4u::Mailbox* inbox : arrivals_)
+    inbox->get<int>(); // takes the arrived transfer out of the inbox; no time passes
+  arrivals_.clear();
+  computing_ = false;
 }
 
 /// @brief The actor on one host that sends and receives that host's part of each set of transfers.

@@ -28,6 +28,13 @@ struct Disk {
   simgrid::s4u::Disk* impl = nullptr;
 };
 
+/// @brief Where transfers to a host land as they start, with no actor there to receive them
+/// (ActivityGroup::transfer). Each actor that takes transfers this way has its own.
+struct Inbox {
+  Host host;
+  simgrid::s4u::Mailbox* mailbox = nullptr;
+};
+
 struct Options {
   int actor_stack_kib = 64;
 };
@@ -49,6 +56,8 @@ public:
   /// the actor's comms ends, so an actor that reads thousands of times slows down and grows.
   void spawn_loop(const std::string& name, Host where, std::function<bool()> iteration);
   static constexpr int iterations_per_actor = 32;
+  /// A new inbox on `host`. The first on a host adds one actor there: the receiver its transfers name.
+  Inbox inbox(Host host);
   /// Makes room for `actors` more actors. Each actor's stack with its guard page takes two of the memory
   /// mappings the kernel allows this process (vm.max_map_count), and past the limit SimGrid aborts; when
   /// they would not fit, stacks go without guard pages, from the heap, and take none. (A guard page turns a
@@ -61,6 +70,8 @@ public:
 private:
   std::unique_ptr<simgrid::s4u::Engine> engine_;
   std::unordered_map<std::string, simgrid::s4u::Host*> hosts_; ///< by name
+  std::unordered_map<const simgrid::s4u::Host*, simgrid::s4u::ActorPtr> inbox_keepers_;
+  long long inboxes_ = 0;
   std::string failure_;
 };
 
@@ -90,6 +101,12 @@ public:
   ~ActivityGroup();
   void compute(Host host, double flops);
   void transfer(Host from, Host to, double bytes);
+  /// A transfer into the calling actor's `inbox`, with the same flow on the same route as transfer(from,
+  /// inbox.host): SimGrid 3.32 keeps every host-to-host comm in one list and scans it whole each time one
+  /// ends, which costs O(N^2) of wall time with N storage reads in flight. The caller stands on `from` while
+  /// it starts the transfer, and SimGrid moves an actor's running computations with it: call this before
+  /// compute().
+  void transfer(Host from, Inbox inbox, double bytes);
   void read(Disk disk, double bytes);
   void write(Disk disk, double bytes);
   /// Waits for every activity started since the last wait.
@@ -97,6 +114,8 @@ public:
 
 private:
   std::vector<simgrid::s4u::ActivityPtr> pending_;
+  std::vector<simgrid::s4u::Mailbox*> arrivals_; ///< an inbox per transfer into one, to empty after wait()
+  bool computing_ = false;
 };
 
 /// @brief A transfer of `bytes` from one host to another.

@@ -43,7 +43,8 @@ struct TrainingJob::Worker {
 
 /// @brief One loader worker: a reader that runs one batch ahead of the preprocessing that follows it.
 struct TrainingJob::Loader {
-  std::string stream; ///< its name in the trace
+  std::string stream;                 ///< its name in the trace
+  std::optional<engine::Inbox> inbox; ///< where its reads from remote storage arrive
   engine::Semaphore read_done{0};
   engine::Semaphore read_slot{1};
   std::deque<long long> read_batches; ///< batch indices read and not yet preprocessed; -1 ends the stream
@@ -124,17 +125,21 @@ void TrainingJob::start()
   // Per device: a trainer and a reader and a preprocessor per loader worker (a reader of storage and its
   // successor may both exist for a moment: Simulation::spawn_loop); when a collective's stage runs as many
   // flows as engine::TransferStages hands to agents, an agent on each device and node, and below that, its
-  // issuing actors.
+  // issuing actors; with a remote dataset, the keeper of each node's inboxes.
   const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
   const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
   const std::size_t per_loader = reads_storage() ? 3 : 2;
   const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
-  simulation_.make_room_for_actors(devices * (1 + per_loader * loaders) + devices + nodes + issuers + 2);
+  const std::size_t inbox_keepers = scenario_.storage.dataset_is_remote() ? nodes : 0;
+  simulation_.make_room_for_actors(devices * (1 + per_loader * loaders) + devices + nodes + issuers + inbox_keepers +
+                                   2);
   for (auto& w : workers_) {
     simulation_.spawn(fmt::format("trainer-{}", w->rank), w->device, [this, &w = *w] { trainer(w); });
     for (int j = 0; j < scenario_.training.loader_workers; ++j) {
       Loader& loader = *loaders_.emplace_back(std::make_unique<Loader>());
       loader.stream = fmt::format("loader-{}", j);
+      if (scenario_.storage.dataset_is_remote())
+        loader.inbox = simulation_.inbox(w->cpu);
       const auto read = [this, &w = *w, &loader] { return read_next(w, loader); };
       if (reads_storage())
         simulation_.spawn_loop(fmt::format("reader-{}-{}", w->rank, j), w->cpu, read);
@@ -324,7 +329,7 @@ bool TrainingJob::read_next(Worker& w, Loader& loader)
   w.free_slots.acquire();
   loader.read_slot.acquire();
   const double start = engine::now();
-  fetch(w, batch);
+  fetch(w, loader, batch);
   trace(w.rank, loader.stream, "read", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
   loader.read_batches.push_back(batch);
   loader.read_done.release();
@@ -349,7 +354,7 @@ void TrainingJob::preprocessor(Worker& w, Loader& loader)
   }
 }
 
-void TrainingJob::fetch(Worker& w, long long batch_index)
+void TrainingJob::fetch(Worker& w, const Loader& loader, long long batch_index)
 {
   const auto& storage = scenario_.storage;
   if (!reads_storage())
@@ -367,8 +372,8 @@ void TrainingJob::fetch(Worker& w, long long batch_index)
     io.read(*w.local_disk, bytes);
   } else {
     const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
+    io.transfer(targets_[t], *loader.inbox, bytes);
     io.read(target_disks_[t], bytes);
-    io.transfer(targets_[t], w.cpu, bytes);
     io.compute(targets_[t], bytes * storage.remote->cpu_seconds_per_byte);
     if (w.client_mount)
       io.read(*w.client_mount, bytes);

@@ -85,7 +85,7 @@ private:
   void checkpointer();
   double checkpoint(Worker& w, long long step);
   void move_checkpoint(bool restore);
-  void fetch(Worker& w, long long batch_index);
+  void fetch(Worker& w, const Loader& loader, long long batch_index);
   /// Waits for `io`, counted as storage traffic while it runs when it `crosses_network`.
   void wait_for(engine::ActivityGroup& io, bool crosses_network);
   double bucket_ready_time(double produced_fraction) const;

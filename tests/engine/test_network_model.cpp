@@ -154,3 +154,52 @@ TEST_CASE("engine: a looping actor runs every iteration in order across its hand
   for (int k = 0; k < iterations; ++k)
     CHECK(started[static_cast<std::size_t>(k)] == Approx(k));
 }
+
+TEST_CASE("engine: transfers into inboxes share links as host-to-host flows do, and each inbox is reused")
+{
+  const double bandwidth = 10e9, latency = 4e-6, bytes = 1e8;
+  constexpr int rounds = 3;
+  dtsim::engine::Simulation simulation(star_of_hosts(3, bandwidth, latency), {});
+  const auto server = simulation.host("h2");
+  std::vector<double> finished;
+  for (const std::string name : {"h0", "h1"}) {
+    const auto home = simulation.host(name);
+    const dtsim::engine::Inbox inbox = simulation.inbox(home);
+    simulation.spawn("reader-" + name, home, [&, inbox] {
+      for (int k = 0; k < rounds; ++k) {
+        dtsim::engine::ActivityGroup read;
+        read.transfer(server, inbox, bytes);
+        read.wait();
+      }
+      finished.push_back(dtsim::engine::now());
+    });
+  }
+  simulation.run();
+  REQUIRE(finished.size() == 2);
+  // Both readers' flows leave through h2's link at once: each round takes L + 2 S / B.
+  for (double end : finished)
+    CHECK(end == Approx(rounds * (latency + 2 * bytes / bandwidth)).epsilon(1e-9));
+}
+
+TEST_CASE("engine: a transfer into an inbox after a computation in the same group is refused")
+{
+  dtsim::engine::Simulation simulation(star_of_hosts(2, 1e9, 0), {});
+  const auto a = simulation.host("h0"), b = simulation.host("h1");
+  const dtsim::engine::Inbox inbox = simulation.inbox(a);
+  simulation.spawn("misordered", a, [&] {
+    dtsim::engine::ActivityGroup group;
+    group.compute(b, 1e6);
+    group.transfer(b, inbox, 1e6);
+  });
+  CHECK_THROWS_WITH(simulation.run(), Catch::Contains("after a computation"));
+}
+
+TEST_CASE("engine: two links of one name in different zones are refused, though SimGrid sees one zone at a time")
+{
+  dtsim::platform::ZoneSpec root{"root", dtsim::platform::ZoneKind::star};
+  root.children = {star_of_hosts(1, 1e9, 0), star_of_hosts(1, 1e9, 0)};
+  root.children[0].name = "left";
+  root.children[1].name = "right";
+  root.children[1].hosts[0].name = "other-host";
+  CHECK_THROWS_WITH(dtsim::engine::Simulation(root, {}), Catch::Contains("two hosts or two links named h0-link"));
+}
