@@ -465,17 +465,28 @@ void TransferStages::run(const std::vector<Transfer>& transfers)
 }
 
 Semaphore::Semaphore(int initial)
-    : impl_(s4u::Semaphore::create(initial))
+    : available_(initial)
+    , impl_(s4u::Semaphore::create(0))
 {
 }
 Semaphore::~Semaphore() = default;
 void Semaphore::acquire()
 {
+  if (available_ > 0) {
+    --available_;
+    return;
+  }
+  ++waiting_;
   impl_->acquire();
 }
 void Semaphore::release()
 {
-  impl_->release();
+  if (waiting_ == 0) {
+    ++available_;
+    return;
+  }
+  --waiting_;
+  impl_->release(); // hands the unit to the first waiter
 }
 
 } // namespace dtsim::engine

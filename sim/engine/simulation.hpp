@@ -162,7 +162,9 @@ private:
   simgrid::s4u::SemaphorePtr all_done_;
 };
 
-/// @brief A counting semaphore between actors.
+/// @brief A counting semaphore between actors. SimGrid runs one actor at a time, so the count is kept
+/// here and SimGrid's semaphore only puts actors to sleep and wakes them: an acquire that need not wait
+/// and a release that wakes no one cost no simcall (a switch to SimGrid's kernel and back).
 class Semaphore {
 public:
   explicit Semaphore(int initial);
@@ -171,6 +173,8 @@ public:
   void release();
 
 private:
+  int available_ = 0;
+  int waiting_ = 0;
   simgrid::s4u::SemaphorePtr impl_;
 };
 

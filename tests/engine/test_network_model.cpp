@@ -203,3 +203,25 @@ TEST_CASE("engine: two links of one name in different zones are refused, though 
   root.children[1].hosts[0].name = "other-host";
   CHECK_THROWS_WITH(dtsim::engine::Simulation(root, {}), Catch::Contains("two hosts or two links named h0-link"));
 }
+
+TEST_CASE("engine: a semaphore lets through as many as it holds, then wakes its waiters in order at each release")
+{
+  dtsim::engine::Simulation simulation(two_hosts(1e9, 0), {});
+  dtsim::engine::Semaphore slots(1);
+  std::vector<std::pair<std::string, double>> entered;
+  for (const std::string name : {"first", "second", "third"})
+    simulation.spawn(name, simulation.host("a"), [&, name] {
+      slots.acquire();
+      entered.emplace_back(name, dtsim::engine::now());
+      dtsim::engine::sleep_for(1);
+      slots.release();
+    });
+  simulation.spawn("late", simulation.host("b"), [&] {
+    dtsim::engine::sleep_for(10); // every unit is back by now: no wait
+    slots.acquire();
+    entered.emplace_back("late", dtsim::engine::now());
+  });
+  simulation.run();
+  using Entry = std::pair<std::string, double>;
+  CHECK(entered == std::vector<Entry>{{"first", 0}, {"second", 1}, {"third", 2}, {"late", 10}});
+}
