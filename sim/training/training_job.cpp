@@ -483,11 +483,11 @@ RunTotals TrainingJob::totals() const
   return t;
 }
 
-void TrainingJob::trace(int worker, const std::string& stream, const std::string& name, double start, double end,
+void TrainingJob::trace(int worker, std::string_view stream, std::string_view name, double start, double end,
                         long long step)
 {
   if (worker < trace_.workers && step < trace_.steps && end > start)
-    sink_.span({worker, stream, name, start, end});
+    sink_.span({worker, std::string(stream), std::string(name), start, end});
 }
 
 } // namespace dtsim::training

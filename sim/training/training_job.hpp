@@ -34,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace dtsim::training {
@@ -91,7 +92,7 @@ private:
   double bucket_ready_time(double produced_fraction) const;
   void publish_backward(Worker& w, double start, double duration);
   void finish_step(long long step, const StepRecord& worker_record);
-  void trace(int worker, const std::string& stream, const std::string& name, double start, double end, long long step);
+  void trace(int worker, std::string_view stream, std::string_view name, double start, double end, long long step);
 
   const config::Scenario& scenario_;
   engine::Simulation& simulation_;
