@@ -2,8 +2,8 @@
 /// @brief What a scenario's cluster is built from: each kind of part, how many, and its purchase price.
 ///
 /// Parts are counted from the scenario alone (no simulation): accelerators, servers, CPU cores, NICs, drives,
-/// NVMe-oF target servers or the appliance, switch ports and the memory set aside as page cache. Switch ports
-/// are the ports the scenario's NICs plug into plus the fabric's own links above them (see switch_ports).
+/// NVMe-oF target servers or the appliance, switch ports and the memory set aside as page cache. NICs and switch
+/// ports are those of config/cluster_resources.
 #include "config/scenario.hpp"
 
 #include <optional>
@@ -25,8 +25,5 @@ std::vector<InventoryItem> inventory(const Scenario& scenario);
 
 /// The cluster's purchase price in USD, or nothing when some part has no price.
 std::optional<double> purchase_price(const Scenario& scenario);
-
-/// Switch ports the cluster's NICs and fabric links occupy, counted at the NICs' line rate.
-double switch_ports(const Scenario& scenario);
 
 } // namespace dtsim::config

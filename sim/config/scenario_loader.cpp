@@ -1,3 +1,4 @@
+#include "config/cluster_resources.hpp"
 #include "config/inventory.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
@@ -616,7 +617,7 @@ private:
       used_.push_back(f);
     if (s.storage.remote && !s.storage.remote->appliance)
       used_.push_back(&parts.storage_server_power);
-    if (switch_ports(s) > 0)
+    if (cluster_resources(s).switch_ports.total() > 0)
       used_.push_back(&parts.switch_port_power);
     const std::string& model = v_.text("cost.model");
     if (model == "hourly") {

@@ -1,5 +1,7 @@
 #include "platform/cluster_layout.hpp"
 
+#include "config/cluster_resources.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <functional>
@@ -8,6 +10,7 @@
 
 namespace dtsim::platform {
 
+using config::ClusterResources;
 using config::Scenario;
 
 namespace {
@@ -170,15 +173,16 @@ HostSpec node_cpu(const Scenario& s, int node, ClusterLayout& layout)
   return cpu;
 }
 
-NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
+NodeParts node_parts(const Scenario& s, const ClusterResources& r, int node, ClusterLayout& layout)
 {
   const auto& c = s.cluster;
+  const auto& nics = r.compute_nics;
   NodeParts parts;
   parts.cpu = node_cpu(s, node, layout);
   // Half the switch latency on each NIC: a path between two nodes crosses two NICs and one switch.
-  for (int j = 0; j < c.nics_per_node; ++j)
-    parts.nics.push_back({fmt::format("{}-nic-{}", node_name(node), j), c.nic_bandwidth,
-                          c.nic.latency.value + s.network.switch_latency / 2, parts.cpu.name, ""});
+  for (int j = 0; j < nics.per_host; ++j)
+    parts.nics.push_back({fmt::format("{}-nic-{}", node_name(node), j), nics.port_bandwidth,
+                          nics.adapter.latency.value + s.network.switch_latency / 2, parts.cpu.name, ""});
   std::vector<std::string> devices, pcie;
   const auto& accelerator = c.accelerator_of(node);
   const double peak = accelerator.peak_rate.at(s.workload.precision).value;
@@ -197,9 +201,9 @@ NodeParts node_parts(const Scenario& s, int node, ClusterLayout& layout)
 }
 
 /// One zone per node: the NICs lead to the node's gateway, which the fabric wires to a switch.
-ZoneSpec node_zone(const Scenario& s, int node, ClusterLayout& layout)
+ZoneSpec node_zone(const Scenario& s, const ClusterResources& r, int node, ClusterLayout& layout)
 {
-  NodeParts parts = node_parts(s, node, layout);
+  NodeParts parts = node_parts(s, r, node, layout);
   ZoneSpec zone = std::move(parts.wiring);
   zone.name = node_name(node);
   zone.kind = ZoneKind::full;
@@ -247,15 +251,14 @@ ZoneSpec star_of(std::string name, std::vector<Member> members)
   return zone;
 }
 
-ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
+ZoneSpec storage_zone(const Scenario& s, const config::NicGroup& nics, ClusterLayout& layout)
 {
   const auto& t = *s.storage.remote;
   ZoneSpec zone{"storage", ZoneKind::star};
   zone.gateway = "storage-switch";
   zone.routers.push_back(zone.gateway);
   zone.routes.push_back({zone.gateway, "", "", "", {}});
-  const double nic_bandwidth = t.nics_per_target * t.nic.bandwidth.value;
-  const double nic_latency = t.nic.latency.value + s.network.switch_latency / 2;
+  const double nic_latency = nics.adapter.latency.value + s.network.switch_latency / 2;
   for (int i = 0; i < t.targets; ++i) {
     const std::string host = fmt::format("target-{}", i);
     zone.hosts.push_back(
@@ -263,7 +266,7 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
          1.0,
          t.target_cores,
          {{layout.target_disk, s.storage.read_bandwidth(t.pool), t.pool.drives * t.pool.drive.write_bandwidth.value}}});
-    zone.links.push_back({host + "-nic", nic_bandwidth, nic_latency, host, zone.gateway});
+    zone.links.push_back({host + "-nic", nics.host_bandwidth, nic_latency, host, zone.gateway});
     zone.routes.push_back({host, "", "", "", {{host + "-nic", true}}});
     layout.storage_targets.push_back(host);
   }
@@ -273,15 +276,15 @@ ZoneSpec storage_zone(const Scenario& s, ClusterLayout& layout)
 /// A separate storage network: each node's storage NICs lead straight to the storage switch. Adds
 /// those links to `storage` and returns the bypass routes, for the cluster zone, that take the nodes'
 /// NVMe-oF traffic off the compute fabric.
-std::vector<RouteSpec> wire_storage_network(const Scenario& s, ZoneSpec& storage, bool cpu_has_own_zone)
+std::vector<RouteSpec> wire_storage_network(const Scenario& s, const config::NicGroup& nics, ZoneSpec& storage,
+                                            bool cpu_has_own_zone)
 {
-  const auto& n = s.network;
   std::vector<RouteSpec> routes;
   for (int node = 0; node < s.cluster.nodes; ++node) {
     const std::string cpu = fmt::format("{}-cpu", node_name(node));
     const std::string link = node_name(node) + "-storage-nic";
-    storage.links.push_back({link, n.storage_nics_per_node * n.storage_nic.bandwidth.value,
-                             n.storage_nic.latency.value + n.switch_latency / 2, cpu, storage.gateway});
+    storage.links.push_back(
+        {link, nics.host_bandwidth, nics.adapter.latency.value + s.network.switch_latency / 2, cpu, storage.gateway});
     routes.push_back(
         {cpu_has_own_zone ? cpu + "-zone" : node_name(node), storage.name, cpu, storage.gateway, {{link, true}}});
   }
@@ -344,10 +347,11 @@ std::vector<Member> fabric(const Scenario& s, std::vector<Member> nodes)
 /// zones, held by the zone where the two rails meet (the leaf, or the spine's cluster zone).
 class RailFabric {
 public:
-  RailFabric(const Scenario& s, ClusterLayout& layout)
+  RailFabric(const Scenario& s, const ClusterResources& r, ClusterLayout& layout)
       : s_(s)
+      , r_(r)
       , layout_(layout)
-      , rails_(s.cluster.nics_per_node)
+      , rails_(r.compute_nics.per_host)
       , groups_((s.cluster.nodes + s.network.nodes_per_leaf - 1) / s.network.nodes_per_leaf)
       , leaf_members_(static_cast<std::size_t>(groups_ * rails_))
       , leaf_bypasses_(leaf_members_.size())
@@ -380,7 +384,7 @@ private:
   void add_node(int node)
   {
     const int group = node / s_.network.nodes_per_leaf;
-    NodeParts parts = node_parts(s_, node, layout_);
+    NodeParts parts = node_parts(s_, r_, node, layout_);
     std::map<std::string, int> rail_of{{parts.cpu.name, 0}};
     std::map<std::string, ZoneSpec> zones;
     zones.emplace(parts.cpu.name, ZoneSpec{zone_of(parts.cpu.name), ZoneKind::star, {parts.cpu}});
@@ -416,11 +420,13 @@ private:
       // The NIC's capacity counts once per rail, with the device that declares it.
       const bool owns_nic =
           !cpu && std::any_of(zone.links.begin(), zone.links.end(), [&](const LinkSpec& l) { return l.name == nic; });
-      leaf_members_[index(group, rail)].push_back({std::move(zone), uplink, owns_nic ? s_.cluster.nic_bandwidth : 0});
+      leaf_members_[index(group, rail)].push_back(
+          {std::move(zone), uplink, owns_nic ? r_.compute_nics.port_bandwidth : 0});
     }
   }
 
   const Scenario& s_;
+  const ClusterResources& r_;
   ClusterLayout& layout_;
   int rails_;
   int groups_;
@@ -435,8 +441,9 @@ private:
 /// through that tree is the minimal route: local, global, local.
 class Dragonfly {
 public:
-  Dragonfly(const Scenario& s, ClusterLayout& layout)
+  Dragonfly(const Scenario& s, const ClusterResources& r, ClusterLayout& layout)
       : s_(s)
+      , r_(r)
       , d_(s.network.dragonfly)
       , layout_(layout)
   {
@@ -468,7 +475,7 @@ private:
     for (int r = 0; r < d_.routers_per_group; ++r) {
       std::vector<Member> nodes;
       for (int p = 0; p < d_.nodes_per_router && node < s_.cluster.nodes; ++p)
-        nodes.push_back({node_zone(s_, node++, layout_), {}, 0});
+        nodes.push_back({node_zone(s_, r_, node++, layout_), {}, 0});
       zone.children.push_back(star_of(router_name(g, r), std::move(nodes)));
     }
     for (int r = 0; r < d_.routers_per_group; ++r)
@@ -487,6 +494,7 @@ private:
   }
 
   const Scenario& s_;
+  const ClusterResources& r_;
   const config::DragonflySpec& d_;
   ClusterLayout& layout_;
 };
@@ -528,7 +536,7 @@ ZoneSpec torus_slice(const Scenario& s, int slice, int first_rank, ClusterLayout
 
 /// Accelerators on tori of direct links (TPU ICI), one per slice; the hosts that feed them in a zone
 /// apart, on a data-centre network switch of their own when there are several slices.
-ClusterLayout lay_out_torus(const Scenario& s)
+ClusterLayout lay_out_torus(const Scenario& s, const ClusterResources& r)
 {
   const auto& c = s.cluster;
   ClusterLayout layout = named_disks(s);
@@ -542,8 +550,9 @@ ClusterLayout lay_out_torus(const Scenario& s)
     HostSpec cpu = node_cpu(s, node, layout);
     if (dcn) { // the host's NICs as one link to the switch
       const std::string nic = fmt::format("{}-dcn", node_name(node));
-      hosts.links.push_back({nic, c.nics_per_node * c.nic_bandwidth, c.nic.latency.value + s.network.switch_latency / 2,
-                             cpu.name, "dcn-switch"});
+      hosts.links.push_back({nic, r.compute_nics.host_bandwidth,
+                             r.compute_nics.adapter.latency.value + s.network.switch_latency / 2, cpu.name,
+                             "dcn-switch"});
       hosts.routes.push_back({cpu.name, "", "", "", {{nic, true}}});
     }
     hosts.hosts.push_back(std::move(cpu));
@@ -556,32 +565,33 @@ ClusterLayout lay_out_torus(const Scenario& s)
 
 ClusterLayout lay_out_cluster(const Scenario& s)
 {
+  const ClusterResources r = config::cluster_resources(s);
   if (s.network.topology == config::Topology::torus)
-    return lay_out_torus(s);
+    return lay_out_torus(s, r);
   ClusterLayout layout = named_disks(s);
 
   if (s.network.topology == config::Topology::dragonfly) {
-    layout.root = Dragonfly(s, layout).lay_out();
+    layout.root = Dragonfly(s, r, layout).lay_out();
     return layout;
   }
   std::vector<Member> members;
   std::vector<RouteSpec> cross_rail;
   if (s.network.topology == config::Topology::rail_optimized) {
-    RailFabric rails(s, layout);
+    RailFabric rails(s, r, layout);
     members = rails.lay_out();
     cross_rail = rails.take_cross_rail_routes();
   } else {
     std::vector<Member> nodes;
-    const double node_capacity = s.cluster.nics_per_node * s.cluster.nic_bandwidth;
     for (int node = 0; node < s.cluster.nodes; ++node)
-      nodes.push_back({node_zone(s, node, layout), {}, node_capacity});
+      nodes.push_back({node_zone(s, r, node, layout), {}, r.compute_nics.host_bandwidth});
     members = fabric(s, std::move(nodes));
   }
   std::vector<RouteSpec> bypasses = std::move(cross_rail);
   if (s.storage.remote) {
-    ZoneSpec storage = storage_zone(s, layout);
-    if (s.network.separate_storage)
-      for (auto& route : wire_storage_network(s, storage, s.network.topology == config::Topology::rail_optimized))
+    ZoneSpec storage = storage_zone(s, *r.target_nics, layout);
+    if (!r.storage_path->shares_fabric)
+      for (auto& route :
+           wire_storage_network(s, *r.storage_nics, storage, s.network.topology == config::Topology::rail_optimized))
         bypasses.push_back(std::move(route));
     members.push_back({std::move(storage), {}});
   }

@@ -1,5 +1,6 @@
 #include "report/cost.hpp"
 
+#include "config/cluster_resources.hpp"
 #include "config/inventory.hpp"
 #include "report/summary.hpp"
 
@@ -52,14 +53,16 @@ std::vector<EnergyPart> energy_parts(const config::Scenario& s, const RunResult&
   const double cores = nodes * c.cpu_cores_per_node;
   add("CPU cores", draw(cores, parts.cpu_core_idle_power.value, parts.cpu_core_max_power.value, u.cpu_cores, elapsed));
 
-  const auto& remote = s.storage.remote;
-  double nic_watts = nodes * c.nics_per_node * c.nic.power.value;
-  if (s.network.separate_storage)
-    nic_watts += nodes * s.network.storage_nics_per_node * s.network.storage_nic.power.value;
-  if (remote && !remote->appliance)
-    nic_watts += static_cast<double>(remote->targets) * remote->nics_per_target * remote->nic.power.value;
+  const config::ClusterResources r = config::cluster_resources(s);
+  const auto watts = [](const config::NicGroup& nics) { return nics.total * nics.adapter.power.value; };
+  double nic_watts = watts(r.compute_nics);
+  if (r.storage_nics)
+    nic_watts += watts(*r.storage_nics);
+  if (r.target_nics && !r.target_nics->part_of_appliance)
+    nic_watts += watts(*r.target_nics);
   add("NICs", nic_watts * elapsed);
 
+  const auto& remote = s.storage.remote;
   const auto drives = [&](const config::StoragePool& pool, double units, bool holds_dataset) {
     return draw(units * pool.drives, pool.drive.idle_power.value, pool.drive.active_power.value,
                 holds_dataset ? u.drives.value_or(0) : 0, elapsed);
@@ -74,7 +77,7 @@ std::vector<EnergyPart> energy_parts(const config::Scenario& s, const RunResult&
     add("NVMe-oF target servers", remote->targets * parts.storage_server_power.value * elapsed);
   if (remote && remote->appliance)
     add("storage appliance", remote->appliance_power.value_or(0) * elapsed);
-  add("switch ports", config::switch_ports(s) * parts.switch_port_power.value * elapsed);
+  add("switch ports", r.switch_ports.total() * parts.switch_port_power.value * elapsed);
   return energy;
 }
 

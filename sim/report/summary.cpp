@@ -1,5 +1,6 @@
 #include "report/summary.hpp"
 
+#include "config/cluster_resources.hpp"
 #include "config/inventory.hpp"
 #include "training/steady_state.hpp"
 
@@ -89,12 +90,9 @@ void account_storage(const config::Scenario& s, double bytes, double elapsed, Su
   const auto& pool = s.storage.dataset_is_remote() ? s.storage.remote->pool : *s.storage.local_nvme;
   out.utilisation.drives = reads.bandwidth / s.storage.read_bandwidth(pool);
   if (const auto& t = s.storage.remote; t && s.storage.dataset_is_remote()) {
-    out.utilisation.target_nics = reads.bandwidth / (t->nics_per_target * t->nic.bandwidth.value);
-    // Storage traffic enters a node through its storage NICs, or else its first NIC (platform/cluster_layout).
-    const auto& n = s.network;
-    const double client_bandwidth =
-        n.separate_storage ? n.storage_nics_per_node * n.storage_nic.bandwidth.value : s.cluster.nic_bandwidth;
-    out.utilisation.client_nics = bytes / s.cluster.nodes / elapsed / client_bandwidth;
+    const config::ClusterResources r = config::cluster_resources(s);
+    out.utilisation.target_nics = reads.bandwidth / r.target_nics->host_bandwidth;
+    out.utilisation.client_nics = bytes / s.cluster.nodes / elapsed / r.storage_path->bandwidth;
     if (t->cpu_seconds_per_byte > 0)
       out.utilisation.target_cpu = reads.bandwidth * t->cpu_seconds_per_byte / t->target_cores;
     if (t->client_read_bandwidth > 0)

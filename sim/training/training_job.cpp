@@ -1,5 +1,7 @@
 #include "training/training_job.hpp"
 
+#include "config/cluster_resources.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -89,7 +91,8 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   allreduce_ = std::make_unique<Collectives>(collective_setup(scenario), std::move(ranks), layout.worker_node,
                                              std::move(rank_hosts));
   // Remote storage is laid out only when used; on a separate storage network its traffic meets no gradient.
-  const bool network_carries_only_collectives = !scenario.storage.remote || scenario.network.separate_storage;
+  const auto storage_path = config::cluster_resources(scenario).storage_path;
+  const bool network_carries_only_collectives = !storage_path || !storage_path->shares_fabric;
   if (t.reuse_collectives && network_carries_only_collectives)
     allreduce_->reuse_durations();
   else if (t.reuse_collectives && !t.exact)

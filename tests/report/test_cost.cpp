@@ -1,6 +1,7 @@
 // Cost and energy against hand-computed cases: the cluster's purchase price part by part, switch ports per
 // fabric, amortisation, rented device-hours and remote storage, and energy as utilisation x power x time.
 #include "app/simulate.hpp"
+#include "config/cluster_resources.hpp"
 #include "config/inventory.hpp"
 #include "config/scenario.hpp"
 #include "report/summary.hpp"
@@ -53,7 +54,7 @@ TEST_CASE("cost: the purchase price of a one-node cluster adds its parts at thei
 {
   // quickstart: 1 node, 2 A100, 64 cores, 1 NIC, 1 local drive, on a single switch (1 port).
   const Scenario s = load("scenarios/quickstart.yaml", round_prices({}));
-  CHECK(dtsim::config::switch_ports(s) == 1);
+  CHECK(dtsim::config::cluster_resources(s).switch_ports.total() == 1);
   CHECK(*dtsim::config::purchase_price(s) == Approx(2 * 10000 + 5000 + 64 * 100 + 1000 + 2000 + 500));
   // 40 GB of page cache is 40 x 4 USD more.
   const Scenario cached = load("scenarios/quickstart.yaml", round_prices({"storage.page_cache=40 GB"}));
@@ -64,7 +65,7 @@ TEST_CASE("cost: NVMe-oF targets add their servers, drives and NICs, and their N
 {
   // 4 nodes x (8 A100, 128 cores, 8 NICs), 1 target with 1 drive and 2 NICs, single switch: 34 ports.
   const Scenario s = load("scenarios/cluster-4node-a100-storage-bound.yaml", round_prices({}));
-  CHECK(dtsim::config::switch_ports(s) == 4 * 8 + 2);
+  CHECK(dtsim::config::cluster_resources(s).switch_ports.total() == 4 * 8 + 2);
   const double nodes = 4 * (8 * 10000 + 5000 + 128 * 100 + 8 * 1000);
   const double target = 8000 + 3000 + 2 * 1500;
   CHECK(*dtsim::config::purchase_price(s) == Approx(nodes + target + 34 * 500));
@@ -73,7 +74,7 @@ TEST_CASE("cost: NVMe-oF targets add their servers, drives and NICs, and their N
 TEST_CASE("cost: switch ports grow with the fabric's tiers and fall with oversubscription")
 {
   const auto ports = [](std::vector<std::string> overrides) {
-    return dtsim::config::switch_ports(load("scenarios/cluster-4node-a100.yaml", overrides));
+    return dtsim::config::cluster_resources(load("scenarios/cluster-4node-a100.yaml", overrides)).switch_ports.total();
   };
   const Scenario s = load("scenarios/cluster-4node-a100.yaml", {});
   const double node_ports = 4.0 * s.cluster.nics_per_node;
