@@ -13,7 +13,7 @@
 /// rail-optimised fabric has one such leaf per rail per group of nodes, NIC k of each node on the
 /// leaf of rail k, so traffic between rails crosses the spine. NVMe-oF targets hang off the spine
 /// (or the single switch) through their NICs.
-/// Ignored for now: PCIe switch sharing, storage NICs separate from compute NICs.
+/// Ignored for now: PCIe switch sharing.
 #include "config/scenario.hpp"
 #include "platform/zone_spec.hpp"
 
