@@ -46,7 +46,7 @@ struct TrainingJob::Worker {
 /// @brief One loader worker: a reader that runs one batch ahead of the preprocessing that follows it.
 struct TrainingJob::Loader {
   std::string stream;                 ///< its name in the trace
-  std::optional<engine::Inbox> inbox; ///< where its reads from remote storage arrive
+  std::optional<engine::Inbox> inbox; ///< where its reads from remote storage arrive, with thousands in flight
   engine::Semaphore read_done{0};
   engine::Semaphore read_slot{1};
   std::deque<long long> read_batches; ///< batch indices read and not yet preprocessed; -1 ends the stream
@@ -133,7 +133,8 @@ void TrainingJob::start()
   const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
   const std::size_t per_loader = reads_storage() ? 3 : 2;
   const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
-  const std::size_t inbox_keepers = scenario_.storage.dataset_is_remote() ? nodes : 0;
+  const bool inboxes = scenario_.storage.dataset_is_remote() && devices * loaders >= engine::Inbox::worth_from;
+  const std::size_t inbox_keepers = inboxes ? nodes : 0;
   simulation_.make_room_for_actors(devices * (1 + per_loader * loaders) + devices + nodes + issuers + inbox_keepers +
                                    2);
   for (auto& w : workers_) {
@@ -141,7 +142,7 @@ void TrainingJob::start()
     for (int j = 0; j < scenario_.training.loader_workers; ++j) {
       Loader& loader = *loaders_.emplace_back(std::make_unique<Loader>());
       loader.stream = fmt::format("loader-{}", j);
-      if (scenario_.storage.dataset_is_remote())
+      if (inboxes)
         loader.inbox = simulation_.inbox(w->cpu);
       const auto read = [this, &w = *w, &loader] { return read_next(w, loader); };
       if (reads_storage())
@@ -375,7 +376,7 @@ void TrainingJob::fetch(Worker& w, const Loader& loader, long long batch_index)
     io.read(*w.local_disk, bytes);
   } else {
     const std::size_t t = static_cast<std::size_t>(w.rank + batch_index) % targets_.size();
-    io.transfer(targets_[t], *loader.inbox, bytes);
+    loader.inbox ? io.transfer(targets_[t], *loader.inbox, bytes) : io.transfer(targets_[t], w.cpu, bytes);
     io.read(target_disks_[t], bytes);
     io.compute(targets_[t], bytes * storage.remote->cpu_seconds_per_byte);
     if (w.client_mount)
