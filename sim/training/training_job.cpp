@@ -128,7 +128,7 @@ void TrainingJob::start()
   // Per device: a trainer and a reader and a preprocessor per loader worker (a reader of storage and its
   // successor may both exist for a moment: Simulation::spawn_loop); when a collective's stage runs as many
   // flows as engine::TransferStages hands to agents, an agent on each device and node, and below that, its
-  // issuing actors; with a remote dataset, the keeper of each node's inboxes.
+  // issuing actors; with reads through inboxes, the keeper of each node's.
   const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
   const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
   const std::size_t per_loader = reads_storage() ? 3 : 2;
