@@ -31,11 +31,11 @@ struct Disk {
 /// @brief Where transfers to a host land as they start, with no actor there to receive them
 /// (ActivityGroup::transfer). Each actor that takes transfers this way has its own.
 struct Inbox {
-  /// Below this many transfers in flight at once, plain host-to-host ones cost less: one into an inbox
-  /// takes four switches to SimGrid's kernel instead of one (4,096 A100s reading NVMe-oF over a separate
-  /// network: 39 s for 30 steps with inboxes, 28 s without; 8,192 on the shared fabric: 108 µs per
-  /// accelerator-step with inboxes, 190 µs without).
-  static constexpr std::size_t worth_from = 8192;
+  /// Below this many possible transfers in flight at once, plain host-to-host ones cost less: one into an
+  /// inbox takes four switches to SimGrid's kernel instead of one. Measured at 4,096 loaders: a storage-bound
+  /// point of 256 A100s with 16 loaders each runs in 6.0 s with inboxes and 13.6 s without; 4,096 A100s
+  /// with one loader each, reading over a separate network, 30 steps in 35-41 s with and 30-35 s without.
+  static constexpr std::size_t worth_from = 4096;
   Host host;
   simgrid::s4u::Mailbox* mailbox = nullptr;
 };
