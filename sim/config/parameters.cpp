@@ -531,7 +531,7 @@ const std::vector<Parameter>& scenario_parameters()
               "all-reduce)."),
       boolean("simulation.exact", "false",
               "A run stops simulating once its steps have settled and extrapolates the rest at the steady step "
-              "time: time to train, energy, cost and totals count every step. Settled: checked at 64, 128, 256, "
+              "time: time to train, energy, cost and totals count every step. Settled: checked at 32, 48, 72, 108, "
               "... steps, after the page cache has stopped warming, the steady state's two halves within 1% of "
               "each other, its step time within 0.5% of the previous check's and two standard errors of it below "
               "0.5% (runs whose steps jitter, such as emulated accelerators reading samples of random sizes, "

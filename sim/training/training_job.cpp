@@ -12,8 +12,8 @@ namespace dtsim::training {
 
 namespace {
 
-/// Steps finished at the first check for a settled run; each later check doubles it.
-constexpr long long first_settle_check = 64;
+/// Steps finished at the first check for a settled run; each later check comes after half as many again.
+constexpr long long first_settle_check = 32;
 /// The page caches count as warm once their share of reads is this close to its final value.
 constexpr double cache_share_tolerance = 1e-3;
 
@@ -324,13 +324,20 @@ void TrainingJob::wait_for(engine::ActivityGroup& io, bool crosses_network)
 
 bool TrainingJob::read_next(Worker& w, Loader& loader)
 {
-  if (w.batches_claimed >= steps_to_run_ * scenario_.workload.gradient_accumulation) {
+  // A batch is claimed once it has a slot, so that a run stopping early leaves out the batches still waiting
+  // for one (stop_after).
+  const auto none_left = [&] { return w.batches_claimed >= steps_to_run_ * scenario_.workload.gradient_accumulation; };
+  const bool waited = !none_left();
+  if (waited)
+    w.free_slots.acquire();
+  if (none_left()) { // from the start, or since this loader began waiting for a slot
+    if (waited)
+      w.free_slots.release();
     loader.read_batches.push_back(-1);
     loader.read_done.release();
     return false;
   }
   const long long batch = w.batches_claimed++;
-  w.free_slots.acquire();
   loader.read_slot.acquire();
   const double start = engine::now();
   fetch(w, loader, batch);
@@ -422,7 +429,7 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
   if (stops_early() && next_settle_check_ > 0) {
     finished_steps_.push_back(mean);
     if (step + 1 == next_settle_check_) {
-      next_settle_check_ *= 2;
+      next_settle_check_ += next_settle_check_ / 2;
       if (const auto steady = settled_state())
         stop_after(step, steady->block_steps);
     }
@@ -432,8 +439,8 @@ void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
 }
 
 /// Settled: the steady state's halves agree, it starts once the page caches have warmed up, its step time
-/// is known to within extrapolation_tolerance and agrees that closely with the previous check's, at half
-/// the steps (a pattern that repeats over more than a quarter of the steps is not seen as one).
+/// is known to within extrapolation_tolerance and agrees that closely with the previous check's, at two
+/// thirds of the steps (so that a pattern slower than the window is not taken for a steady one).
 std::optional<SteadyState> TrainingJob::settled_state()
 {
   const SteadyState steady = find_steady_state(finished_steps_, scenario_.checkpoint.every_steps, 0, first_warm_step_);

@@ -76,3 +76,11 @@ TEST_CASE("an epochs run that stops once settled reports what simulating every s
     CHECK(std::abs(a - b) <= dtsim::training::extrapolation_tolerance * std::abs(b));
   }
 }
+
+TEST_CASE("a 100-step run that settles within 48 steps stops before its end", "[extrapolation]")
+{
+  // Checks at 32 and 48 steps agree; the loaders' 32 claimed batches per device (16 workers x 2) still run.
+  const auto fast = summary_of("scenarios/node-8xa100.yaml", {"workload.steps=100"}, false);
+  INFO(fmt::format("{} of 100 steps simulated", fast["simulated_steps"].get<long long>()));
+  CHECK(fast["simulated_steps"].get<long long>() < 100);
+}
