@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Simulator cost against cluster size: scenarios/cluster-512node-a100.yaml (BERT-Large, 8 A100s per node) from 16
 # to 2,048 nodes, with the dataset in memory and on NVMe-oF (one target of 8 Micron 9400 drives per 32 nodes, on the
-# shared fabric). Each row runs `short` and `long` steps (both fewer than the first settle check, so every step is
-# simulated): the difference gives the cost per accelerator-step, the rest is building the platform and the first
+# shared fabric). Each row runs `short` and `long` steps (at most 48, the first check at which a run can stop early,
+# so every step is simulated): the difference gives the cost per accelerator-step, the rest is building the platform and the first
 # step (whose all-reduces are simulated before they can be reused). A benchmark, not a test: numbers vary by machine.
-# Usage: tools/bench-scaling.sh [largest nodes] [short steps] [long steps]   (default: 2048 20 60; DTSIM names
+# Usage: tools/bench-scaling.sh [largest nodes] [short steps] [long steps]   (default: 2048 16 48; DTSIM names
 # another dtsim binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 largest=${1:-2048}
-short=${2:-20}
-long=${3:-60}
+short=${2:-16}
+long=${3:-48}
 dtsim=${DTSIM:-build/sim/app/dtsim}
 [ -x "$dtsim" ] || tools/build.sh
 scenario=scenarios/cluster-512node-a100.yaml
