@@ -1,6 +1,6 @@
 // dtsim command line: run, compare, advise, sweep, merge, plot, collective, topology, check, calibrate, validate,
 // reference. Only this file picks exit codes: 0 success, 1 a validation case out of bounds, 2 bad input, 3 simulation
-// failure, 4 some sweep points failed or are missing.
+// failure, 4 some sweep points failed or are missing, 5 a result that cannot be written.
 #include "app/advise.hpp"
 #include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
@@ -44,6 +44,15 @@ constexpr int exit_out_of_bounds = 1; ///< dtsim check: a prediction outside its
 constexpr int exit_bad_input = 2;
 constexpr int exit_simulation_failed = 3;
 constexpr int exit_partial = 4; ///< dtsim sweep and merge: some points failed or are missing
+constexpr int exit_output_failed = 5;
+
+/// Refuses, before anything runs, output files that could not be written; "" names none.
+void check_outputs(std::initializer_list<std::string> paths)
+{
+  for (const auto& path : paths)
+    if (!path.empty())
+      dtsim::report::check_writable(path);
+}
 
 struct RunOptions {
   std::string scenario;
@@ -68,13 +77,14 @@ int run(const RunOptions& options, const std::string& data_dir)
   const auto wall_start = std::chrono::steady_clock::now();
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
   dtsim::training::plan_device_groups(scenario); // a by-speed batch that does not fit is bad input, found here
+  check_outputs({options.json_file, options.trace_file});
   const auto [result, reported] = dtsim::app::simulate_and_summarize(
       scenario, options.baseline, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps});
 
+  const auto results = dtsim::report::results_json(scenario, result, reported, DTSIM_VERSION); // checks the numbers
   dtsim::report::print_summary(std::cout, scenario, result, reported);
   if (!options.json_file.empty())
-    dtsim::report::write_file_atomically(
-        options.json_file, dtsim::report::results_json(scenario, result, reported, DTSIM_VERSION).dump(1) + "\n");
+    dtsim::report::write_file_atomically(options.json_file, results.dump(1) + "\n");
   if (!options.trace_file.empty())
     dtsim::report::write_file_atomically(options.trace_file, dtsim::report::chrome_trace(result).dump() + "\n");
   std::cout.flush();
@@ -334,6 +344,7 @@ int topology(const std::string& file, const std::vector<std::string>& overrides,
              const std::string& data_dir)
 {
   const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
+  check_outputs({dot_file});
   const auto graph = dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario));
   const auto s = dtsim::topology::summarize(graph);
   fmt::print("accelerators        {}\n", s.accelerators);
@@ -354,6 +365,7 @@ int topology(const std::string& file, const std::vector<std::string>& overrides,
 
 int check(const std::string& cases_file, const std::string& json_file, const std::string& data_dir)
 {
+  check_outputs({json_file});
   const auto outcomes = dtsim::app::run_cases(dtsim::app::load_cases(cases_file), data_dir);
   dtsim::app::print_outcomes(std::cout, outcomes);
   if (!json_file.empty())
@@ -546,6 +558,9 @@ int main(int argc, char** argv)
   } catch (const dtsim::config::ConfigError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return exit_bad_input;
+  } catch (const dtsim::report::OutputError& e) {
+    fmt::print(stderr, "dtsim: {}\n", e.what());
+    return exit_output_failed;
   } catch (const std::exception& e) {
     fmt::print(stderr, "dtsim: simulation failed: {}\n", e.what());
     return exit_simulation_failed;

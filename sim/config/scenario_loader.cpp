@@ -30,6 +30,13 @@ std::string relative_to(const std::string& scenario_file, const std::string& pat
   return p.is_absolute() ? path : (std::filesystem::path(scenario_file).parent_path() / p).string();
 }
 
+/// A file a scenario can read: a regular file, not a folder, a device or a name the system refuses.
+bool is_readable_file(const std::string& path)
+{
+  std::error_code error;
+  return std::filesystem::is_regular_file(path, error);
+}
+
 template <typename Entry>
 const Entry& find_entry(const ResolvedParameters& values, const std::string& path,
                         const std::map<std::string, Entry>& entries, const std::string& file)
@@ -469,9 +476,9 @@ private:
   {
     WorkloadSpec w;
     w.model_file = workload_file();
-    if (!std::filesystem::exists(w.model_file))
+    if (!is_readable_file(w.model_file))
       v_.fail("workload.model", fmt::format("expected a workload in workloads/ or a workload file path, found \"{}\" "
-                                            "(no file {})",
+                                            "(no regular file {})",
                                             v_.text("workload.model"), w.model_file));
     w.model = load_workload(w.model_file);
     const auto kinds_list = kinds(cluster);
@@ -748,16 +755,15 @@ private:
 /// Fills the cluster section from the named node building block, keys the scenario sets winning.
 void inherit_node(Document& doc, const std::string& data_dir)
 {
-  const YAML::Node& root = doc.root();
-  const YAML::Node& cluster = root["cluster"];
-  if (!cluster.IsMap() || !cluster["node"].IsDefined())
+  const YAML::Node cluster = doc.root()["cluster"];
+  if (!cluster.IsDefined() || !cluster.IsMap() || !cluster["node"].IsDefined())
     return;
   const YAML::Node name_node = cluster["node"];
   const std::string name = read_text(doc, name_node, "cluster.node");
   const std::filesystem::path file = name.find('/') == std::string::npos && !name.ends_with(".yaml")
                                          ? std::filesystem::path(data_dir) / "topologies" / (name + ".yaml")
                                          : std::filesystem::path(relative_to(doc.file(), name));
-  if (!std::filesystem::exists(file)) {
+  if (!is_readable_file(file.string())) {
     std::vector<std::string> known;
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(data_dir) / "topologies"))
       if (entry.path().extension() == ".yaml")
@@ -779,6 +785,23 @@ void inherit_node(Document& doc, const std::string& data_dir)
     fail(block, "cluster", block_cluster, "expected a section of cluster keys, found " + describe(block_cluster));
   check_keys(block, block_cluster, "cluster", cluster_keys);
   doc.inherit("cluster", block);
+}
+
+/// A scenario is a section of sections; a sweep definition or a list of validation cases is not one.
+void check_is_scenario(const Document& doc)
+{
+  const YAML::Node& root = doc.root();
+  const auto refuse = [&](const std::string& hint) {
+    fail(doc, "", root,
+         fmt::format("expected a scenario: a section with cluster:, workload: and the other sections, found {}{}",
+                     describe(root), hint));
+  };
+  if (!root.IsMap())
+    refuse("");
+  if (root["grid"].IsDefined() || root["base"].IsDefined())
+    refuse(" with base: and grid:, a sweep definition (run it with dtsim sweep)");
+  if (root["cases"].IsDefined())
+    refuse(" with cases:, a list of validation cases (run it with dtsim check)");
 }
 
 void check_version(const Document& doc)
@@ -804,13 +827,14 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
         doc.remove("workload", replaced);
     doc.apply_override(assignment);
   }
+  check_is_scenario(doc);
   check_version(doc);
   inherit_node(doc, data_dir);
   const ResolvedParameters values = ResolvedParameters::resolve(doc, scenario_parameters());
   Catalog catalog = Catalog::load(data_dir);
   if (values.has("catalog")) {
     const std::string file = relative_to(path, values.text("catalog"));
-    if (!std::filesystem::is_regular_file(file))
+    if (!is_readable_file(file))
       values.fail("catalog", fmt::format("expected a catalog file, found no file at {}", file));
     catalog.add_file(file);
   }

@@ -3,13 +3,17 @@
 #include "report/format.hpp"
 #include "units/units.hpp"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 #include <fmt/ranges.h>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -277,11 +281,13 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                       {"compute_limit", training::to_string(g.plan.limit)},
                       {"forward_backward_s", g.plan.forward_time + g.plan.backward_time}});
   summary["device_groups"] = groups;
-  return {{"dtsim_version", version},
-          {"scenario", {{"file", s.file}, {"settings", settings_json(s)}}},
-          {"assumptions", assumptions},
-          {"summary", summary},
-          {"steps", steps}};
+  nlohmann::json results = {{"dtsim_version", version},
+                            {"scenario", {{"file", s.file}, {"settings", settings_json(s)}}},
+                            {"assumptions", assumptions},
+                            {"summary", summary},
+                            {"steps", steps}};
+  require_finite_numbers(results, "the results");
+  return results;
 }
 
 nlohmann::json chrome_trace(const RunResult& run)
@@ -312,6 +318,40 @@ nlohmann::json chrome_trace(const RunResult& run)
                       {"dur", (span.end - span.start) * 1e6}});
   }
   return {{"traceEvents", events}, {"displayTimeUnit", "ms"}};
+}
+
+void check_writable(const std::string& path)
+{
+  const std::filesystem::path file(path);
+  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+  std::error_code ignored;
+  if (std::filesystem::is_directory(file, ignored))
+    throw OutputError(fmt::format("cannot write {}: {}", path, std::strerror(EISDIR)));
+  if (access(folder.c_str(), W_OK | X_OK) != 0)
+    throw OutputError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+}
+
+namespace {
+
+/// The JSON pointer of the first number in `node` that is not finite, below `at`.
+std::optional<std::string> first_non_finite(const nlohmann::json& node, const std::string& at)
+{
+  if (node.is_number_float() && !std::isfinite(node.get<double>()))
+    return at;
+  if (node.is_object() || node.is_array())
+    for (const auto& [key, value] : node.items())
+      if (auto found = first_non_finite(value, at + "/" + key))
+        return found;
+  return std::nullopt;
+}
+
+} // namespace
+
+void require_finite_numbers(const nlohmann::json& document, const std::string& what)
+{
+  if (const auto at = first_non_finite(document, ""))
+    throw std::runtime_error(fmt::format("{} hold {} at {}, where a number belongs", what,
+                                         document.at(nlohmann::json::json_pointer(*at)).get<double>(), *at));
 }
 
 void write_file_atomically(const std::string& path, const std::string& content)

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 
 namespace dtsim::report {
@@ -31,6 +32,20 @@ void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& sc
 
 /// Trace spans in the Chrome trace event format that Perfetto and chrome://tracing read.
 nlohmann::json chrome_trace(const RunResult& run);
+
+/// @brief A result that cannot be written where the user asked: names the file and the system's reason.
+class OutputError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Throws OutputError unless `path` can be written (its folder exists and is writable, and it is not a
+/// folder), so that a bad output path fails before a long simulation rather than after it.
+void check_writable(const std::string& path);
+
+/// Throws std::runtime_error naming the first number of `document` that is not finite (written as null,
+/// it would pass for a missing value): a model that produced one has failed.
+void require_finite_numbers(const nlohmann::json& document, const std::string& what);
 
 /// Writes `content` to `path` through a temporary file renamed into place, so a failed write
 /// never leaves a truncated file where a previous result was. The temporary file is named after this

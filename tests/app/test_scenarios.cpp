@@ -397,3 +397,53 @@ TEST_CASE("app: advise refuses a bad budget or deadline and an unpriced part bef
   CHECK(unpriced.output.find("cost.nic_usd: missing key: advise prices upgrades at their purchase price") !=
         std::string::npos);
 }
+
+TEST_CASE("app: an empty file, a sweep definition or a list of cases given to run is bad input with exit code 2")
+{
+  const Outcome empty = dtsim("run tests/data/invalid-empty.yaml");
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.output.find("tests/data/invalid-empty.yaml:1:1: version: missing key") != std::string::npos);
+  const Outcome sweep = dtsim("run scenarios/sweeps/scaling-4node-a100.yaml");
+  CHECK(sweep.exit_code == 2);
+  CHECK(sweep.output.find("scenarios/sweeps/scaling-4node-a100.yaml:5:1: expected a scenario") != std::string::npos);
+  CHECK(sweep.output.find("a sweep definition (run it with dtsim sweep)") != std::string::npos);
+  const Outcome cases = dtsim("run scenarios/validation/cases.yaml");
+  CHECK(cases.exit_code == 2);
+  CHECK(cases.output.find("a list of validation cases (run it with dtsim check)") != std::string::npos);
+}
+
+TEST_CASE("app: a node, workload or catalog that is not a regular file is bad input with exit code 2")
+{
+  const Outcome device = dtsim("validate scenarios/quickstart.yaml --set cluster.node=/dev/zero");
+  CHECK(device.exit_code == 2);
+  CHECK(device.output.find("cluster.node: expected a node in topologies/") != std::string::npos);
+  const Outcome folder = dtsim("validate scenarios/quickstart.yaml --set workload.model=/tmp");
+  CHECK(folder.exit_code == 2);
+  CHECK(folder.output.find("workload.model: expected a workload in workloads/ or a workload file path, found "
+                           "\"/tmp\" (no regular file /tmp)") != std::string::npos);
+  const Outcome too_long = dtsim("validate scenarios/quickstart.yaml --set workload.model=" + std::string(5000, 'x'));
+  CHECK(too_long.exit_code == 2);
+  CHECK(too_long.output.find("workload.model: expected a workload") != std::string::npos);
+  const Outcome catalog = dtsim("validate scenarios/quickstart.yaml --set catalog=/dev/zero");
+  CHECK(catalog.exit_code == 2);
+  CHECK(catalog.output.find("catalog: expected a catalog file") != std::string::npos);
+}
+
+TEST_CASE("app: an output file that cannot be written fails before anything is simulated, with exit code 5")
+{
+  for (const auto* option : {"--json", "--trace"}) {
+    const Outcome out =
+        dtsim(fmt::format("run scenarios/quickstart.yaml {} /nonexistent-dtsim-folder/out.json", option));
+    INFO(out.output);
+    CHECK(out.exit_code == 5);
+    CHECK(out.output.find("dtsim: cannot write /nonexistent-dtsim-folder/out.json: No such file or directory") !=
+          std::string::npos);
+    CHECK(out.output.find("time to train") == std::string::npos); // no summary: nothing was simulated
+  }
+  const Outcome folder = dtsim("run scenarios/quickstart.yaml --json tests");
+  CHECK(folder.exit_code == 5);
+  CHECK(folder.output.find("dtsim: cannot write tests: Is a directory") != std::string::npos);
+  const Outcome check = dtsim("check scenarios/validation/cases.yaml --json /nonexistent-dtsim-folder/c.json");
+  CHECK(check.exit_code == 5);
+  CHECK(check.output.find("| case | measured |") == std::string::npos); // no case was run
+}

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -43,4 +44,18 @@ TEST_CASE("report: processes writing the same file atomically at once all succee
   CHECK(written.str() == content);
   CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1); // no temporary file left
   fs::remove_all(dir);
+}
+
+TEST_CASE("report: results that hold a number that is not finite are refused, naming where it is")
+{
+  const nlohmann::json finite = {{"summary", {{"step_time_s", 0.5}, {"cost_usd", nullptr}}}, {"steps", {1, 2.5}}};
+  CHECK_NOTHROW(dtsim::report::require_finite_numbers(finite, "the results"));
+  nlohmann::json broken = finite;
+  broken["steps"][1] = std::nan("");
+  CHECK_THROWS_WITH(dtsim::report::require_finite_numbers(broken, "the results"),
+                    "the results hold nan at /steps/1, where a number belongs");
+  broken = finite;
+  broken["summary"]["step_time_s"] = INFINITY;
+  CHECK_THROWS_WITH(dtsim::report::require_finite_numbers(broken, "the results"),
+                    "the results hold inf at /summary/step_time_s, where a number belongs");
 }
