@@ -5,6 +5,7 @@
 #include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
 #include "app/compare.hpp"
+#include "app/run_size.hpp"
 #include "app/simulate.hpp"
 #include "app/sweep_runner.hpp"
 #include "app/validation_cases.hpp"
@@ -65,6 +66,17 @@ struct RunOptions {
   bool verbose = false;
 };
 
+/// A scenario loaded, its device groups planned and its size checked against this machine: one that can run.
+dtsim::config::Scenario load_runnable(const std::string& file, const std::vector<std::string>& overrides,
+                                      const std::string& data_dir)
+{
+  dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
+  dtsim::training::plan_device_groups(scenario); // a by-speed batch that does not fit is bad input, found here
+  if (const auto available = dtsim::app::available_memory())
+    dtsim::app::check_fits(scenario, *available);
+  return scenario;
+}
+
 double peak_memory_mib()
 {
   rusage usage{};
@@ -75,8 +87,7 @@ double peak_memory_mib()
 int run(const RunOptions& options, const std::string& data_dir)
 {
   const auto wall_start = std::chrono::steady_clock::now();
-  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
-  dtsim::training::plan_device_groups(scenario); // a by-speed batch that does not fit is bad input, found here
+  const dtsim::config::Scenario scenario = load_runnable(options.scenario, options.overrides, data_dir);
   check_outputs({options.json_file, options.trace_file});
   const auto [result, reported] = dtsim::app::simulate_and_summarize(
       scenario, options.baseline, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps});
@@ -117,8 +128,7 @@ int compare(const CompareOptions& options, const std::string& data_dir)
         fmt::format("expected one base scenario with --option, found {}", options.scenarios.size()));
   std::vector<dtsim::app::NamedScenario> scenarios;
   const auto add = [&](const std::string& name, const std::string& file, std::vector<std::string> overrides) {
-    scenarios.push_back({name, dtsim::config::load_scenario(file, overrides, data_dir)});
-    dtsim::training::plan_device_groups(scenarios.back().scenario);
+    scenarios.push_back({name, load_runnable(file, overrides, data_dir)});
   };
   for (const auto& file : options.scenarios)
     add(file, file, options.overrides);
@@ -398,9 +408,11 @@ int calibrate(const CalibrateOptions& options, const std::string& data_dir)
 
 int validate(const std::string& file, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
-  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
-  dtsim::training::plan_device_groups(scenario);
-  fmt::print("{}: valid scenario, {} devices, {} steps\n", file, scenario.cluster.devices(), scenario.workload.steps);
+  const dtsim::config::Scenario scenario = load_runnable(file, overrides, data_dir);
+  const auto size = dtsim::app::estimate_run_size(scenario);
+  fmt::print("{}: valid scenario, {} devices, {} steps; {} actors, their stacks at most {}\n", file,
+             scenario.cluster.devices(), scenario.workload.steps, size.actors,
+             dtsim::units::format(size.stack_bytes, dtsim::units::Dimension::size));
   return exit_ok;
 }
 

@@ -36,6 +36,7 @@ struct MixedNodes {
 
 struct ClusterSpec {
   int nodes = 1;
+  Location nodes_at; ///< where cluster.nodes is set, for a run found too large for the machine
   Accelerator accelerator;
   int accelerators_per_node = 1;
   int cpu_cores_per_node = 1; ///< physical cores

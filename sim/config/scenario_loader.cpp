@@ -118,6 +118,7 @@ private:
   {
     ClusterSpec c;
     c.nodes = v_.count("cluster.nodes");
+    c.nodes_at = v_.location("cluster.nodes");
     c.accelerator = find_entry(v_, "cluster.accelerator", catalog_.accelerators(), "catalog/accelerators.yaml");
     c.accelerators_per_node = v_.count("cluster.accelerators_per_node");
     if (static_cast<long long>(c.nodes) * c.accelerators_per_node > max_devices)

@@ -17,7 +17,36 @@ constexpr long long first_settle_check = 32;
 /// The page caches count as warm once their share of reads is this close to its final value.
 constexpr double cache_share_tolerance = 1e-3;
 
+/// The dataset is read from drives (local or remote), not held in memory or made up.
+bool reads_storage(const config::Scenario& s)
+{
+  return s.storage.dataset_on != config::DatasetLocation::memory &&
+         s.storage.dataset_on != config::DatasetLocation::synthetic;
+}
+
+/// Reads from remote storage land in inboxes once the cluster has engine::Inbox::worth_from loaders.
+bool reads_through_inboxes(const config::Scenario& s)
+{
+  const auto loaders =
+      static_cast<std::size_t>(s.cluster.devices()) * static_cast<std::size_t>(s.training.loader_workers);
+  return s.storage.dataset_is_remote() && loaders >= engine::Inbox::worth_from;
+}
+
 } // namespace
+
+std::size_t actors_spawned(const config::Scenario& s)
+{
+  // Per device: a trainer and a reader and a preprocessor per loader worker (a reader of storage and its
+  // successor may both exist for a moment: Simulation::spawn_loop); when a collective's stage runs as many
+  // flows as engine::TransferStages hands to agents, an agent on each device and node, and below that, its
+  // issuing actors; with reads through inboxes, the keeper of each node's; the communicator and checkpointer.
+  const auto devices = static_cast<std::size_t>(s.cluster.devices()), nodes = static_cast<std::size_t>(s.cluster.nodes);
+  const auto loaders = static_cast<std::size_t>(s.training.loader_workers);
+  const std::size_t per_loader = reads_storage(s) ? 3 : 2;
+  const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
+  const std::size_t inbox_keepers = reads_through_inboxes(s) ? nodes : 0;
+  return devices * (1 + per_loader * loaders) + devices + nodes + issuers + inbox_keepers + 2;
+}
 
 struct TrainingJob::Worker {
   int rank = 0;
@@ -125,18 +154,8 @@ TrainingJob::~TrainingJob() = default;
 
 void TrainingJob::start()
 {
-  // Per device: a trainer and a reader and a preprocessor per loader worker (a reader of storage and its
-  // successor may both exist for a moment: Simulation::spawn_loop); when a collective's stage runs as many
-  // flows as engine::TransferStages hands to agents, an agent on each device and node, and below that, its
-  // issuing actors; with reads through inboxes, the keeper of each node's.
-  const std::size_t devices = workers_.size(), nodes = node_leaders_.size();
-  const std::size_t loaders = static_cast<std::size_t>(scenario_.training.loader_workers);
-  const std::size_t per_loader = reads_storage() ? 3 : 2;
-  const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
-  const bool inboxes = scenario_.storage.dataset_is_remote() && devices * loaders >= engine::Inbox::worth_from;
-  const std::size_t inbox_keepers = inboxes ? nodes : 0;
-  simulation_.make_room_for_actors(devices * (1 + per_loader * loaders) + devices + nodes + issuers + inbox_keepers +
-                                   2);
+  simulation_.make_room_for_actors(actors_spawned(scenario_));
+  const bool inboxes = reads_through_inboxes(scenario_);
   for (auto& w : workers_) {
     simulation_.spawn(fmt::format("trainer-{}", w->rank), w->device, [this, &w = *w] { trainer(w); });
     for (int j = 0; j < scenario_.training.loader_workers; ++j) {
@@ -145,7 +164,7 @@ void TrainingJob::start()
       if (inboxes)
         loader.inbox = simulation_.inbox(w->cpu);
       const auto read = [this, &w = *w, &loader] { return read_next(w, loader); };
-      if (reads_storage())
+      if (reads_storage(scenario_))
         simulation_.spawn_loop(fmt::format("reader-{}-{}", w->rank, j), w->cpu, read);
       else
         simulation_.spawn(fmt::format("reader-{}-{}", w->rank, j), w->cpu, [read] {
@@ -368,7 +387,7 @@ void TrainingJob::preprocessor(Worker& w, Loader& loader)
 void TrainingJob::fetch(Worker& w, const Loader& loader, long long batch_index)
 {
   const auto& storage = scenario_.storage;
-  if (!reads_storage())
+  if (!reads_storage(scenario_))
     return;
   const double missed = 1 - reads_.cache_hit_fraction(reads_.epoch_of(batch_index));
   const double batch_bytes = reads_.batch_bytes(w.rank, batch_index);

@@ -39,6 +39,9 @@
 
 namespace dtsim::training {
 
+/// The actors a run of `scenario` spawns at most (TrainingJob::start), known before anything is built.
+std::size_t actors_spawned(const config::Scenario& scenario);
+
 /// @brief Which workers and steps the timeline records (recording every span of a large run would be huge).
 struct TraceWindow {
   int workers = 0;
@@ -68,12 +71,6 @@ private:
   /// Workers meet at every step for the gradient all-reduce; emulated accelerators (DLIO) exchange
   /// nothing and run independently.
   bool synchronous() const { return !scenario_.workload.emulated_batch_time; }
-  /// The dataset is read from drives (local or remote), not held in memory or made up.
-  bool reads_storage() const
-  {
-    return scenario_.storage.dataset_on != config::DatasetLocation::memory &&
-           scenario_.storage.dataset_on != config::DatasetLocation::synthetic;
-  }
   /// A run stops simulating once its steps have settled, unless it is to be exact (simulation.exact's help).
   bool stops_early() const { return !scenario_.training.exact; }
   std::optional<SteadyState> settled_state();

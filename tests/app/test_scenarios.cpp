@@ -447,3 +447,14 @@ TEST_CASE("app: an output file that cannot be written fails before anything is s
   CHECK(check.exit_code == 5);
   CHECK(check.output.find("| case | measured |") == std::string::npos); // no case was run
 }
+
+TEST_CASE("app: a cluster too large for this machine is refused by validate with exit code 2, not built for minutes")
+{
+  const Outcome out = dtsim("validate scenarios/cluster-512node-a100.yaml --set cluster.nodes=100000");
+  CHECK(out.exit_code == 2);
+  CHECK(out.output.find("--set cluster.nodes=100000: cluster.nodes: expected a cluster this machine can simulate, "
+                        "found 100000 nodes") != std::string::npos);
+  const Outcome fits = dtsim("validate scenarios/quickstart.yaml");
+  CHECK(fits.exit_code == 0);
+  CHECK(fits.output.find("actors, their stacks at most") != std::string::npos);
+}
