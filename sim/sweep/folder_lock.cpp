@@ -37,6 +37,17 @@ bool lock_byte(int fd, short type, off_t byte, const std::string& file)
   throw std::runtime_error(fmt::format("cannot lock {}: {}", file, std::strerror(errno)));
 }
 
+/// Takes the locks of a whole sweep or of one shard; "", or why another process keeps them.
+std::string take_locks(int fd, const std::string& file, int shard_index, int shard_count)
+{
+  const bool whole = shard_count == 1;
+  if (!lock_byte(fd, whole ? F_WRLCK : F_RDLCK, 0, file))
+    return "another dtsim sweep or merge is using this folder";
+  if (!whole && !lock_byte(fd, F_WRLCK, shard_byte(shard_index, shard_count), file))
+    return fmt::format("another dtsim sweep is running shard {}/{} into this folder", shard_index, shard_count);
+  return "";
+}
+
 } // namespace
 
 FolderLock::FolderLock(const std::string& dir, int shard_index, int shard_count)
@@ -46,14 +57,13 @@ FolderLock::FolderLock(const std::string& dir, int shard_index, int shard_count)
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (fd_ < 0)
     throw std::runtime_error(fmt::format("cannot open {}: {}", file, std::strerror(errno)));
-  const bool whole = shard_count == 1;
   std::string refusal;
-  if (!lock_byte(fd_, whole ? F_WRLCK : F_RDLCK, 0, file))
-    refusal = whole ? "another dtsim sweep or merge is using this folder"
-                    : "a dtsim sweep or merge that is not "
-                      "one shard is using this folder";
-  else if (!whole && !lock_byte(fd_, F_WRLCK, shard_byte(shard_index, shard_count), file))
-    refusal = fmt::format("another dtsim sweep is running shard {}/{} into this folder", shard_index, shard_count);
+  try {
+    refusal = take_locks(fd_, file, shard_index, shard_count);
+  } catch (...) {
+    ::close(fd_);
+    throw;
+  }
   if (refusal.empty())
     return;
   ::close(fd_);

@@ -2,7 +2,9 @@
 /// @brief The lock that keeps two sweeps (or a sweep and a merge) from writing one results folder at once.
 ///
 /// The lock file is `sweep.lock` in the folder; it stays there. The locks are POSIX record locks: the kernel
-/// drops them when their process ends, however it ends, and forked children do not hold them.
+/// drops them when their process ends, however it ends, and forked children do not hold them. They belong to
+/// the process, not to a FolderLock: closing any other descriptor of `sweep.lock` in the process would drop
+/// them, so nothing else opens it.
 #include <string>
 
 namespace dtsim::sweep {
