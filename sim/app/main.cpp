@@ -15,6 +15,7 @@
 #include "platform/cluster_layout.hpp"
 #include "report/advice.hpp"
 #include "report/writers.hpp"
+#include "sweep/folder_lock.hpp"
 #include "sweep/results_chart.hpp"
 #include "sweep/sweep_results.hpp"
 #include "topology/topology_graph.hpp"
@@ -277,7 +278,8 @@ int sweep(const SweepOptions& options, const std::string& data_dir)
 int merge(const std::string& dir)
 {
   const nlohmann::json manifest = dtsim::sweep::read_manifest(dir);
-  const auto merged = dtsim::sweep::merge_rows(manifest, dtsim::sweep::read_rows(dir));
+  const dtsim::sweep::FolderLock lock(dir);
+  const auto merged = dtsim::sweep::merge_rows(manifest, dtsim::sweep::read_rows(dir, manifest));
   dtsim::sweep::write_results(dir, manifest, merged);
   fmt::print("{}: {} of {} points have rows, {} failed, {} missing\n", dir, merged.rows.size(),
              manifest.at("points").size(), merged.failed, merged.missing.size());

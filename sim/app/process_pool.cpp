@@ -52,6 +52,7 @@ RunningTask start(const std::function<std::string(std::size_t)>& task, std::size
     throw std::runtime_error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
   std::fflush(stdout);
   std::fflush(stderr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -59,8 +60,8 @@ RunningTask start(const std::function<std::string(std::size_t)>& task, std::size
     throw std::runtime_error(fmt::format("cannot start a process: {}", std::strerror(errno)));
   }
   if (pid == 0) {
+    die_with_parent(parent);
     close(fds[0]);
-    prctl(PR_SET_PDEATHSIG, SIGKILL); // a killed sweep takes its simulations with it
     run_child(fds[1], task, index);
   }
   close(fds[1]);
@@ -94,6 +95,13 @@ bool drain(RunningTask& t)
 }
 
 } // namespace
+
+void die_with_parent(pid_t parent)
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) // it died between fork and prctl, so no signal will come
+    _exit(1);
+}
 
 void run_in_processes(std::size_t count, int jobs, const std::function<std::string(std::size_t)>& task,
                       const std::function<void(std::size_t, TaskOutcome)>& done,

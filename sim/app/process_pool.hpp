@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 
 namespace dtsim::app {
 
@@ -13,6 +14,11 @@ struct TaskOutcome {
   std::optional<std::string> text;
   std::string error; ///< the exception's message, or how the process ended, when there is no text
 };
+
+/// Call first thing in a child that `parent` (its getpid() before fork) just forked: the child is killed when
+/// its parent dies, and exits at once if the parent died before this call. So killing a sweep, even with SIGKILL,
+/// takes its simulations and theirs with it (Linux; the parent is the thread that forked).
+void die_with_parent(pid_t parent);
 
 /// Runs task(0) ... task(count - 1), each in a child process, at most `jobs` at once, starting them in order.
 /// `done(k, outcome)` runs in this process as task k finishes; `waiting(running)` at least once a second while

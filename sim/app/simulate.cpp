@@ -1,5 +1,6 @@
 #include "app/simulate.hpp"
 
+#include "app/process_pool.hpp"
 #include "platform/cluster_layout.hpp"
 #include "report/recorder.hpp"
 
@@ -74,6 +75,7 @@ ChildProcess::ChildProcess(const std::function<std::string()>& compute)
   int fds[2];
   if (pipe(fds) != 0)
     return;
+  const pid_t parent = getpid();
   child_ = fork();
   if (child_ < 0) {
     close(fds[0]);
@@ -81,6 +83,7 @@ ChildProcess::ChildProcess(const std::function<std::string()>& compute)
     return;
   }
   if (child_ == 0) {
+    die_with_parent(parent);
     close(fds[0]);
     std::string text;
     try {

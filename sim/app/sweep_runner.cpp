@@ -4,6 +4,7 @@
 #include "app/simulate.hpp"
 #include "config/config_error.hpp"
 #include "report/writers.hpp"
+#include "sweep/folder_lock.hpp"
 #include "sweep/sweep_results.hpp"
 
 #include <chrono>
@@ -49,11 +50,11 @@ std::string simulate_point(const config::Scenario& scenario, const fs::path& fol
   return results.at("summary").dump();
 }
 
-/// The ids that already have an ok row in `dir`.
-std::set<std::string> finished_ids(const std::string& dir)
+/// The ids that have an ok row among `rows`.
+std::set<std::string> finished_ids(const std::vector<nlohmann::json>& rows)
 {
   std::set<std::string> ids;
-  for (const auto& row : sweep::read_rows(dir))
+  for (const auto& row : rows)
     if (row.value("status", "") == "ok")
       ids.insert(row.value("id", ""));
   return ids;
@@ -157,17 +158,19 @@ SweepTally run_sweep(const sweep::SweepDefinition& sweep, const SweepRunOptions&
   const nlohmann::json manifest = sweep::manifest(sweep, all);
   const std::vector<sweep::SweepPoint> mine = shard_points(all, options.shard);
   check_some_point_is_valid(sweep, mine, options.data_dir);
+  const sweep::FolderLock lock(options.out_dir, options.shard.index, options.shard.count);
   sweep::claim_directory(options.out_dir, manifest);
 
-  const std::set<std::string> done = finished_ids(options.out_dir);
+  const std::string rows_file = sweep::rows_file_name(options.shard.index, options.shard.count);
+  const std::optional<std::string> own_file = options.shard.count == 1 ? std::nullopt : std::optional(rows_file);
+  const std::set<std::string> done = finished_ids(sweep::read_rows(options.out_dir, manifest, own_file));
   std::vector<sweep::SweepPoint> todo;
   for (const auto& point : mine)
     if (!done.contains(point.id))
       todo.push_back(point);
   SweepTally tally{0, mine.size() - todo.size(), 0};
 
-  sweep::RowsFile rows(
-      (fs::path(options.out_dir) / sweep::rows_file_name(options.shard.index, options.shard.count)).string());
+  sweep::RowsFile rows((fs::path(options.out_dir) / rows_file).string());
   Progress progress(todo.size(), options.progress);
   const auto record = [&](std::size_t k, const TaskOutcome& outcome) {
     std::optional<nlohmann::json> summary;
@@ -185,7 +188,8 @@ SweepTally run_sweep(const sweep::SweepDefinition& sweep, const SweepRunOptions&
   run_in_processes(todo.size(), options.jobs, task, record, [&](std::size_t running) { progress.show(running); });
 
   if (options.shard.count == 1)
-    sweep::write_results(options.out_dir, manifest, sweep::merge_rows(manifest, sweep::read_rows(options.out_dir)));
+    sweep::write_results(options.out_dir, manifest,
+                         sweep::merge_rows(manifest, sweep::read_rows(options.out_dir, manifest)));
   return tally;
 }
 

@@ -38,8 +38,9 @@ struct SweepTally {
 
 /// Runs this shard's points that have no ok row yet in the output directory, `jobs` at a time, each in a
 /// process of its own that writes the point's folder; appends a row per point as it finishes. Without shards,
-/// writes results.jsonl and results.csv at the end. Throws ConfigError when the directory holds another
-/// sweep or when no point of the shard is a valid scenario.
+/// writes results.jsonl and results.csv at the end. Holds the folder's lock (sweep::FolderLock) throughout.
+/// Throws ConfigError when the directory holds another sweep, when another process holds its lock, or when no
+/// point of the shard is a valid scenario.
 SweepTally run_sweep(const sweep::SweepDefinition& sweep, const SweepRunOptions& options);
 
 } // namespace dtsim::app

@@ -7,14 +7,16 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 #include <fmt/ranges.h>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace dtsim::report {
@@ -354,19 +356,104 @@ void require_finite_numbers(const nlohmann::json& document, const std::string& w
                                          document.at(nlohmann::json::json_pointer(*at)).get<double>(), *at));
 }
 
-void write_file_atomically(const std::string& path, const std::string& content)
+namespace {
+
+OutputError file_error(const std::string& what, const std::string& path, int error)
+{
+  return OutputError(fmt::format("{} {}: {}", what, path, std::strerror(error)));
+}
+
+/// Writes all of `text` to `fd`; 0, or the errno of the write that failed.
+int write_all(int fd, const std::string& text)
+{
+  for (std::size_t written = 0; written < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return errno;
+    if (n == 0)
+      return EIO;
+    written += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+/// Writes `content` to a temporary file next to `path`, synced to disk, and returns its name; removes it and
+/// throws when any step fails.
+std::string write_temporary(const std::string& path, const std::string& content)
 {
   const std::string temporary = fmt::format("{}.partial-{}", path, getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush())
-      throw std::runtime_error(fmt::format("cannot write {}", temporary));
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0)
+    throw file_error("cannot write", path, errno);
+  int error = write_all(fd, content);
+  if (error == 0 && ::fsync(fd) != 0)
+    error = errno;
+  if (::close(fd) != 0 && error == 0)
+    error = errno;
+  if (error == 0)
+    return temporary;
+  ::unlink(temporary.c_str());
+  throw file_error("cannot write", path, error);
+}
+
+/// Syncs the folder holding `path`, so that a file renamed or linked into it stays there after a crash.
+void sync_folder_of(const std::string& path)
+{
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  if (folder.empty())
+    folder = ".";
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    throw file_error("cannot open the folder", folder, errno);
+  const int error = ::fsync(fd) == 0 || errno == EINVAL ? 0 : errno; // EINVAL: a file system without folder syncs
+  ::close(fd);
+  if (error != 0)
+    throw file_error("cannot sync the folder", folder, error);
+}
+
+} // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content)
+{
+  const std::string temporary = write_temporary(path, content);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw file_error("cannot move " + temporary + " to", path, error);
   }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error)
-    throw std::runtime_error(fmt::format("cannot move {} to {}: {}", temporary, path, error.message()));
+  sync_folder_of(path);
+}
+
+bool create_file_atomically(const std::string& path, const std::string& content)
+{
+  const std::string temporary = write_temporary(path, content);
+  // link(), unlike rename(), fails when the target exists: the check and the creation are one step.
+  const int error = ::link(temporary.c_str(), path.c_str()) == 0 ? 0 : errno;
+  ::unlink(temporary.c_str());
+  if (error == EEXIST)
+    return false;
+  if (error != 0)
+    throw file_error("cannot create", path, error);
+  sync_folder_of(path);
+  return true;
+}
+
+void append_durably(int fd, const std::string& path, const std::string& text)
+{
+  struct stat before {};
+  if (::fstat(fd, &before) != 0)
+    throw file_error("cannot append to", path, errno);
+  int error = write_all(fd, text);
+  if (error == 0 && ::fsync(fd) != 0)
+    error = errno;
+  if (error == 0)
+    return;
+  if (::ftruncate(fd, before.st_size) != 0)
+    throw OutputError(fmt::format("cannot append to {}: {} (and cannot remove the part written: {})", path,
+                                  std::strerror(error), std::strerror(errno)));
+  throw file_error("cannot append to", path, error);
 }
 
 void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& scenarios)

@@ -50,7 +50,17 @@ void require_finite_numbers(const nlohmann::json& document, const std::string& w
 /// Writes `content` to `path` through a temporary file renamed into place, so a failed write
 /// never leaves a truncated file where a previous result was. The temporary file is named after this
 /// process, so processes writing the same file at once (the tasks of a Slurm array) do not clash; the
-/// last rename wins. Throws std::runtime_error.
+/// last rename wins. The file is synced to disk before the rename and its folder after it. Throws
+/// OutputError naming `path` and the system's reason; the temporary file is removed then.
 void write_file_atomically(const std::string& path, const std::string& content);
+
+/// Like write_file_atomically, but only when `path` does not exist yet: false (and nothing written) when it
+/// does. Of processes creating the same file at once, exactly one succeeds.
+bool create_file_atomically(const std::string& path, const std::string& content);
+
+/// Appends `text` to the open file `fd` (`path` in errors) and syncs it to disk. On failure cuts the file
+/// back to its former length, so no part of `text` is left, and throws OutputError naming `path` and
+/// the system's reason. `fd` must not be appended to by anyone else meanwhile.
+void append_durably(int fd, const std::string& path, const std::string& text);
 
 } // namespace dtsim::report

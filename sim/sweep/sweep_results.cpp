@@ -11,9 +11,12 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
@@ -22,6 +25,8 @@ namespace dtsim::sweep {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* rejected_rows_file = "rejected-rows.jsonl";
 
 /// A YAML value as JSON: numbers and booleans stay what they are, lists become arrays, the rest text.
 nlohmann::json json_value(const YAML::Node& node)
@@ -62,7 +67,9 @@ nlohmann::json settings_of(const SweepPoint& point)
 
 std::string read_text(const fs::path& path)
 {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
@@ -98,6 +105,127 @@ nlohmann::json metric(const nlohmann::json& summary, const std::string& column)
   return value;
 }
 
+/// A row as one line of JSON; text that is not UTF-8 (in an error message) is replaced rather than thrown on.
+std::string one_line(const nlohmann::json& row)
+{
+  return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// Why `row` does not have the fields of result_row, of their types, or "".
+std::string shape_problem(const nlohmann::json& row)
+{
+  if (!row.is_object())
+    return "not a row: not a JSON object";
+  static const std::set<std::string> required{"id", "settings", "status", "error", "summary"};
+  for (const auto& [key, value] : row.items())
+    if (!required.contains(key) && key != "checksum")
+      return fmt::format("not a row: unexpected field \"{}\"", key);
+  for (const auto& key : required)
+    if (!row.contains(key))
+      return fmt::format("not a row: no \"{}\" field", key);
+  if (!row.at("id").is_string() || !row.at("settings").is_object())
+    return "not a row: its id is not text or its settings not an object";
+  const nlohmann::json& status = row.at("status");
+  if (status == "ok" && row.at("summary").is_object() && row.at("error").is_null())
+    return "";
+  if (status == "failed" && row.at("summary").is_null() && row.at("error").is_string())
+    return "";
+  return "not a row: expected status ok with a summary, or failed with an error";
+}
+
+/// Whether the file open at `fd` is empty or ends with a newline.
+bool ends_a_line(int fd, const std::string& path)
+{
+  struct stat info {};
+  char last = '\n';
+  if (::fstat(fd, &info) != 0 || (info.st_size > 0 && ::pread(fd, &last, 1, info.st_size - 1) != 1))
+    throw std::runtime_error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+  return last == '\n';
+}
+
+/// The rows files in `dir`, sorted by name.
+std::vector<fs::path> rows_files(const std::string& dir)
+{
+  std::vector<fs::path> files;
+  if (fs::is_directory(dir))
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with("rows") && name.ends_with(".jsonl"))
+        files.push_back(entry.path());
+    }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+/// @brief A line of a rows file that is not a row of the sweep.
+struct RejectedLine {
+  std::size_t number = 0; ///< from 1
+  std::string text;
+  std::string problem;
+};
+
+/// @brief A rows file's lines: its rows (parsed, and as the text they had) and the rest.
+struct SortedLines {
+  std::vector<nlohmann::json> rows;
+  std::string rows_text;
+  std::vector<RejectedLine> rejected;
+};
+
+SortedLines sort_lines(const std::string& text, const RowChecker& checker)
+{
+  SortedLines sorted;
+  std::size_t number = 0;
+  for (std::size_t start = 0; start < text.size(); ++number) {
+    const std::size_t end = text.find('\n', start);
+    const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? text.size() : end + 1;
+    CheckedLine checked =
+        end == std::string::npos ? CheckedLine{std::nullopt, "cut short: no newline at its end"} : checker.check(line);
+    if (checked.row) {
+      sorted.rows.push_back(std::move(*checked.row));
+      sorted.rows_text += line + "\n";
+    } else {
+      sorted.rejected.push_back({number + 1, line, checked.problem});
+    }
+  }
+  return sorted;
+}
+
+/// Appends `text` to the rejected rows file, which the shards of a sweep share: under a lock, so that cutting
+/// back a failed append cannot cut another process's.
+void append_rejected(const fs::path& file, const std::string& text)
+{
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot open {}: {}", file.string(), std::strerror(errno)));
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  int locked = 0;
+  while ((locked = ::fcntl(fd, F_SETLKW, &lock)) != 0 && errno == EINTR) {
+  }
+  try {
+    if (locked != 0)
+      throw std::runtime_error(fmt::format("cannot lock {}: {}", file.string(), std::strerror(errno)));
+    report::append_durably(fd, file.string(), text);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+}
+
+/// Moves the rejected lines of `file` to the rejected rows file: appended there first, then the rows file
+/// rewritten without them, so that a crash between the two loses nothing.
+void set_aside(const fs::path& file, const SortedLines& lines)
+{
+  std::string text;
+  for (const auto& line : lines.rejected)
+    text += line.text + "\n";
+  append_rejected(file.parent_path() / rejected_rows_file, text);
+  report::write_file_atomically(file.string(), lines.rows_text);
+}
+
 } // namespace
 
 nlohmann::json manifest(const SweepDefinition& sweep, const std::vector<SweepPoint>& points)
@@ -116,19 +244,17 @@ void claim_directory(const std::string& dir, const nlohmann::json& manifest)
 {
   fs::create_directories(dir);
   const fs::path file = fs::path(dir) / "sweep.json";
-  if (fs::exists(file)) {
-    const nlohmann::json existing = read_manifest(dir);
-    const std::vector<std::pair<std::string, std::string>> parts{
-        {"points", "points"}, {"set", "fixed settings"}, {"base_fingerprint", "base scenario's contents"}};
-    for (const auto& [part, what] : parts)
-      if (existing.value(part, nlohmann::json()) != manifest.at(part))
-        throw config::ConfigError({file.string(), 0, 0}, "",
-                                  fmt::format("the output directory holds the results of another sweep (its {} "
-                                              "differ); expected the same sweep, or a new output directory",
-                                              what));
+  if (report::create_file_atomically(file.string(), manifest.dump(1) + "\n"))
     return;
-  }
-  report::write_file_atomically(file.string(), manifest.dump(1) + "\n");
+  const nlohmann::json existing = read_manifest(dir);
+  const std::vector<std::pair<std::string, std::string>> parts{
+      {"points", "points"}, {"set", "fixed settings"}, {"base_fingerprint", "base scenario's contents"}};
+  for (const auto& [part, what] : parts)
+    if (!existing.is_object() || existing.value(part, nlohmann::json()) != manifest.at(part))
+      throw config::ConfigError({file.string(), 0, 0}, "",
+                                fmt::format("the output directory holds the results of another sweep (its {} "
+                                            "differ); expected the same sweep, or a new output directory",
+                                            what));
 }
 
 nlohmann::json read_manifest(const std::string& dir)
@@ -147,24 +273,65 @@ nlohmann::json read_manifest(const std::string& dir)
 nlohmann::json result_row(const SweepPoint& point, const std::optional<nlohmann::json>& summary,
                           const std::string& error)
 {
-  return {{"id", point.id},
-          {"settings", settings_of(point)},
-          {"status", summary ? "ok" : "failed"},
-          {"error", summary ? nlohmann::json() : nlohmann::json(error)},
-          {"summary", summary ? *summary : nlohmann::json()}};
+  nlohmann::json row{{"id", point.id},
+                     {"settings", settings_of(point)},
+                     {"status", summary ? "ok" : "failed"},
+                     {"error", summary ? nlohmann::json() : nlohmann::json(error)},
+                     {"summary", summary ? *summary : nlohmann::json()}};
+  row["checksum"] = row_checksum(row);
+  return row;
+}
+
+std::string row_checksum(const nlohmann::json& row)
+{
+  nlohmann::json content = row;
+  content.erase("checksum");
+  return fingerprint(one_line(content));
+}
+
+RowChecker::RowChecker(const nlohmann::json& manifest)
+{
+  for (const auto& point : manifest.at("points"))
+    settings_by_id_[point.at("id").get<std::string>()] = point.value("settings", nlohmann::json::object());
+}
+
+CheckedLine RowChecker::check(const std::string& line) const
+{
+  nlohmann::json row;
+  try {
+    row = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::exception&) {
+    return {std::nullopt, "not a row: not valid JSON"};
+  }
+  std::string problem = shape_problem(row);
+  if (problem.empty() && row.contains("checksum") && row.at("checksum") != row_checksum(row))
+    problem = "its checksum does not match its content";
+  if (problem.empty())
+    problem = point_problem(row);
+  if (!problem.empty())
+    return {std::nullopt, problem};
+  return {std::move(row), ""};
+}
+
+std::string RowChecker::point_problem(const nlohmann::json& row) const
+{
+  const std::string id = row.at("id").get<std::string>();
+  const auto point = settings_by_id_.find(id);
+  if (point == settings_by_id_.end())
+    return fmt::format("point {} is not in this sweep", id);
+  if (row.at("settings") != point->second)
+    return fmt::format("its settings are not those of point {}", id);
+  return "";
 }
 
 RowsFile::RowsFile(const std::string& path)
     : path_(path)
 {
-  if (fs::exists(path)) {
-    const std::string text = read_text(path);
-    if (!text.empty() && text.back() != '\n')
-      fs::resize_file(path, text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
-  }
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
   if (fd_ < 0)
     throw std::runtime_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (!ends_a_line(fd_, path))
+    report::append_durably(fd_, path, "\n");
 }
 
 RowsFile::~RowsFile()
@@ -175,10 +342,7 @@ RowsFile::~RowsFile()
 
 void RowsFile::append(const nlohmann::json& row)
 {
-  const std::string line = row.dump() + "\n";
-  // One write of the whole line, so rows of processes sharing the file never interleave.
-  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fsync(fd_) != 0)
-    throw std::runtime_error(fmt::format("cannot append to {}: {}", path_, std::strerror(errno)));
+  report::append_durably(fd_, path_, one_line(row) + "\n");
 }
 
 std::string rows_file_name(int index, int count)
@@ -186,28 +350,21 @@ std::string rows_file_name(int index, int count)
   return count == 1 ? "rows.jsonl" : fmt::format("rows.shard-{}-of-{}.jsonl", index, count);
 }
 
-std::vector<nlohmann::json> read_rows(const std::string& dir)
+std::vector<nlohmann::json> read_rows(const std::string& dir, const nlohmann::json& manifest,
+                                      const std::optional<std::string>& own_file)
 {
-  std::vector<fs::path> files;
-  if (fs::is_directory(dir))
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      const std::string name = entry.path().filename().string();
-      if (name.starts_with("rows") && name.ends_with(".jsonl"))
-        files.push_back(entry.path());
-    }
-  std::sort(files.begin(), files.end());
+  const RowChecker checker(manifest);
   std::vector<nlohmann::json> rows;
-  for (const auto& file : files) {
-    std::ifstream in(file);
-    for (std::string line; std::getline(in, line);) {
-      if (in.eof())
-        break; // no newline after it: a row cut short
-      try {
-        rows.push_back(nlohmann::json::parse(line));
-      } catch (const nlohmann::json::exception&) {
-        // A line a crash left half-written is not a result.
-      }
-    }
+  for (const auto& file : rows_files(dir)) {
+    SortedLines lines = sort_lines(read_text(file), checker);
+    const bool owned = !own_file || file.filename() == *own_file;
+    if (!lines.rejected.empty() && owned)
+      set_aside(file, lines);
+    for (const auto& line : lines.rejected)
+      fmt::print(stderr, "dtsim: {}:{}: {}; {}\n", file.string(), line.number, line.problem,
+                 owned ? "moved to " + (file.parent_path() / rejected_rows_file).string()
+                       : "left in place for the shard that writes the file, or dtsim merge, to move");
+    std::move(lines.rows.begin(), lines.rows.end(), std::back_inserter(rows));
   }
   return rows;
 }

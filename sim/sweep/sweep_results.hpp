@@ -5,9 +5,11 @@
 /// An output directory holds `sweep.json` (the manifest: every point's id and settings), one rows file per
 /// process that ran points (`rows.jsonl`, or `rows.shard-I-of-N.jsonl`), a folder per point under `points/`,
 /// and, once merged, `results.jsonl` and `results.csv` sorted by point id. A row is appended and flushed as its
-/// point finishes; a row cut short by a kill is ignored on reading and its point runs again.
+/// point finishes. A line that is not a row of the sweep (cut short by a kill, corrupted, another sweep's) is
+/// moved to `rejected-rows.jsonl` on reading, and its point has no row until it runs again.
 #include "sweep/sweep_definition.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -20,21 +22,47 @@ namespace dtsim::sweep {
 nlohmann::json manifest(const SweepDefinition& sweep, const std::vector<SweepPoint>& points);
 
 /// Writes the manifest into `dir`, or checks that the one already there lists the same points; throws
-/// ConfigError when `dir` holds another sweep's results.
+/// ConfigError when `dir` holds another sweep's results. Of sweeps claiming an empty folder at once, one wins.
 void claim_directory(const std::string& dir, const nlohmann::json& manifest);
 
 /// Reads `dir`'s manifest; throws ConfigError when there is none.
 nlohmann::json read_manifest(const std::string& dir);
 
 /// One row: the point's id, its settings (values read as YAML: numbers stay numbers), "ok" or "failed", the
-/// error (null when ok) and the run's summary (null when failed).
+/// error (null when ok), the run's summary (null when failed) and the checksum of all that (row_checksum).
 nlohmann::json result_row(const SweepPoint& point, const std::optional<nlohmann::json>& summary,
                           const std::string& error);
+
+/// The checksum a row carries: the fingerprint of the row without its checksum, as one line of JSON.
+std::string row_checksum(const nlohmann::json& row);
+
+/// @brief A line of a rows file read as a row of a sweep: the row, or why it is not one.
+struct CheckedLine {
+  std::optional<nlohmann::json> row;
+  std::string problem;
+};
+
+/// @brief Tells the rows of a sweep from other lines.
+class RowChecker {
+public:
+  explicit RowChecker(const nlohmann::json& manifest);
+
+  /// A row of the sweep is a JSON object with the fields of result_row (status, error and summary agreeing),
+  /// names a point of the manifest with that point's settings, and carries the checksum of its content. Rows
+  /// without a checksum (written before rows had one) are taken on the rest.
+  CheckedLine check(const std::string& line) const;
+
+private:
+  std::string point_problem(const nlohmann::json& row) const;
+
+  std::map<std::string, nlohmann::json> settings_by_id_;
+};
 
 /// @brief A rows file that rows are appended to, each flushed to disk at once.
 class RowsFile {
 public:
-  /// Opens (creating) `path`, first cutting off a last line that a kill left unfinished.
+  /// Opens (creating) `path`. A last line cut short by a kill is ended first, so that the next row starts a
+  /// line of its own.
   explicit RowsFile(const std::string& path);
   ~RowsFile();
   RowsFile(const RowsFile&) = delete;
@@ -47,8 +75,12 @@ private:
   std::string path_;
 };
 
-/// Every complete row of the rows files in `dir` (rows.jsonl and every shard's), in file order.
-std::vector<nlohmann::json> read_rows(const std::string& dir);
+/// Every row of the sweep of `manifest` (RowChecker) in the rows files of `dir` (rows.jsonl and every
+/// shard's), in file order. The other lines, a last line without its newline included, are each named on stderr
+/// with their problem and moved to rejected-rows.jsonl when this process may rewrite their file: any file, or
+/// `own_file` alone when given (a shard's); otherwise left in place.
+std::vector<nlohmann::json> read_rows(const std::string& dir, const nlohmann::json& manifest,
+                                      const std::optional<std::string>& own_file = std::nullopt);
 
 /// The rows file of shard `index` of `count` (count 1: the unsharded rows.jsonl).
 std::string rows_file_name(int index, int count);

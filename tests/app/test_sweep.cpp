@@ -1,12 +1,12 @@
 // dtsim sweep and dtsim merge as a batch script runs them: results files, resuming, shards, failures, bad input.
 #include "cli.hpp"
+#include "sweep_files.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fmt/format.h>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -14,22 +14,6 @@ namespace {
 
 const std::string kSweep = "sweep scenarios/cluster-4node-a100.yaml --set cluster.nodes=1,2 "
                            "--set workload.batch_per_device=128,256 --set workload.steps=10";
-
-fs::path fresh_dir(const std::string& name)
-{
-  const fs::path dir = fs::temp_directory_path() / fmt::format("dtsim-test-sweep-{}-{}", getpid(), name);
-  fs::remove_all(dir);
-  return dir;
-}
-
-std::vector<nlohmann::json> rows_of(const fs::path& file)
-{
-  std::vector<nlohmann::json> rows;
-  std::istringstream lines(read_file(file));
-  for (std::string line; std::getline(lines, line);)
-    rows.push_back(nlohmann::json::parse(line));
-  return rows;
-}
 
 std::map<std::string, int> ok_rows_per_id(const fs::path& file)
 {

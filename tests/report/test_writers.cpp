@@ -1,4 +1,5 @@
 #include "report/writers.hpp"
+#include "small_tmpfs.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -58,4 +59,43 @@ TEST_CASE("report: results that hold a number that is not finite are refused, na
   broken["summary"]["step_time_s"] = INFINITY;
   CHECK_THROWS_WITH(dtsim::report::require_finite_numbers(broken, "the results"),
                     "the results hold inf at /summary/step_time_s, where a number belongs");
+}
+
+namespace {
+
+std::string text_of(const fs::path& file)
+{
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+} // namespace
+
+TEST_CASE("report: on a full disk an atomic write fails naming the file and the reason, and leaves the old file")
+{
+  const SmallTmpfs disk("atomic", "64k");
+  if (!disk.mounted())
+    return;
+  const std::string file = (disk.dir() / "results.json").string();
+  dtsim::report::write_file_atomically(file, "old\n");
+  CHECK_THROWS_WITH(dtsim::report::write_file_atomically(file, std::string(256 * 1024, 'x')),
+                    "cannot write " + file + ": No space left on device");
+  CHECK(text_of(file) == "old\n");
+  CHECK(std::distance(fs::directory_iterator(disk.dir()), fs::directory_iterator()) == 1); // no partial file
+}
+
+TEST_CASE("report: a file created atomically is created once, and a second creation changes nothing")
+{
+  const fs::path dir = fs::temp_directory_path() / ("dtsim-create-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string file = (dir / "sweep.json").string();
+  CHECK(dtsim::report::create_file_atomically(file, "first\n"));
+  CHECK_FALSE(dtsim::report::create_file_atomically(file, "second\n"));
+  CHECK(text_of(file) == "first\n");
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+  CHECK_THROWS_WITH(dtsim::report::create_file_atomically((dir / "no" / "such").string(), ""),
+                    "cannot write " + (dir / "no" / "such").string() + ": No such file or directory");
+  fs::remove_all(dir);
 }
