@@ -4,7 +4,9 @@
 #include "platform/cluster_layout.hpp"
 #include "report/recorder.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
 #include <memory>
 #include <stdexcept>
@@ -74,13 +76,14 @@ ChildProcess::ChildProcess(const std::function<std::string()>& compute)
 {
   int fds[2];
   if (pipe(fds) != 0)
-    return;
+    throw std::runtime_error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
   const pid_t parent = getpid();
   child_ = fork();
   if (child_ < 0) {
+    const int error = errno;
     close(fds[0]);
     close(fds[1]);
-    return;
+    throw std::runtime_error(fmt::format("cannot start a process: {}", std::strerror(error)));
   }
   if (child_ == 0) {
     die_with_parent(parent);

@@ -34,7 +34,8 @@ SummarizedRun simulate_and_summarize(const config::Scenario& scenario, bool with
                                      training::TraceWindow trace = {});
 
 /// @brief Text computed in a forked child process, since each SimGrid simulation needs a process of its
-/// own; the parent goes on meanwhile. Create it before any simulation in this process.
+/// own; the parent goes on meanwhile. Create it before any simulation in this process. Throws
+/// std::runtime_error when no process can be started, rather than leave the result missing.
 class ChildProcess {
 public:
   explicit ChildProcess(const std::function<std::string()>& compute);
