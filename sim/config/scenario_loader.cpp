@@ -195,12 +195,15 @@ private:
       if (!digits || std::stoi(part) < 1)
         v_.fail("network.torus", fmt::format("expected dimensions such as \"16x16x16\", found \"{}\"", text));
       dimensions.push_back(std::stoi(part));
+      if (dimensions.size() > 3)
+        break;
       product *= dimensions.back();
     }
     if (dimensions.empty() || dimensions.size() > 3)
       v_.fail("network.torus", fmt::format("expected 1 to 3 dimensions such as \"16x16x16\", found \"{}\"", text));
     const int slices = v_.count("network.slices");
-    if (product * slices != cluster.devices())
+    // Compared by division: the product (up to 10^18) times the slices would overflow.
+    if (cluster.devices() % slices != 0 || product != cluster.devices() / slices)
       v_.fail("network.torus",
               fmt::format("expected dimensions whose product is the {} accelerators of {}, found \"{}\" = {}",
                           cluster.devices() / std::max(1, slices),
@@ -268,7 +271,8 @@ private:
     d.groups = v_.count("network.dragonfly.groups");
     d.routers_per_group = v_.count("network.dragonfly.routers_per_group");
     d.nodes_per_router = v_.count("network.dragonfly.nodes_per_router");
-    const long long ports = static_cast<long long>(d.groups) * d.routers_per_group * d.nodes_per_router;
+    // In double: three counts up to 2^31 each overflow a long long; the comparison needs only nodes' range.
+    const double ports = static_cast<double>(d.groups) * d.routers_per_group * d.nodes_per_router;
     if (cluster.nodes > ports)
       v_.fail("cluster.nodes", fmt::format("expected at most the {} nodes a dragonfly of {} groups x {} routers x {} "
                                            "nodes holds, found {}",
@@ -750,7 +754,8 @@ void inherit_node(Document& doc, const std::string& data_dir)
 {
   const YAML::Node& root = doc.root();
   const YAML::Node& cluster = root["cluster"];
-  if (!cluster.IsMap() || !cluster["node"].IsDefined())
+  // A const lookup of a missing key gives a node whose type cannot be asked: IsDefined() first.
+  if (!cluster.IsDefined() || !cluster.IsMap() || !cluster["node"].IsDefined())
     return;
   const YAML::Node name_node = cluster["node"];
   const std::string name = read_text(doc, name_node, "cluster.node");
@@ -775,7 +780,7 @@ void inherit_node(Document& doc, const std::string& data_dir)
     if (p.path.starts_with("cluster.") && p.path != "cluster.nodes" && p.path != "cluster.node")
       cluster_keys.push_back(p.path.substr(std::string("cluster.").size()));
   const YAML::Node& block_cluster = block.root()["cluster"];
-  if (!block_cluster.IsMap())
+  if (!block_cluster.IsDefined() || !block_cluster.IsMap())
     fail(block, "cluster", block_cluster, "expected a section of cluster keys, found " + describe(block_cluster));
   check_keys(block, block_cluster, "cluster", cluster_keys);
   doc.inherit("cluster", block);
@@ -792,11 +797,10 @@ void check_version(const Document& doc)
          fmt::format("expected 1, the only scenario format this dtsim reads, found {}", describe(version)));
 }
 
-} // namespace
-
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir)
+/// Overrides, validates and resolves the scenario `doc`.
+Scenario resolve_scenario(Document doc, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
-  Document doc = Document::load(path);
+  const std::string path = doc.file();
   for (const auto& assignment : overrides) {
     // The run's length given on the command line replaces the file's, in steps or in epochs.
     for (const auto& [given, replaced] : {std::pair{"steps", "epochs"}, std::pair{"epochs", "steps"}})
@@ -815,6 +819,19 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
     catalog.add_file(file);
   }
   return Builder(values, catalog, path, data_dir).build();
+}
+
+} // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir)
+{
+  return resolve_scenario(Document::load(path), overrides, data_dir);
+}
+
+Scenario parse_scenario(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+                        const std::string& data_dir)
+{
+  return resolve_scenario(Document::parse(text, name), overrides, data_dir);
 }
 
 std::optional<std::string> memory_shortfall(const Scenario& s, const Accelerator& accelerator, int batch)

@@ -36,6 +36,16 @@ std::string canonical(const std::string& text)
   return canonical(YAML::Load(text));
 }
 
+/// A key of `section` (set, grid or zip): a dotted key path, which a '=' would cut short in "key=value".
+std::string key_path(const config::Document& doc, const YAML::Node& key, const std::string& section)
+{
+  const std::string& text = key.Scalar();
+  if (text.find('=') != std::string::npos)
+    throw ConfigError(where(doc, key), section + "." + text,
+                      "expected a dotted key path such as workload.batch_per_device, found a key with '=' in it");
+  return text;
+}
+
 std::vector<SweptKey> swept_keys(const config::Document& doc, const std::string& section)
 {
   std::vector<SweptKey> keys;
@@ -45,7 +55,7 @@ std::vector<SweptKey> swept_keys(const config::Document& doc, const std::string&
   if (!node.IsMap())
     throw ConfigError(where(doc, node), section, "expected a mapping of dotted keys to lists of values");
   for (const auto& entry : node) {
-    const std::string key = entry.first.Scalar();
+    const std::string key = key_path(doc, entry.first, section);
     if (!entry.second.IsSequence() || entry.second.size() == 0)
       throw ConfigError(where(doc, entry.second), section + "." + key,
                         "expected a non-empty list of the values the key takes, such as [1, 2, 4]");
@@ -109,14 +119,15 @@ SweptKey parse_swept(const std::string& option, const std::string& assignment)
     throw ConfigError(at, "", "expected key.path=value[,value...], found no '='");
   SweptKey swept{assignment.substr(0, eq), {}};
   for (const auto& value : split_top_level(assignment.substr(eq + 1))) {
+    YAML::Node node;
     try {
-      const YAML::Node node = YAML::Load(value);
-      if (node.IsNull())
-        throw ConfigError(at, swept.key, "expected a value between the commas, found nothing");
-      swept.values.push_back(canonical(node));
-    } catch (const YAML::ParserException& e) {
-      throw ConfigError(at, swept.key, fmt::format("the value \"{}\" is not valid YAML: {}", value, e.msg));
+      node = config::parse_yaml(value, at.origin);
+    } catch (const ConfigError& e) {
+      throw ConfigError(at, swept.key, fmt::format("the value \"{}\" is not valid: {}", value, e.message()));
     }
+    if (node.IsNull())
+      throw ConfigError(at, swept.key, "expected a value between the commas, found nothing");
+    swept.values.push_back(canonical(node));
   }
   return swept;
 }
@@ -164,9 +175,12 @@ std::vector<SweepPoint> SweepDefinition::points() const
   return points;
 }
 
-SweepDefinition load_sweep(const std::string& path)
+namespace {
+
+/// The sweep of the sweep file `doc`.
+SweepDefinition sweep_of(const config::Document& doc)
 {
-  const config::Document doc = config::Document::load(path);
+  const std::string& path = doc.file();
   const YAML::Node& root = doc.root();
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
@@ -190,7 +204,7 @@ SweepDefinition load_sweep(const std::string& path)
     if (!set.IsMap())
       throw ConfigError(where(doc, set), "set", "expected a mapping of dotted keys to values");
     for (const auto& entry : set)
-      sweep.fixed.push_back(entry.first.Scalar() + "=" + canonical(entry.second));
+      sweep.fixed.push_back(key_path(doc, entry.first, "set") + "=" + canonical(entry.second));
   }
   sweep.grid = swept_keys(doc, "grid");
   sweep.zip = swept_keys(doc, "zip");
@@ -199,6 +213,18 @@ SweepDefinition load_sweep(const std::string& path)
   check_zip_lengths(sweep.zip, root["zip"].IsDefined() ? where(doc, root["zip"]) : Location{path, 1, 1});
   check_each_key_once(sweep, {path, 1, 1});
   return sweep;
+}
+
+} // namespace
+
+SweepDefinition load_sweep(const std::string& path)
+{
+  return sweep_of(config::Document::load(path));
+}
+
+SweepDefinition parse_sweep(const std::string& text, const std::string& name)
+{
+  return sweep_of(config::Document::parse(text, name));
 }
 
 void add_options(SweepDefinition& sweep, const std::vector<std::string>& sets, const std::vector<std::string>& zips)

@@ -84,6 +84,20 @@ TEST_CASE("app: validate reports a bad file with file:line:column and exit code 
                         "\"batch_per_device\"?)") != std::string::npos);
 }
 
+TEST_CASE("app: files refused for their size, aliases or kind, and bad sweep keys, exit with code 2")
+{
+  for (const std::string file : {"tests/data/limit-alias-bomb.yaml", "tests/data/limit-alias-cycle.yaml",
+                                 "tests/data/limit-deep-nesting.yaml", "/dev/zero", "tests/data"}) {
+    const Outcome out = dtsim("validate " + file);
+    INFO(out.output);
+    CHECK(out.exit_code == 2);
+    CHECK(out.output.starts_with(file + ":"));
+  }
+  const Outcome sweep = dtsim("sweep tests/data/fuzz-sweep-key-with-equals.yaml --list");
+  CHECK(sweep.exit_code == 2);
+  CHECK(sweep.output.find("found a key with '=' in it") != std::string::npos);
+}
+
 TEST_CASE("app: a failed run leaves results written by an earlier run intact")
 {
   const auto json = scratch("kept.json");

@@ -85,6 +85,35 @@ TEST_CASE("sweep definition: every sweep in scenarios/sweeps/ reads, and every o
   CHECK(sweeps >= 2);
 }
 
+TEST_CASE("sweep definition: a key of set, grid or zip with '=' in it is refused (found by fuzz_sweep)")
+{
+  // As "key=value" such a key was cut at its '=', and the rest read as a YAML value that was not one.
+  const std::string file = kSource + "/tests/data/fuzz-sweep-key-with-equals.yaml";
+  try {
+    load_sweep(file);
+    FAIL("the sweep loaded");
+  } catch (const dtsim::config::ConfigError& e) {
+    CHECK(e.where().origin == file);
+    CHECK(e.where().line == 4);
+    CHECK(e.where().column == 3);
+    CHECK(e.key() == "set.workload{=[");
+    CHECK(e.message() == "expected a dotted key path such as workload.batch_per_device, found a key with '=' in it");
+  }
+  CHECK_THROWS_WITH(parse_sweep("base: b.yaml\ngrid:\n  a=b: [1, 2]\n", "grid.yaml"),
+                    "grid.yaml:3:3: grid.a=b: expected a dotted key path such as workload.batch_per_device, found a "
+                    "key with '=' in it");
+}
+
+TEST_CASE("sweep definition: sweep files and --set values are bounded like scenarios")
+{
+  const std::string bomb = kSource + "/tests/data/limit-alias-bomb.yaml";
+  CHECK_THROWS_WITH(load_sweep(bomb), Catch::StartsWith(bomb + ":6:1: e: expected at most 100000 values"));
+  CHECK_THROWS_WITH(is_sweep_file("/dev/zero"), "/dev/zero: expected a regular file (a YAML document), found a device");
+  CHECK_THROWS_WITH(sweep_from_options("b.yaml", {"a.x=1,&y [*y]"}, {}),
+                    Catch::Contains("a.x: the value \"&y [*y]\" is not valid: expected an alias (*name) to name a "
+                                    "finished value"));
+}
+
 TEST_CASE("sweep results: merging keeps one row per point, an ok row over a failed one, and names the missing")
 {
   const SweepDefinition s = sweep_from_options("b.yaml", {"a.x=1,2,3"}, {});
