@@ -120,8 +120,8 @@ std::string describe_file_type(std::filesystem::file_type type)
   }
 }
 
-/// Refuses, before anything is read, a path that is missing, not a regular file, or too large.
-void check_readable(const std::string& path)
+/// The size of `path`, refused before anything is read when it is missing, not a regular file, or too large.
+std::uintmax_t readable_size(const std::string& path)
 {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
@@ -132,8 +132,10 @@ void check_readable(const std::string& path)
         {path, 0, 0}, "",
         fmt::format("expected a regular file (a YAML document), found {}", describe_file_type(status.type())));
   const std::uintmax_t bytes = std::filesystem::file_size(path, error);
-  if (!error)
-    refuse_oversized(path, bytes);
+  if (error)
+    throw ConfigError({path, 0, 0}, "", "cannot open the file");
+  refuse_oversized(path, bytes);
+  return bytes;
 }
 
 } // namespace
@@ -163,14 +165,18 @@ Document Document::parse(const std::string& text, const std::string& name)
 
 Document Document::load(const std::string& path)
 {
-  check_readable(path);
+  const std::uintmax_t bytes = readable_size(path);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw ConfigError({path, 0, 0}, "", "cannot open the file");
-  // One byte past the bound, so that a file grown since it was measured is still refused.
-  std::string text(max_document_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::string text(bytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(bytes));
   text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.peek() != std::ifstream::traits_type::eof())
+    throw ConfigError({path, 0, 0}, "",
+                      fmt::format("expected {} bytes, the file's size, found more reading it (a file still being "
+                                  "written, or a special file such as those in /proc)",
+                                  bytes));
   return parse(text, path);
 }
 

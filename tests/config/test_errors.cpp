@@ -849,6 +849,10 @@ TEST_CASE("config: a directory, a named pipe or a device given as a file is refu
     CHECK(e.where().line == 0);
     CHECK(e.message() == "expected a regular file (a YAML document), found " + found);
   }
+  // A file of /proc has the size 0 and yet text to read.
+  const ConfigError proc = load_error("/proc/self/status");
+  CHECK(proc.where().origin == "/proc/self/status");
+  CHECK_THAT(proc.message(), Catch::StartsWith("expected 0 bytes, the file's size, found more reading it"));
   // The node building block and the workload a scenario names are read the same way.
   std::string text = kValidBase;
   text.replace(text.find("  nodes: 1\n"), 11, "  nodes: 1\n  node: /dev/zero\n");
