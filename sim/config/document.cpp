@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 #include <unordered_set>
+#include <yaml-cpp/depthguard.h>
 
 namespace dtsim::config {
 
@@ -147,6 +148,10 @@ YAML::Node parse_yaml(const std::string& text, const std::string& name)
     YAML::Node root = YAML::Load(text);
     BoundedWalk(name).visit(root, "");
     return root;
+  } catch (const YAML::DeepRecursion& e) { // yaml-cpp's parser stops far deeper than the walk, with "bad file"
+    throw ConfigError({name, e.mark.line + 1, e.mark.column + 1}, "",
+                      fmt::format("expected sections and lists nested at most {} deep, found {} or more",
+                                  max_nesting_depth, e.depth()));
   } catch (const YAML::ParserException& e) {
     throw ConfigError({name, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
   }

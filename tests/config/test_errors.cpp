@@ -774,6 +774,10 @@ TEST_CASE("config: sections nested past the bound are refused; at the bound they
   check_error(example_error("limit-deep-nesting.yaml"), path, 2, static_cast<int>(line.rfind('{')) + 1,
               repeated_key(max_nesting_depth), "expected sections and lists nested at most 64 deep, found deeper");
   CHECK_NOTHROW(Document::parse(nested_sections(max_nesting_depth), "at-the-bound.yaml"));
+  // yaml-cpp's parser refuses nesting far deeper than the bound on its own ("bad file"), with the same error.
+  CHECK_THROWS_WITH(Document::parse("a: " + std::string(100'000, '['), "deeper.yaml"),
+                    Catch::StartsWith("deeper.yaml:1:") &&
+                        Catch::Contains(": expected sections and lists nested at most 64 deep, found "));
 }
 
 TEST_CASE("config: a document of as many values as the bound parses, one more value is refused")
