@@ -21,11 +21,10 @@ Location where(const config::Document& doc, const YAML::Node& node)
   return {doc.file(), node.Mark().line + 1, node.Mark().column + 1};
 }
 
-/// A value as YAML text in one canonical form: flow style, no surrounding space.
+/// A value as YAML text in one canonical form: flow style, no surrounding space, quoted where a scalar needs it
+/// ("a: b", "[1") to be read back as itself.
 std::string canonical(const YAML::Node& value)
 {
-  if (value.IsScalar())
-    return value.Scalar();
   YAML::Emitter out;
   out << YAML::Flow << value;
   return out.c_str();

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 using namespace dtsim::sweep;
 namespace fs = std::filesystem;
@@ -102,6 +103,23 @@ TEST_CASE("sweep definition: a key of set, grid or zip with '=' in it is refused
   CHECK_THROWS_WITH(parse_sweep("base: b.yaml\ngrid:\n  a=b: [1, 2]\n", "grid.yaml"),
                     "grid.yaml:3:3: grid.a=b: expected a dotted key path such as workload.batch_per_device, found a "
                     "key with '=' in it");
+}
+
+TEST_CASE("sweep definition: a value that needs quotes keeps them and reads back as itself (found by fuzz_sweep)")
+{
+  // Kept unquoted, "[1" made the point ids throw YAML::ParserException, and "a: b" became a section.
+  const SweepDefinition s = load_sweep(kSource + "/tests/data/fuzz-sweep-quoted-values.yaml");
+  REQUIRE(s.grid.size() == 1);
+  const std::vector<std::string> written{"a: b", "#x", "[1", "'", std::string(1, '\0'), "plain"};
+  REQUIRE(s.grid[0].values.size() == written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    INFO(s.grid[0].values[i]);
+    const YAML::Node back = YAML::Load(s.grid[0].values[i]);
+    REQUIRE(back.IsScalar());
+    CHECK(back.Scalar() == written[i]);
+  }
+  CHECK(s.grid[0].values.back() == "plain"); // a plain scalar stays as written, and so do the ids of its points
+  CHECK(s.points().size() == written.size());
 }
 
 TEST_CASE("sweep definition: sweep files and --set values are bounded like scenarios")
