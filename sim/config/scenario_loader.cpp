@@ -30,6 +30,13 @@ std::string relative_to(const std::string& scenario_file, const std::string& pat
   return p.is_absolute() ? path : (std::filesystem::path(scenario_file).parent_path() / p).string();
 }
 
+/// Whether `path` names a file; false too when it cannot be looked up (a name too long, say).
+bool file_exists(const std::string& path)
+{
+  std::error_code unreadable;
+  return std::filesystem::exists(path, unreadable);
+}
+
 template <typename Entry>
 const Entry& find_entry(const ResolvedParameters& values, const std::string& path,
                         const std::map<std::string, Entry>& entries, const std::string& file)
@@ -473,7 +480,7 @@ private:
   {
     WorkloadSpec w;
     w.model_file = workload_file();
-    if (!std::filesystem::exists(w.model_file))
+    if (!file_exists(w.model_file))
       v_.fail("workload.model", fmt::format("expected a workload in workloads/ or a workload file path, found \"{}\" "
                                             "(no file {})",
                                             v_.text("workload.model"), w.model_file));
@@ -762,7 +769,7 @@ void inherit_node(Document& doc, const std::string& data_dir)
   const std::filesystem::path file = name.find('/') == std::string::npos && !name.ends_with(".yaml")
                                          ? std::filesystem::path(data_dir) / "topologies" / (name + ".yaml")
                                          : std::filesystem::path(relative_to(doc.file(), name));
-  if (!std::filesystem::exists(file)) {
+  if (!file_exists(file)) {
     std::vector<std::string> known;
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(data_dir) / "topologies"))
       if (entry.path().extension() == ".yaml")
@@ -814,7 +821,8 @@ Scenario resolve_scenario(Document doc, const std::vector<std::string>& override
   Catalog catalog = Catalog::load(data_dir);
   if (values.has("catalog")) {
     const std::string file = relative_to(path, values.text("catalog"));
-    if (!std::filesystem::is_regular_file(file))
+    std::error_code unreadable;
+    if (!std::filesystem::is_regular_file(file, unreadable))
       values.fail("catalog", fmt::format("expected a catalog file, found no file at {}", file));
     catalog.add_file(file);
   }

@@ -2,6 +2,7 @@
 
 #include "config/config_error.hpp"
 #include "config/document.hpp"
+#include "config/value_reader.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -22,17 +23,27 @@ Location where(const config::Document& doc, const YAML::Node& node)
 }
 
 /// A value as YAML text in one canonical form: flow style, no surrounding space, quoted where a scalar needs it
-/// ("a: b", "[1") to be read back as itself.
-std::string canonical(const YAML::Node& value)
+/// ("a: b", "[1") to be read back as itself. Throws ConfigError at `at` for a value yaml-cpp cannot read back
+/// once it has written it: it writes a key over 1024 characters in a form its own parser refuses.
+std::string canonical(const YAML::Node& value, const Location& at, const std::string& key)
 {
   YAML::Emitter out;
   out << YAML::Flow << value;
-  return out.c_str();
+  const std::string text = out.c_str();
+  try {
+    YAML::Load(text);
+  } catch (const YAML::ParserException&) {
+    throw ConfigError(at, key,
+                      "expected a value that can be written as YAML and read back, found one that yaml-cpp cannot "
+                      "read back once written (such as a key over 1024 characters)");
+  }
+  return text;
 }
 
+/// The canonical form of YAML text already in canonical form, or of a value given on the command line.
 std::string canonical(const std::string& text)
 {
-  return canonical(YAML::Load(text));
+  return canonical(YAML::Load(text), {text, 0, 0}, "");
 }
 
 /// A key of `section` (set, grid or zip): a dotted key path, which a '=' would cut short in "key=value".
@@ -60,7 +71,7 @@ std::vector<SweptKey> swept_keys(const config::Document& doc, const std::string&
                         "expected a non-empty list of the values the key takes, such as [1, 2, 4]");
     SweptKey swept{key, {}};
     for (const auto& value : entry.second)
-      swept.values.push_back(canonical(value));
+      swept.values.push_back(canonical(value, where(doc, value), section + "." + key));
     keys.push_back(std::move(swept));
   }
   return keys;
@@ -126,7 +137,7 @@ SweptKey parse_swept(const std::string& option, const std::string& assignment)
     }
     if (node.IsNull())
       throw ConfigError(at, swept.key, "expected a value between the commas, found nothing");
-    swept.values.push_back(canonical(node));
+    swept.values.push_back(canonical(node, at, swept.key));
   }
   return swept;
 }
@@ -191,8 +202,9 @@ SweepDefinition sweep_of(const config::Document& doc)
                             (close.empty() ? "" : fmt::format(" (did you mean {}?)", close)));
     }
   }
-  if (root["version"].IsDefined() && canonical(root["version"]) != "1")
-    throw ConfigError(where(doc, root["version"]), "version", "expected 1, found " + canonical(root["version"]));
+  if (const YAML::Node version = root["version"];
+      version.IsDefined() && !(version.IsScalar() && version.Scalar() == "1"))
+    throw ConfigError(where(doc, version), "version", "expected 1, found " + config::describe(version));
   const YAML::Node base = root["base"];
   if (!base.IsDefined() || !base.IsScalar())
     throw ConfigError({path, 1, 1}, "base", "missing key: expected the path of the base scenario");
@@ -202,8 +214,10 @@ SweepDefinition sweep_of(const config::Document& doc)
   if (const YAML::Node set = root["set"]; set.IsDefined()) {
     if (!set.IsMap())
       throw ConfigError(where(doc, set), "set", "expected a mapping of dotted keys to values");
-    for (const auto& entry : set)
-      sweep.fixed.push_back(key_path(doc, entry.first, "set") + "=" + canonical(entry.second));
+    for (const auto& entry : set) {
+      const std::string key = key_path(doc, entry.first, "set");
+      sweep.fixed.push_back(key + "=" + canonical(entry.second, where(doc, entry.second), "set." + key));
+    }
   }
   sweep.grid = swept_keys(doc, "grid");
   sweep.zip = swept_keys(doc, "zip");

@@ -887,6 +887,22 @@ TEST_CASE("config: a node building block without a cluster section says so")
               "expected a section of cluster keys, found nothing");
 }
 
+TEST_CASE("config: a node, workload or catalog name too long for a file name is not found, not a crash")
+{
+  // std::filesystem::exists threw filesystem_error (ENAMETOOLONG) for a name past 255 bytes.
+  check_example("fuzz-name-too-long.yaml", 5, 9, "cluster.node", "expected a node in topologies/");
+  const std::string name(300, 'a');
+  std::string text = kValidBase;
+  text.replace(text.find("model: resnet50"), 15, "model: " + name);
+  const auto workload = write_file(scratch_dir() / "workload-name-too-long.yaml", text);
+  check_error(load_error(workload.string()), workload.string(), 9, 10, "workload.model",
+              "expected a workload in workloads/ or a workload file path");
+  const auto catalog =
+      write_file(scratch_dir() / "catalog-name-too-long.yaml", std::string(kValidBase) + "catalog: " + name + "\n");
+  check_error(load_error(catalog.string()), catalog.string(), 12, 10, "catalog",
+              "expected a catalog file, found no file");
+}
+
 TEST_CASE("config: a whole number past 2^53 is refused, not rounded or cast back out of range")
 {
   check_example("fuzz-integer-overflow.yaml", 11, 21, "workload.batch_per_device",

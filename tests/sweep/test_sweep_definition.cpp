@@ -122,6 +122,18 @@ TEST_CASE("sweep definition: a value that needs quotes keeps them and reads back
   CHECK(s.points().size() == written.size());
 }
 
+TEST_CASE("sweep definition: a value yaml-cpp cannot read back once written is refused (found by fuzz_sweep)")
+{
+  const std::string file = kSource + "/tests/data/fuzz-sweep-long-key.yaml";
+  CHECK_THROWS_WITH(load_sweep(file), file + ":6:17: grid.name: expected a value that can be written as YAML and read "
+                                             "back, found one that yaml-cpp cannot read back once written (such as a "
+                                             "key over 1024 characters)");
+  // Written back with 1000 characters, a key is one yaml-cpp reads back.
+  const std::string key(1000, 'k');
+  const SweepDefinition s = parse_sweep("base: b.yaml\ngrid:\n  name: [{" + key + ": 1}]\n", "short-key.yaml");
+  CHECK(YAML::Load(s.grid.at(0).values.at(0))[key].as<int>() == 1);
+}
+
 TEST_CASE("sweep definition: sweep files and --set values are bounded like scenarios")
 {
   const std::string bomb = kSource + "/tests/data/limit-alias-bomb.yaml";
