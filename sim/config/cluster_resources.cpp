@@ -29,8 +29,8 @@ double fabric_ports(const Scenario& s, const NicGroup& nics)
     // Each pair of routers in a group, and each pair of groups, joined by links of the NICs' line rate.
     const DragonflySpec& d = n.dragonfly;
     const double port = nics.port_bandwidth;
-    const double local =
-        d.groups * d.routers_per_group * (d.routers_per_group - 1.0) * std::ceil(d.local_bandwidth / port);
+    const double local = static_cast<double>(d.groups) * d.routers_per_group * (d.routers_per_group - 1.0) *
+                         std::ceil(d.local_bandwidth / port);
     const double global = d.groups * (d.groups - 1.0) * std::ceil(d.global_bandwidth / port);
     return node_ports + local + global;
   }

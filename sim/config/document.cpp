@@ -1,10 +1,16 @@
 #include "config/document.hpp"
 
+#include "units/units.hpp"
+
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
+#include <unordered_set>
+#include <yaml-cpp/depthguard.h>
 
 namespace dtsim::config {
 
@@ -15,51 +21,168 @@ Document::Document(YAML::Node root, std::string file)
 }
 
 namespace {
-/// yaml-cpp keeps the first of two equal keys silently; a scenario must not.
-void reject_duplicate_keys(const YAML::Node& node, const std::string& name, const std::string& path)
+
+Location position(const std::string& name, const YAML::Node& node)
 {
-  if (node.IsSequence())
-    for (const auto& item : node)
-      reject_duplicate_keys(item, name, path);
-  if (!node.IsMap())
-    return;
-  std::vector<std::string> seen;
-  for (const auto& entry : node) {
-    const std::string key = entry.first.Scalar();
-    const std::string child = join_path(path, key);
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      throw ConfigError({name, entry.first.Mark().line + 1, entry.first.Mark().column + 1}, child,
-                        "key given twice in the same section; expected it once");
-    seen.push_back(key);
-    reject_duplicate_keys(entry.second, name, child);
+  return {name, node.Mark().line + 1, node.Mark().column + 1};
+}
+
+/// Walks a parsed document as the loaders do, each alias expanded where it is used, and refuses it at the
+/// first value past a bound, so that the walk itself stops after at most max_expanded_values values.
+/// (yaml-cpp makes an alias the very node its anchor names: `&a [*a]` is a list that contains itself.)
+class BoundedWalk {
+public:
+  explicit BoundedWalk(const std::string& name)
+      : name_(name)
+  {
+  }
+
+  void visit(const YAML::Node& node, const std::string& path)
+  {
+    if (++values_ > max_expanded_values)
+      throw ConfigError(outer_key_ ? *outer_key_ : position(name_, node), path,
+                        fmt::format("expected at most {} values with every alias (*name) expanded where it is "
+                                    "used, found more",
+                                    max_expanded_values));
+    if (!node.IsMap() && !node.IsSequence())
+      return;
+    enter(node, path);
+    if (node.IsSequence())
+      for (const auto& item : node)
+        visit(item, path);
+    else
+      visit_entries(node, path);
+    ancestors_.pop_back();
+  }
+
+private:
+  void enter(const YAML::Node& node, const std::string& path)
+  {
+    if (std::any_of(ancestors_.begin(), ancestors_.end(), [&](const YAML::Node& a) { return a.is(node); }))
+      throw ConfigError(position(name_, node), path,
+                        "expected an alias (*name) to name a finished value, found one inside the value it names "
+                        "(the value would contain itself)");
+    if (ancestors_.size() == max_nesting_depth)
+      throw ConfigError(
+          position(name_, node), path,
+          fmt::format("expected sections and lists nested at most {} deep, found deeper nesting", max_nesting_depth));
+    ancestors_.push_back(node);
+  }
+
+  /// yaml-cpp keeps the first of two equal keys silently; a dtsim file must not.
+  void visit_entries(const YAML::Node& map, const std::string& path)
+  {
+    std::unordered_set<std::string> keys;
+    for (const auto& entry : map) {
+      if (!entry.first.IsScalar())
+        throw ConfigError(position(name_, entry.first), path,
+                          fmt::format("expected a key name, found {}",
+                                      entry.first.IsNull() ? "nothing" : "a list or a section as the key"));
+      const std::string& key = entry.first.Scalar();
+      const std::string child = join_path(path, key);
+      if (ancestors_.size() == 1)
+        outer_key_ = position(name_, entry.first);
+      if (!keys.insert(key).second)
+        throw ConfigError(position(name_, entry.first), child, "key given twice in the same section; expected it once");
+      visit(entry.second, child);
+    }
+  }
+
+  const std::string& name_;
+  /// Where the top-level key being walked is: every node an alias reaches has its anchor's position instead.
+  std::optional<Location> outer_key_;
+  std::size_t values_ = 0;
+  std::vector<YAML::Node> ancestors_;
+};
+
+void refuse_oversized(const std::string& name, std::uintmax_t bytes)
+{
+  if (bytes > max_document_bytes)
+    throw ConfigError({name, 0, 0}, "",
+                      fmt::format("expected a document of at most {} bytes ({}), found {} bytes", max_document_bytes,
+                                  units::format(static_cast<double>(max_document_bytes), units::Dimension::size),
+                                  bytes));
+}
+
+std::string describe_file_type(std::filesystem::file_type type)
+{
+  switch (type) {
+  case std::filesystem::file_type::directory:
+    return "a directory";
+  case std::filesystem::file_type::fifo:
+    return "a named pipe (FIFO)";
+  case std::filesystem::file_type::character:
+  case std::filesystem::file_type::block:
+    return "a device";
+  case std::filesystem::file_type::socket:
+    return "a socket";
+  default:
+    return "something other than a file";
   }
 }
+
+/// The size of `path`, refused before anything is read when it is missing, not a regular file, or too large.
+std::uintmax_t readable_size(const std::string& path)
+{
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || status.type() == std::filesystem::file_type::not_found)
+    throw ConfigError({path, 0, 0}, "", "cannot open the file");
+  if (status.type() != std::filesystem::file_type::regular)
+    throw ConfigError(
+        {path, 0, 0}, "",
+        fmt::format("expected a regular file (a YAML document), found {}", describe_file_type(status.type())));
+  const std::uintmax_t bytes = std::filesystem::file_size(path, error);
+  if (error)
+    throw ConfigError({path, 0, 0}, "", "cannot open the file");
+  refuse_oversized(path, bytes);
+  return bytes;
+}
+
 } // namespace
 
-Document Document::parse(const std::string& text, const std::string& name)
+YAML::Node parse_yaml(const std::string& text, const std::string& name)
 {
+  refuse_oversized(name, text.size());
   try {
     YAML::Node root = YAML::Load(text);
-    reject_duplicate_keys(root, name, "");
-    if (!root.IsMap() && !root.IsNull())
-      throw ConfigError({name, root.Mark().line + 1, root.Mark().column + 1}, "",
-                        "expected a mapping of keys at the top of the file, found a list or a scalar");
-    if (root.IsNull())
-      root.reset(YAML::Node(YAML::NodeType::Map));
-    return Document(root, name);
+    BoundedWalk(name).visit(root, "");
+    return root;
+  } catch (const YAML::DeepRecursion& e) { // yaml-cpp's parser stops far deeper than the walk, with "bad file"
+    throw ConfigError({name, e.mark.line + 1, e.mark.column + 1}, "",
+                      fmt::format("expected sections and lists nested at most {} deep, found {} or more",
+                                  max_nesting_depth, e.depth()));
   } catch (const YAML::ParserException& e) {
     throw ConfigError({name, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
   }
 }
 
+Document Document::parse(const std::string& text, const std::string& name)
+{
+  YAML::Node root = parse_yaml(text, name);
+  if (!root.IsMap() && !root.IsNull())
+    throw ConfigError(position(name, root), "",
+                      "expected a mapping of keys at the top of the file, found a list or a scalar");
+  if (root.IsNull())
+    root.reset(YAML::Node(YAML::NodeType::Map));
+  return Document(root, name);
+}
+
 Document Document::load(const std::string& path)
 {
-  std::ifstream in(path);
+  const std::uintmax_t bytes = readable_size(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in)
     throw ConfigError({path, 0, 0}, "", "cannot open the file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path);
+  std::string text(bytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(bytes));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.peek() != std::ifstream::traits_type::eof())
+    throw ConfigError({path, 0, 0}, "",
+                      fmt::format("expected {} bytes, the file's size, found more reading it (a file still being "
+                                  "written, or a special file such as those in /proc)",
+                                  bytes));
+  return parse(text, path);
 }
 
 void Document::apply_override(const std::string& assignment)
@@ -71,9 +194,9 @@ void Document::apply_override(const std::string& assignment)
   const std::string path = assignment.substr(0, eq);
   YAML::Node value;
   try {
-    value = YAML::Load(assignment.substr(eq + 1));
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(option, path, "the value is not valid YAML: " + e.msg);
+    value = parse_yaml(assignment.substr(eq + 1), option.origin);
+  } catch (const ConfigError& e) {
+    throw ConfigError(option, path, "the value is not valid: " + e.message());
   }
   if (value.IsNull())
     throw ConfigError(option, path, "expected a value after '=', found nothing");
@@ -113,7 +236,7 @@ void Document::remove(const std::string& section, const std::string& key)
 void Document::inherit(const std::string& section, const Document& block)
 {
   const YAML::Node& given = block.root()[section];
-  if (!given.IsMap())
+  if (!given.IsDefined() || !given.IsMap())
     return;
   YAML::Node target = root_[section];
   for (const auto& entry : given) {

@@ -1,6 +1,7 @@
 #pragma once
 #include "config/config_error.hpp"
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,10 +9,22 @@
 
 namespace dtsim::config {
 
+/// Bounds on a YAML input, so that no file or option can exhaust time, memory or stack.
+inline constexpr std::size_t max_document_bytes = 1024 * 1024;
+/// Values counted with every alias expanded where it is used, as the loaders walk them.
+inline constexpr std::size_t max_expanded_values = 100'000;
+/// Sections and lists inside one another.
+inline constexpr std::size_t max_nesting_depth = 64;
+
+/// Parses `text`, read from `name`, as YAML within the bounds above; duplicate keys, keys that are not
+/// names and aliases that contain themselves are errors too. Throws ConfigError.
+YAML::Node parse_yaml(const std::string& text, const std::string& name);
+
 /// @brief A YAML file with `--set` overrides applied, which can say where each of its values came from.
 class Document {
 public:
-  /// Reads and parses `path`; a YAML syntax error becomes a ConfigError with its line and column.
+  /// Reads and parses `path`, a regular file of at most max_document_bytes; a YAML syntax error becomes a
+  /// ConfigError with its line and column.
   static Document load(const std::string& path);
   /// Parses `text` as if it were the file `name` (for tests and embedded data).
   static Document parse(const std::string& text, const std::string& name);

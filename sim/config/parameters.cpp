@@ -577,9 +577,16 @@ ResolvedValue read_value(const Document& doc, const Parameter& p, const YAML::No
     return value < p.minimum || (!p.minimum_inclusive && value == p.minimum) || value > p.maximum;
   };
   switch (p.kind) {
-  case ValueKind::integer:
-    v.number = static_cast<double>(read_integer(doc, node, p.path));
+  case ValueKind::integer: {
+    // Kept as a double, which holds every whole number up to 2^53 exactly.
+    constexpr long long largest_exact = 1LL << 53;
+    const long long whole = read_integer(doc, node, p.path);
+    if (whole > largest_exact || whole < -largest_exact)
+      fail(doc, p.path, node,
+           fmt::format("expected a whole number of at most {} (2^53), found \"{}\"", largest_exact, node.Scalar()));
+    v.number = static_cast<double>(whole);
     break;
+  }
   case ValueKind::number:
     v.number = read_quantity(doc, node, p.path, Dimension::number);
     break;

@@ -252,6 +252,10 @@ struct Scenario {
 /// Throws ConfigError for anything wrong in the file, an override or a data file it names.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir);
 
+/// load_scenario for `text` read as if it were the file `name` (paths it names are relative to name's folder).
+Scenario parse_scenario(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+                        const std::string& data_dir);
+
 /// Why `batch` samples per device do not fit in `accelerator`'s memory (model state + activations), or nothing.
 std::optional<std::string> memory_shortfall(const Scenario& scenario, const Accelerator& accelerator, int batch);
 

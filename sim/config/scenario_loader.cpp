@@ -30,11 +30,11 @@ std::string relative_to(const std::string& scenario_file, const std::string& pat
   return p.is_absolute() ? path : (std::filesystem::path(scenario_file).parent_path() / p).string();
 }
 
-/// A file a scenario can read: a regular file, not a folder, a device or a name the system refuses.
-bool is_readable_file(const std::string& path)
+/// Whether `path` names a file; false too when it cannot be looked up (a name too long, say).
+bool file_exists(const std::string& path)
 {
-  std::error_code error;
-  return std::filesystem::is_regular_file(path, error);
+  std::error_code unreadable;
+  return std::filesystem::exists(path, unreadable);
 }
 
 template <typename Entry>
@@ -203,12 +203,15 @@ private:
       if (!digits || std::stoi(part) < 1)
         v_.fail("network.torus", fmt::format("expected dimensions such as \"16x16x16\", found \"{}\"", text));
       dimensions.push_back(std::stoi(part));
+      if (dimensions.size() > 3)
+        break;
       product *= dimensions.back();
     }
     if (dimensions.empty() || dimensions.size() > 3)
       v_.fail("network.torus", fmt::format("expected 1 to 3 dimensions such as \"16x16x16\", found \"{}\"", text));
     const int slices = v_.count("network.slices");
-    if (product * slices != cluster.devices())
+    // Compared by division: the product (up to 10^18) times the slices would overflow.
+    if (cluster.devices() % slices != 0 || product != cluster.devices() / slices)
       v_.fail("network.torus",
               fmt::format("expected dimensions whose product is the {} accelerators of {}, found \"{}\" = {}",
                           cluster.devices() / std::max(1, slices),
@@ -276,7 +279,8 @@ private:
     d.groups = v_.count("network.dragonfly.groups");
     d.routers_per_group = v_.count("network.dragonfly.routers_per_group");
     d.nodes_per_router = v_.count("network.dragonfly.nodes_per_router");
-    const long long ports = static_cast<long long>(d.groups) * d.routers_per_group * d.nodes_per_router;
+    // In double: three counts up to 2^31 each overflow a long long; the comparison needs only nodes' range.
+    const double ports = static_cast<double>(d.groups) * d.routers_per_group * d.nodes_per_router;
     if (cluster.nodes > ports)
       v_.fail("cluster.nodes", fmt::format("expected at most the {} nodes a dragonfly of {} groups x {} routers x {} "
                                            "nodes holds, found {}",
@@ -477,9 +481,9 @@ private:
   {
     WorkloadSpec w;
     w.model_file = workload_file();
-    if (!is_readable_file(w.model_file))
+    if (!file_exists(w.model_file))
       v_.fail("workload.model", fmt::format("expected a workload in workloads/ or a workload file path, found \"{}\" "
-                                            "(no regular file {})",
+                                            "(no file {})",
                                             v_.text("workload.model"), w.model_file));
     w.model = load_workload(w.model_file);
     const auto kinds_list = kinds(cluster);
@@ -764,7 +768,7 @@ void inherit_node(Document& doc, const std::string& data_dir)
   const std::filesystem::path file = name.find('/') == std::string::npos && !name.ends_with(".yaml")
                                          ? std::filesystem::path(data_dir) / "topologies" / (name + ".yaml")
                                          : std::filesystem::path(relative_to(doc.file(), name));
-  if (!is_readable_file(file.string())) {
+  if (!file_exists(file.string())) {
     std::vector<std::string> known;
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(data_dir) / "topologies"))
       if (entry.path().extension() == ".yaml")
@@ -782,7 +786,7 @@ void inherit_node(Document& doc, const std::string& data_dir)
     if (p.path.starts_with("cluster.") && p.path != "cluster.nodes" && p.path != "cluster.node")
       cluster_keys.push_back(p.path.substr(std::string("cluster.").size()));
   const YAML::Node& block_cluster = block.root()["cluster"];
-  if (!block_cluster.IsMap())
+  if (!block_cluster.IsDefined() || !block_cluster.IsMap())
     fail(block, "cluster", block_cluster, "expected a section of cluster keys, found " + describe(block_cluster));
   check_keys(block, block_cluster, "cluster", cluster_keys);
   doc.inherit("cluster", block);
@@ -816,11 +820,10 @@ void check_version(const Document& doc)
          fmt::format("expected 1, the only scenario format this dtsim reads, found {}", describe(version)));
 }
 
-} // namespace
-
-Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir)
+/// Overrides, validates and resolves the scenario `doc`.
+Scenario resolve_scenario(Document doc, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
-  Document doc = Document::load(path);
+  const std::string path = doc.file();
   for (const auto& assignment : overrides) {
     // The run's length given on the command line replaces the file's, in steps or in epochs.
     for (const auto& [given, replaced] : {std::pair{"steps", "epochs"}, std::pair{"epochs", "steps"}})
@@ -835,11 +838,25 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   Catalog catalog = Catalog::load(data_dir);
   if (values.has("catalog")) {
     const std::string file = relative_to(path, values.text("catalog"));
-    if (!is_readable_file(file))
+    std::error_code unreadable;
+    if (!std::filesystem::is_regular_file(file, unreadable))
       values.fail("catalog", fmt::format("expected a catalog file, found no file at {}", file));
     catalog.add_file(file);
   }
   return Builder(values, catalog, path, data_dir).build();
+}
+
+} // namespace
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir)
+{
+  return resolve_scenario(Document::load(path), overrides, data_dir);
+}
+
+Scenario parse_scenario(const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
+                        const std::string& data_dir)
+{
+  return resolve_scenario(Document::parse(text, name), overrides, data_dir);
 }
 
 std::optional<std::string> memory_shortfall(const Scenario& s, const Accelerator& accelerator, int batch)

@@ -2,6 +2,7 @@
 
 #include "config/config_error.hpp"
 #include "config/document.hpp"
+#include "config/value_reader.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -21,19 +22,38 @@ Location where(const config::Document& doc, const YAML::Node& node)
   return {doc.file(), node.Mark().line + 1, node.Mark().column + 1};
 }
 
-/// A value as YAML text in one canonical form: flow style, no surrounding space.
-std::string canonical(const YAML::Node& value)
+/// A value as YAML text in one canonical form: flow style, no surrounding space, quoted where a scalar needs it
+/// ("a: b", "[1") to be read back as itself. Throws ConfigError at `at` for a value yaml-cpp cannot read back
+/// once it has written it: it writes a key over 1024 characters in a form its own parser refuses.
+std::string canonical(const YAML::Node& value, const Location& at, const std::string& key)
 {
-  if (value.IsScalar())
-    return value.Scalar();
   YAML::Emitter out;
   out << YAML::Flow << value;
-  return out.c_str();
+  const std::string text = out.c_str();
+  try {
+    YAML::Load(text);
+  } catch (const YAML::ParserException&) {
+    throw ConfigError(at, key,
+                      "expected a value that can be written as YAML and read back, found one that yaml-cpp cannot "
+                      "read back once written (such as a key over 1024 characters)");
+  }
+  return text;
 }
 
+/// The canonical form of YAML text already in canonical form, or of a value given on the command line.
 std::string canonical(const std::string& text)
 {
-  return canonical(YAML::Load(text));
+  return canonical(YAML::Load(text), {text, 0, 0}, "");
+}
+
+/// A key of `section` (set, grid or zip): a dotted key path, which a '=' would cut short in "key=value".
+std::string key_path(const config::Document& doc, const YAML::Node& key, const std::string& section)
+{
+  const std::string& text = key.Scalar();
+  if (text.find('=') != std::string::npos)
+    throw ConfigError(where(doc, key), section + "." + text,
+                      "expected a dotted key path such as workload.batch_per_device, found a key with '=' in it");
+  return text;
 }
 
 std::vector<SweptKey> swept_keys(const config::Document& doc, const std::string& section)
@@ -45,13 +65,13 @@ std::vector<SweptKey> swept_keys(const config::Document& doc, const std::string&
   if (!node.IsMap())
     throw ConfigError(where(doc, node), section, "expected a mapping of dotted keys to lists of values");
   for (const auto& entry : node) {
-    const std::string key = entry.first.Scalar();
+    const std::string key = key_path(doc, entry.first, section);
     if (!entry.second.IsSequence() || entry.second.size() == 0)
       throw ConfigError(where(doc, entry.second), section + "." + key,
                         "expected a non-empty list of the values the key takes, such as [1, 2, 4]");
     SweptKey swept{key, {}};
     for (const auto& value : entry.second)
-      swept.values.push_back(canonical(value));
+      swept.values.push_back(canonical(value, where(doc, value), section + "." + key));
     keys.push_back(std::move(swept));
   }
   return keys;
@@ -109,14 +129,15 @@ SweptKey parse_swept(const std::string& option, const std::string& assignment)
     throw ConfigError(at, "", "expected key.path=value[,value...], found no '='");
   SweptKey swept{assignment.substr(0, eq), {}};
   for (const auto& value : split_top_level(assignment.substr(eq + 1))) {
+    YAML::Node node;
     try {
-      const YAML::Node node = YAML::Load(value);
-      if (node.IsNull())
-        throw ConfigError(at, swept.key, "expected a value between the commas, found nothing");
-      swept.values.push_back(canonical(node));
-    } catch (const YAML::ParserException& e) {
-      throw ConfigError(at, swept.key, fmt::format("the value \"{}\" is not valid YAML: {}", value, e.msg));
+      node = config::parse_yaml(value, at.origin);
+    } catch (const ConfigError& e) {
+      throw ConfigError(at, swept.key, fmt::format("the value \"{}\" is not valid: {}", value, e.message()));
     }
+    if (node.IsNull())
+      throw ConfigError(at, swept.key, "expected a value between the commas, found nothing");
+    swept.values.push_back(canonical(node, at, swept.key));
   }
   return swept;
 }
@@ -164,9 +185,12 @@ std::vector<SweepPoint> SweepDefinition::points() const
   return points;
 }
 
-SweepDefinition load_sweep(const std::string& path)
+namespace {
+
+/// The sweep of the sweep file `doc`.
+SweepDefinition sweep_of(const config::Document& doc)
 {
-  const config::Document doc = config::Document::load(path);
+  const std::string& path = doc.file();
   const YAML::Node& root = doc.root();
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
@@ -178,8 +202,9 @@ SweepDefinition load_sweep(const std::string& path)
                             (close.empty() ? "" : fmt::format(" (did you mean {}?)", close)));
     }
   }
-  if (root["version"].IsDefined() && canonical(root["version"]) != "1")
-    throw ConfigError(where(doc, root["version"]), "version", "expected 1, found " + canonical(root["version"]));
+  if (const YAML::Node version = root["version"];
+      version.IsDefined() && !(version.IsScalar() && version.Scalar() == "1"))
+    throw ConfigError(where(doc, version), "version", "expected 1, found " + config::describe(version));
   const YAML::Node base = root["base"];
   if (!base.IsDefined() || !base.IsScalar())
     throw ConfigError({path, 1, 1}, "base", "missing key: expected the path of the base scenario");
@@ -189,8 +214,10 @@ SweepDefinition load_sweep(const std::string& path)
   if (const YAML::Node set = root["set"]; set.IsDefined()) {
     if (!set.IsMap())
       throw ConfigError(where(doc, set), "set", "expected a mapping of dotted keys to values");
-    for (const auto& entry : set)
-      sweep.fixed.push_back(entry.first.Scalar() + "=" + canonical(entry.second));
+    for (const auto& entry : set) {
+      const std::string key = key_path(doc, entry.first, "set");
+      sweep.fixed.push_back(key + "=" + canonical(entry.second, where(doc, entry.second), "set." + key));
+    }
   }
   sweep.grid = swept_keys(doc, "grid");
   sweep.zip = swept_keys(doc, "zip");
@@ -199,6 +226,18 @@ SweepDefinition load_sweep(const std::string& path)
   check_zip_lengths(sweep.zip, root["zip"].IsDefined() ? where(doc, root["zip"]) : Location{path, 1, 1});
   check_each_key_once(sweep, {path, 1, 1});
   return sweep;
+}
+
+} // namespace
+
+SweepDefinition load_sweep(const std::string& path)
+{
+  return sweep_of(config::Document::load(path));
+}
+
+SweepDefinition parse_sweep(const std::string& text, const std::string& name)
+{
+  return sweep_of(config::Document::parse(text, name));
 }
 
 void add_options(SweepDefinition& sweep, const std::vector<std::string>& sets, const std::vector<std::string>& zips)

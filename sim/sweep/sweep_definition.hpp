@@ -38,6 +38,9 @@ struct SweepDefinition {
 /// keys to fixed values), `grid` and `zip` (mappings of keys to lists of values). Throws ConfigError.
 SweepDefinition load_sweep(const std::string& path);
 
+/// load_sweep for `text` read as if it were the file `name`.
+SweepDefinition parse_sweep(const std::string& text, const std::string& name);
+
 /// A sweep from the command line: `--set key=a,b,c` (a comma list outside brackets) is a grid key, any other
 /// `--set` is fixed, and `--zip key=a,b,c` keys vary together. Throws ConfigError.
 SweepDefinition sweep_from_options(const std::string& base, const std::vector<std::string>& sets,

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <span>
 
 namespace dtsim::units {
@@ -90,6 +91,24 @@ std::string unit_list(Dimension dim)
   return list;
 }
 
+[[noreturn]] void refuse_magnitude(std::string_view text, Dimension dim)
+{
+  const std::string symbol = si_symbol(dim);
+  throw UnitError(fmt::format("expected {} of magnitude between {:g} and {:g}{} (or 0), found \"{}\"",
+                              expected_form(dim), std::numeric_limits<double>::min(),
+                              std::numeric_limits<double>::max(), symbol.empty() ? "" : " " + symbol, text));
+}
+
+/// `written` times `factor`, refused when either is infinite or subnormal (too small to keep its digits).
+double scaled(double written, double factor, std::string_view text, Dimension dim)
+{
+  const double value = written * factor;
+  const auto representable = [](double v) { return v == 0 || std::isnormal(v); };
+  if (!representable(written) || !representable(value))
+    refuse_magnitude(text, dim);
+  return value;
+}
+
 } // namespace
 
 double parse(std::string_view text, Dimension dim)
@@ -97,6 +116,8 @@ double parse(std::string_view text, Dimension dim)
   const std::string_view input = trim(text);
   double number = 0;
   const auto [rest, ec] = std::from_chars(input.data(), input.data() + input.size(), number);
+  if (ec == std::errc::result_out_of_range)
+    refuse_magnitude(text, dim);
   if (ec != std::errc() || input.empty())
     throw UnitError(fmt::format("expected {}, found \"{}\"", expected_form(dim), text));
   if (!std::isfinite(number))
@@ -105,14 +126,14 @@ double parse(std::string_view text, Dimension dim)
   if (dim == Dimension::number) {
     if (!unit.empty())
       throw UnitError(fmt::format("expected a plain number, found \"{}\"", text));
-    return number;
+    return scaled(number, 1, text, dim);
   }
   if (unit.empty())
     throw UnitError(fmt::format("expected {} (the unit is part of the value), found the bare number \"{}\"",
                                 expected_form(dim), text));
   for (const auto& candidate : units_of(dim))
     if (candidate.symbol == unit)
-      return number * candidate.factor;
+      return scaled(number, candidate.factor, text, dim);
   throw UnitError(fmt::format("expected {}, found unknown unit \"{}\" (known units: {})", expected_form(dim), unit,
                               unit_list(dim)));
 }

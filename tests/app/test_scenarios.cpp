@@ -84,6 +84,20 @@ TEST_CASE("app: validate reports a bad file with file:line:column and exit code 
                         "\"batch_per_device\"?)") != std::string::npos);
 }
 
+TEST_CASE("app: files refused for their size, aliases or kind, and bad sweep keys, exit with code 2")
+{
+  for (const std::string file : {"tests/data/limit-alias-bomb.yaml", "tests/data/limit-alias-cycle.yaml",
+                                 "tests/data/limit-deep-nesting.yaml", "/dev/zero", "tests/data"}) {
+    const Outcome out = dtsim("validate " + file);
+    INFO(out.output);
+    CHECK(out.exit_code == 2);
+    CHECK(out.output.starts_with(file + ":"));
+  }
+  const Outcome sweep = dtsim("sweep tests/data/fuzz-sweep-key-with-equals.yaml --list");
+  CHECK(sweep.exit_code == 2);
+  CHECK(sweep.output.find("found a key with '=' in it") != std::string::npos);
+}
+
 TEST_CASE("app: a failed run leaves results written by an earlier run intact")
 {
   const auto json = scratch("kept.json");
@@ -416,11 +430,12 @@ TEST_CASE("app: a node, workload or catalog that is not a regular file is bad in
 {
   const Outcome device = dtsim("validate scenarios/quickstart.yaml --set cluster.node=/dev/zero");
   CHECK(device.exit_code == 2);
-  CHECK(device.output.find("cluster.node: expected a node in topologies/") != std::string::npos);
+  CHECK(device.output.find("/dev/zero: expected a regular file (a YAML document), found a device") !=
+        std::string::npos);
   const Outcome folder = dtsim("validate scenarios/quickstart.yaml --set workload.model=/tmp");
   CHECK(folder.exit_code == 2);
-  CHECK(folder.output.find("workload.model: expected a workload in workloads/ or a workload file path, found "
-                           "\"/tmp\" (no regular file /tmp)") != std::string::npos);
+  CHECK(folder.output.find("/tmp: expected a regular file (a YAML document), found a directory") !=
+        std::string::npos);
   const Outcome too_long = dtsim("validate scenarios/quickstart.yaml --set workload.model=" + std::string(5000, 'x'));
   CHECK(too_long.exit_code == 2);
   CHECK(too_long.output.find("workload.model: expected a workload") != std::string::npos);

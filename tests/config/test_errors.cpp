@@ -1,7 +1,9 @@
 // Bad scenarios, overrides and data files: every error says where (file, line, column or the --set
 // option), which key, and what was expected. The invalid example files live in tests/data/; each is
 // the same small valid scenario (kValidBase below, after a one-line comment) with one defect.
+#include "config/cluster_resources.hpp"
 #include "config/config_error.hpp"
+#include "config/document.hpp"
 #include "config/scenario.hpp"
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -339,6 +342,18 @@ TEST_CASE("config: more errors written from strings")
        "  dragonfly: {groups: 1, routers_per_group: 2, nodes_per_router: 1}\n",
        3, 10, "cluster.nodes",
        "expected at most the 2 nodes a dragonfly of 1 groups x 2 routers x 1 nodes holds, found 3"},
+      {"subnormal-bandwidth", "  accelerators_per_node: 2\n",
+       "  accelerators_per_node: 2\n  nic_bandwidth: 1e-310 GB/s\n", 6, 18, "cluster.nic_bandwidth",
+       "expected a bandwidth such as \"200 Gb/s\" or \"25 GB/s\" of magnitude between 2.22507e-308 and "
+       "1.79769e+308 B/s (or 0), found \"1e-310 GB/s\""},
+      {"infinite-size", "  dataset_on: memory\n", "  dataset_on: memory\n  max_request: 1e300 PB\n", 8, 16,
+       "storage.max_request", "of magnitude between 2.22507e-308 and 1.79769e+308 B (or 0), found \"1e300 PB\""},
+      {"too-large-to-read", "  dataset_on: memory\n", "  dataset_on: memory\n  max_request: 1e400 MiB\n", 8, 16,
+       "storage.max_request", "found \"1e400 MiB\""},
+      {"subnormal-once-scaled", "  steps: 10\n", "  steps: 10\ntraining:\n  step_overhead: 1e-300 ns\n", 13, 18,
+       "training.step_overhead", "of magnitude between 2.22507e-308 and 1.79769e+308 s (or 0), found \"1e-300 ns\""},
+      {"whole-number-past-2-to-the-53", "  steps: 10\n", "  steps: 9007199254740993\n", 11, 10, "workload.steps",
+       "expected a whole number of at most 9007199254740992 (2^53), found \"9007199254740993\""},
       {"dragonfly-keys-elsewhere", "  steps: 10\n",
        "  steps: 10\nnetwork:\n  topology: leaf-spine\n  dragonfly:\n    global_links: 2\n", 15, 19,
        "network.dragonfly.global_links",
@@ -419,7 +434,7 @@ TEST_CASE("config: malformed --set options")
     const ConfigError e = load_error(quickstart, {"workload.steps=["});
     CHECK(e.where().origin == "--set workload.steps=[");
     CHECK(e.key() == "workload.steps");
-    CHECK_THAT(e.message(), Catch::Contains("the value is not valid YAML"));
+    CHECK_THAT(e.message(), Catch::Contains("the value is not valid: invalid YAML"));
   }
 }
 
@@ -667,4 +682,246 @@ TEST_CASE("config: input-pipeline, framework and appliance keys say what they ex
                     Catch::Contains("training.framework: expected one of"));
   CHECK_THROWS_WITH(load_scenario(base, {"cluster.smt_yield=0.5", "training.loader=webdataset"}, DTSIM_SOURCE_DIR),
                     Catch::Contains("training.loader: expected one of"));
+}
+
+// --- Bounds: no file or option can make loading take long, exhaust memory or overflow the stack ----------
+
+namespace {
+
+using dtsim::config::Document;
+using dtsim::config::max_document_bytes;
+using dtsim::config::max_expanded_values;
+using dtsim::config::max_nesting_depth;
+
+/// "a: {a: {a: 1}}" for depth 3: the top-level mapping and depth - 1 more inside it.
+std::string nested_sections(std::size_t depth)
+{
+  std::string text = "a: ";
+  for (std::size_t i = 1; i < depth; ++i)
+    text += "{a: ";
+  text += "1";
+  return text + std::string(depth - 1, '}') + "\n";
+}
+
+/// "a.a.a" for 3.
+std::string repeated_key(std::size_t times)
+{
+  std::string path = "a";
+  for (std::size_t i = 1; i < times; ++i)
+    path += ".a";
+  return path;
+}
+
+/// A flow list of nine anchored lists, each holding ten of the one before: 10^9 values once expanded.
+std::string alias_bomb_value()
+{
+  std::string text = "[&l0 [x, x, x, x, x, x, x, x, x, x]";
+  for (int level = 1; level < 9; ++level) {
+    text += fmt::format(", &l{} [*l{}", level, level - 1);
+    for (int i = 1; i < 10; ++i)
+      text += fmt::format(", *l{}", level - 1);
+    text += "]";
+  }
+  return text + "]";
+}
+
+std::string line_of_file(const std::string& path, int number)
+{
+  std::ifstream in(path);
+  std::string line;
+  for (int i = 0; i < number; ++i)
+    std::getline(in, line);
+  return line;
+}
+
+} // namespace
+
+TEST_CASE("config: an alias bomb is refused at the top-level key whose aliases expand past the bound")
+{
+  // a holds 10 values, b ten a's, c ten b's ...: walking the file counts 1 + 11 + 111 + 1,111 + 11,111 values
+  // up to d, and e's 111,111 pass the bound (a walk of every value would visit 10^9).
+  REQUIRE(max_expanded_values == 100'000);
+  check_example("limit-alias-bomb.yaml", 6, 1, "e",
+                "expected at most 100000 values with every alias (*name) expanded where it is used, found more");
+}
+
+TEST_CASE("config: an alias bomb in a --set value is refused and names the option")
+{
+  const std::string assignment = "workload.model=" + alias_bomb_value();
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {assignment});
+  CHECK(e.where().origin == "--set " + assignment);
+  CHECK(e.where().line == 0);
+  CHECK(e.key() == "workload.model");
+  CHECK_THAT(e.message(), Catch::StartsWith("the value is not valid: expected at most 100000 values"));
+}
+
+TEST_CASE("config: an alias inside the value it names is refused, not followed forever")
+{
+  // The position is the anchor's: an alias is the node its anchor names.
+  check_example("limit-alias-cycle.yaml", 3, 10, "cluster.again",
+                "expected an alias (*name) to name a finished value, found one inside the value it names");
+  const ConfigError e = load_error("scenarios/quickstart.yaml", {"workload.model=&x [*x]"});
+  CHECK(e.key() == "workload.model");
+  CHECK_THAT(e.message(), Catch::Contains("the value would contain itself"));
+}
+
+TEST_CASE("config: sections nested past the bound are refused; at the bound they parse")
+{
+  const std::string path = data_file("limit-deep-nesting.yaml");
+  const std::string line = line_of_file(path, 2);
+  REQUIRE(line == nested_sections(max_nesting_depth + 1).substr(0, line.size()));
+  // The first section past the bound is the last '{' of the line, max_nesting_depth keys down.
+  check_error(example_error("limit-deep-nesting.yaml"), path, 2, static_cast<int>(line.rfind('{')) + 1,
+              repeated_key(max_nesting_depth), "expected sections and lists nested at most 64 deep, found deeper");
+  CHECK_NOTHROW(Document::parse(nested_sections(max_nesting_depth), "at-the-bound.yaml"));
+  // yaml-cpp's parser refuses nesting far deeper than the bound on its own ("bad file"), with the same error.
+  CHECK_THROWS_WITH(Document::parse("a: " + std::string(100'000, '['), "deeper.yaml"),
+                    Catch::StartsWith("deeper.yaml:1:") &&
+                        Catch::Contains(": expected sections and lists nested at most 64 deep, found "));
+}
+
+TEST_CASE("config: a document of as many values as the bound parses, one more value is refused")
+{
+  // The top-level mapping, the list and its items.
+  const auto list_of = [](std::size_t items) {
+    std::string text = "a: [";
+    for (std::size_t i = 0; i < items; ++i)
+      text += "1,";
+    return text + "]\n";
+  };
+  CHECK_NOTHROW(Document::parse(list_of(max_expanded_values - 2), "at-the-bound.yaml"));
+  try {
+    Document::parse(list_of(max_expanded_values - 1), "past-the-bound.yaml");
+    FAIL("a document past the bound parsed");
+  } catch (const ConfigError& e) {
+    check_error(e, "past-the-bound.yaml", 1, 1, "a", "expected at most 100000 values");
+  }
+}
+
+TEST_CASE("config: a key given twice is found in a section of many keys")
+{
+  std::string text;
+  const int keys = 20'000;
+  for (int i = 0; i < keys; ++i)
+    text += fmt::format("key{}: {}\n", i, i);
+  text += "key0: again\n";
+  try {
+    Document::parse(text, "many-keys.yaml");
+    FAIL("a duplicate key was not found");
+  } catch (const ConfigError& e) {
+    check_error(e, "many-keys.yaml", keys + 1, 1, "key0", "key given twice in the same section; expected it once");
+  }
+}
+
+TEST_CASE("config: a key that is a list, a section or nothing is refused")
+{
+  for (const std::string text : {"? [a, b]\n: 1\n", "? {a: 1}\n: 1\n", ": 1\n"}) {
+    INFO(text);
+    CHECK_THROWS_WITH(Document::parse(text, "odd-key.yaml"), Catch::Contains("expected a key name, found"));
+  }
+}
+
+TEST_CASE("config: a file over the size bound is refused before it is parsed, naming its size and the bound")
+{
+  REQUIRE(max_document_bytes == 1024 * 1024);
+  const auto dir = scratch_dir();
+  // A comment is valid YAML of any length: only the size can refuse it.
+  const auto large = write_file(dir / "large.yaml", "#" + std::string(max_document_bytes, 'x'));
+  const ConfigError e = load_error(large.string());
+  CHECK(e.where().origin == large.string());
+  CHECK(e.where().line == 0);
+  CHECK(e.message() == "expected a document of at most 1048576 bytes (1 MiB), found 1048577 bytes");
+  const auto at_bound = write_file(dir / "at-bound.yaml", "#" + std::string(max_document_bytes - 1, 'x'));
+  CHECK_THAT(load_error(at_bound.string()).message(), Catch::StartsWith("missing key"));
+  CHECK_THROWS_WITH(Document::parse(std::string(max_document_bytes + 1, '#'), "text"),
+                    "text: expected a document of at most 1048576 bytes (1 MiB), found 1048577 bytes");
+}
+
+TEST_CASE("config: a directory, a named pipe or a device given as a file is refused without reading it")
+{
+  const auto dir = scratch_dir();
+  const fs::path pipe = dir / "pipe.yaml";
+  fs::remove(pipe);
+  REQUIRE(mkfifo(pipe.c_str(), 0600) == 0);
+  // Opening the pipe to read it would wait for a writer forever; reading /dev/zero would never end.
+  for (const auto& [path, found] : {std::pair<std::string, std::string>{pipe.string(), "a named pipe (FIFO)"},
+                                    {"/dev/zero", "a device"},
+                                    {dir.string(), "a directory"}}) {
+    INFO(path);
+    const ConfigError e = load_error(path);
+    CHECK(e.where().origin == path);
+    CHECK(e.where().line == 0);
+    CHECK(e.message() == "expected a regular file (a YAML document), found " + found);
+  }
+  // A file of /proc has the size 0 and yet text to read.
+  const ConfigError proc = load_error("/proc/self/status");
+  CHECK(proc.where().origin == "/proc/self/status");
+  CHECK_THAT(proc.message(), Catch::StartsWith("expected 0 bytes, the file's size, found more reading it"));
+  // The node building block and the workload a scenario names are read the same way.
+  std::string text = kValidBase;
+  text.replace(text.find("  nodes: 1\n"), 11, "  nodes: 1\n  node: /dev/zero\n");
+  CHECK_THROWS_WITH(load_scenario(write_file(dir / "node-is-a-device.yaml", text).string(), {}, DTSIM_SOURCE_DIR),
+                    "/dev/zero: expected a regular file (a YAML document), found a device");
+  text = kValidBase;
+  text.replace(text.find("model: resnet50"), 15, "model: " + pipe.string());
+  CHECK_THROWS_WITH(load_scenario(write_file(dir / "workload-is-a-pipe.yaml", text).string(), {}, DTSIM_SOURCE_DIR),
+                    pipe.string() + ": expected a regular file (a YAML document), found a named pipe (FIFO)");
+}
+
+// --- Inputs the fuzz targets (tests/fuzz) found ---------------------------------------------------
+
+TEST_CASE("config: an empty scenario file is missing its keys")
+{
+  // yaml-cpp's const lookup of a missing section gave a node whose type could not be asked (YAML::InvalidNode).
+  check_example("fuzz-empty.yaml", 1, 1, "version", "missing key: expected a whole number >= 1");
+}
+
+TEST_CASE("config: a node building block without a cluster section says so")
+{
+  const auto dir = scratch_dir();
+  const auto block = write_file(dir / "node-without-cluster.yaml", "about: a node file without its cluster section\n");
+  std::string text = kValidBase;
+  text.replace(text.find("  nodes: 1\n"), 11, "  nodes: 1\n  node: node-without-cluster.yaml\n");
+  const auto path = write_file(dir / "scenario-with-bad-node.yaml", text);
+  check_error(load_error(path.string()), block.string(), 1, 1, "cluster",
+              "expected a section of cluster keys, found nothing");
+}
+
+TEST_CASE("config: a node, workload or catalog name too long for a file name is not found, not a crash")
+{
+  // std::filesystem::exists threw filesystem_error (ENAMETOOLONG) for a name past 255 bytes.
+  check_example("fuzz-name-too-long.yaml", 5, 9, "cluster.node", "expected a node in topologies/");
+  const std::string name(300, 'a');
+  std::string text = kValidBase;
+  text.replace(text.find("model: resnet50"), 15, "model: " + name);
+  const auto workload = write_file(scratch_dir() / "workload-name-too-long.yaml", text);
+  check_error(load_error(workload.string()), workload.string(), 9, 10, "workload.model",
+              "expected a workload in workloads/ or a workload file path");
+  const auto catalog =
+      write_file(scratch_dir() / "catalog-name-too-long.yaml", std::string(kValidBase) + "catalog: " + name + "\n");
+  check_error(load_error(catalog.string()), catalog.string(), 12, 10, "catalog",
+              "expected a catalog file, found no file");
+}
+
+TEST_CASE("config: a whole number past 2^53 is refused, not rounded or cast back out of range")
+{
+  check_example("fuzz-integer-overflow.yaml", 11, 21, "workload.batch_per_device",
+                "expected a whole number of at most 9007199254740992 (2^53), found \"9223372036854775807\"");
+}
+
+TEST_CASE("config: a torus of 10^18 accelerators per slice is compared with the cluster without overflow")
+{
+  check_example("fuzz-torus-overflow.yaml", 15, 10, "network.torus",
+                "expected dimensions whose product is the 0 accelerators of each of the 2000000 slices, found "
+                "\"999999x999999x999999\" = 999997000002999999");
+}
+
+TEST_CASE("config: a dragonfly of 2^93 ports loads and counts its links in floating point")
+{
+  const auto s = load_scenario(data_file("fuzz-dragonfly-overflow.yaml"), {}, DTSIM_SOURCE_DIR);
+  const double groups = s.network.dragonfly.groups;
+  const double routers = s.network.dragonfly.routers_per_group;
+  REQUIRE(groups == 2147483647.0);
+  // At least one local link between each pair of routers of each group.
+  CHECK(dtsim::config::cluster_resources(s).switch_ports.compute >= groups * routers * (routers - 1));
 }

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 using namespace dtsim::sweep;
 namespace fs = std::filesystem;
@@ -83,6 +84,64 @@ TEST_CASE("sweep definition: every sweep in scenarios/sweeps/ reads, and every o
     }
   }
   CHECK(sweeps >= 2);
+}
+
+TEST_CASE("sweep definition: a key of set, grid or zip with '=' in it is refused (found by fuzz_sweep)")
+{
+  // As "key=value" such a key was cut at its '=', and the rest read as a YAML value that was not one.
+  const std::string file = kSource + "/tests/data/fuzz-sweep-key-with-equals.yaml";
+  try {
+    load_sweep(file);
+    FAIL("the sweep loaded");
+  } catch (const dtsim::config::ConfigError& e) {
+    CHECK(e.where().origin == file);
+    CHECK(e.where().line == 4);
+    CHECK(e.where().column == 3);
+    CHECK(e.key() == "set.workload{=[");
+    CHECK(e.message() == "expected a dotted key path such as workload.batch_per_device, found a key with '=' in it");
+  }
+  CHECK_THROWS_WITH(parse_sweep("base: b.yaml\ngrid:\n  a=b: [1, 2]\n", "grid.yaml"),
+                    "grid.yaml:3:3: grid.a=b: expected a dotted key path such as workload.batch_per_device, found a "
+                    "key with '=' in it");
+}
+
+TEST_CASE("sweep definition: a value that needs quotes keeps them and reads back as itself (found by fuzz_sweep)")
+{
+  // Kept unquoted, "[1" made the point ids throw YAML::ParserException, and "a: b" became a section.
+  const SweepDefinition s = load_sweep(kSource + "/tests/data/fuzz-sweep-quoted-values.yaml");
+  REQUIRE(s.grid.size() == 1);
+  const std::vector<std::string> written{"a: b", "#x", "[1", "'", std::string(1, '\0'), "plain"};
+  REQUIRE(s.grid[0].values.size() == written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    INFO(s.grid[0].values[i]);
+    const YAML::Node back = YAML::Load(s.grid[0].values[i]);
+    REQUIRE(back.IsScalar());
+    CHECK(back.Scalar() == written[i]);
+  }
+  CHECK(s.grid[0].values.back() == "plain"); // a plain scalar stays as written, and so do the ids of its points
+  CHECK(s.points().size() == written.size());
+}
+
+TEST_CASE("sweep definition: a value yaml-cpp cannot read back once written is refused (found by fuzz_sweep)")
+{
+  const std::string file = kSource + "/tests/data/fuzz-sweep-long-key.yaml";
+  CHECK_THROWS_WITH(load_sweep(file), file + ":6:17: grid.name: expected a value that can be written as YAML and read "
+                                             "back, found one that yaml-cpp cannot read back once written (such as a "
+                                             "key over 1024 characters)");
+  // Written back with 1000 characters, a key is one yaml-cpp reads back.
+  const std::string key(1000, 'k');
+  const SweepDefinition s = parse_sweep("base: b.yaml\ngrid:\n  name: [{" + key + ": 1}]\n", "short-key.yaml");
+  CHECK(YAML::Load(s.grid.at(0).values.at(0))[key].as<int>() == 1);
+}
+
+TEST_CASE("sweep definition: sweep files and --set values are bounded like scenarios")
+{
+  const std::string bomb = kSource + "/tests/data/limit-alias-bomb.yaml";
+  CHECK_THROWS_WITH(load_sweep(bomb), Catch::StartsWith(bomb + ":6:1: e: expected at most 100000 values"));
+  CHECK_THROWS_WITH(is_sweep_file("/dev/zero"), "/dev/zero: expected a regular file (a YAML document), found a device");
+  CHECK_THROWS_WITH(sweep_from_options("b.yaml", {"a.x=1,&y [*y]"}, {}),
+                    Catch::Contains("a.x: the value \"&y [*y]\" is not valid: expected an alias (*name) to name a "
+                                    "finished value"));
 }
 
 TEST_CASE("sweep results: merging keeps one row per point, an ok row over a failed one, and names the missing")

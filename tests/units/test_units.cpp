@@ -2,6 +2,8 @@
 #include "units/units.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <limits>
 #include <string>
 
 using dtsim::units::Dimension;
@@ -167,6 +169,22 @@ TEST_CASE("units: text that is not a quantity is rejected")
   CHECK_THROWS_AS(parse("12abc", Dimension::number), UnitError);
   CHECK(parse_error("inf", Dimension::number).find("finite") != std::string::npos);
   CHECK(parse_error("nan GB", Dimension::size).find("finite") != std::string::npos);
+}
+
+TEST_CASE("units: a value that overflows, or is too small to keep its digits, before or after its unit")
+{
+  const std::string bounds = "of magnitude between 2.22507e-308 and 1.79769e+308";
+  for (const auto& [text, dim] : {std::pair{"1e-310 GB/s", Dimension::bandwidth}, // subnormal as written
+                                  std::pair{"1e-300 ns", Dimension::time},        // subnormal once scaled
+                                  std::pair{"1e300 PB", Dimension::size},         // infinite once scaled
+                                  std::pair{"1e400 GB/s", Dimension::bandwidth},  // past a double as written
+                                  std::pair{"1e-400 s", Dimension::time}, std::pair{"1e-310", Dimension::number}}) {
+    INFO(text);
+    CHECK_THAT(parse_error(text, dim), Catch::Contains(bounds) && Catch::EndsWith(fmt::format("found \"{}\"", text)));
+  }
+  CHECK(parse("0 GB/s", Dimension::bandwidth) == 0);
+  CHECK(parse("2.2250738585072014e-308", Dimension::number) == std::numeric_limits<double>::min());
+  CHECK(parse("1e296 TB", Dimension::size) == Approx(1e308));
 }
 
 TEST_CASE("units: format picks a readable prefix")
