@@ -1,5 +1,6 @@
 #include "config/parameters.hpp"
 
+#include "config/choices.hpp"
 #include "config/value_reader.hpp"
 
 #include <algorithm>
@@ -141,8 +142,7 @@ const std::vector<Parameter>& scenario_parameters()
               "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
               "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
               "and 0.25 is taken below that."),
-      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "hybrid-cube-mesh", "mi250x-node", "pcie"}, defaulted,
-             "nvswitch",
+      choice("cluster.intra_node", texts(intra_node_choices), defaulted, "nvswitch",
              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct mesh with each pair "
              "linked (NVLink, or the Infinity Fabric of an 8 x MI300X platform), the 8-GPU hybrid cube-mesh of the "
              "DGX-1 with V100, the 8 GCDs of 4 MI250X (mi250x-node), or PCIe through the host bridge. "
@@ -179,8 +179,7 @@ const std::vector<Parameter>& scenario_parameters()
                "Mixed cluster: per-device, per-direction bandwidth inside the mixed nodes. Default: that "
                "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
 
-      choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "dragonfly", "torus"},
-             defaulted, "single-switch",
+      choice("network.topology", texts(topology_choices), defaulted, "single-switch",
              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
              "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
              "nodes connects to the leaf of rail k (one leaf per rail per group, rails = cluster.nics_per_node), so "
@@ -230,7 +229,7 @@ const std::vector<Parameter>& scenario_parameters()
                "as fast as the NICs)."),
       quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
                "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
-      choice("network.storage_network", {"shared", "separate"}, defaulted, "shared",
+      choice("network.storage_network", texts(storage_network_choices), defaulted, "shared",
              "How NVMe-oF traffic (dataset reads, checkpoints) reaches the nodes: shared, through each node's first "
              "compute NIC and the compute fabric, where it meets the gradients; or separate, through storage NICs "
              "on a switch of their own with the targets (as DGX nodes' two storage ports are wired)."),
@@ -242,11 +241,11 @@ const std::vector<Parameter>& scenario_parameters()
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
               "NIC queues."),
 
-      choice("storage.dataset_on", {"synthetic", "memory", "local-nvme", "nvme-of", "appliance"}, required, "",
+      choice("storage.dataset_on", texts(dataset_location_choices), required, "",
              "Where the dataset is read from: synthetic (tensors made on the device: no reading, no preprocessing, "
              "as in tf_cnn_benchmarks' synthetic mode), host memory (no storage cost, preprocessing on the CPU), "
              "the node's local NVMe drives, or NVMe-oF targets over the cluster network."),
-      choice("storage.layout", {"file-per-sample", "records"}, defaulted, "file-per-sample",
+      choice("storage.layout", texts(storage_layout_choices), defaulted, "file-per-sample",
              "How the dataset's samples are stored: one file per sample (ImageNet JPEGs, DLIO's npz files), or "
              "records packing storage.samples_per_record samples each (TFRecord, WebDataset shards). A loader "
              "reads the files of a batch one after another, each split into read requests of at most "
@@ -266,7 +265,7 @@ const std::vector<Parameter>& scenario_parameters()
                        "uniform random access; reads from the cache cost nothing."),
               "No cache unless given, so every epoch reads from storage: MLPerf Storage arranges the same by "
               "sizing the dataset at 5x the clients' memory."),
-      choice("storage.sharding", {"fixed", "reshuffled"}, defaulted, "fixed",
+      choice("storage.sharding", texts(sharding_choices), defaulted, "fixed",
              "How the dataset is dealt to the nodes each epoch: fixed shards, each node reading its own 1/nodes "
              "in a new order every epoch (tf.data's shard before shuffle, DALI's stick_to_shard), or the whole "
              "dataset reshuffled across all workers every epoch (PyTorch's DistributedSampler with set_epoch), "
@@ -281,7 +280,7 @@ const std::vector<Parameter>& scenario_parameters()
            "nvme-of: NIC model of each target (catalog/nics.yaml)."),
       integer("storage.nvme_of.nics_per_target", defaulted, "1", 1, "nvme-of: NICs per target."),
       choice(
-          "storage.nvme_of.transport", {"rdma", "tcp"}, defaulted, "rdma",
+          "storage.nvme_of.transport", texts(transport_choices), defaulted, "rdma",
           "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
           "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com 2022-05-03)."),
 
@@ -294,7 +293,7 @@ const std::vector<Parameter>& scenario_parameters()
                      "and protocol work); the reads then also run on the target's cores."),
               "No published per-core NVMe/TCP throughput found; MangoBoost's reference SPDK target gave each 100 GbE "
               "port 8 cores (same document), taken as what 12.5 GB/s needs: 8 / 12.5 = 0.64."),
-      choice("storage.nvme_of.offload", {"none", "dpu"}, defaulted, "none",
+      choice("storage.nvme_of.offload", texts(offload_choices), defaulted, "none",
              "nvme-of with tcp: dpu when a DPU terminates NVMe/TCP on the target (MangoBoost's FPGA cards, "
              "claimed at line rate), so the target's cores do no protocol work."),
       text("storage.appliance.model", optional, "",
@@ -363,7 +362,7 @@ const std::vector<Parameter>& scenario_parameters()
                "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
       boolean("training.overlap", "true",
               "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
-      choice("training.allreduce", {"auto", "ring", "tree", "hierarchical", "torus"}, defaulted, "auto",
+      choice("training.allreduce", texts(allreduce_choices), defaulted, "auto",
              "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
              "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain "
              "inside each node, "
@@ -371,7 +370,7 @@ const std::vector<Parameter>& scenario_parameters()
              "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
              "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
              "(network.topology: torus only)."),
-      choice("training.protocol", {"auto", "simple", "ll128", "ll"}, defaulted, "auto",
+      choice("training.protocol", texts(protocol_choices), defaulted, "auto",
              "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full bandwidth, the highest "
              "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
              "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
@@ -403,7 +402,7 @@ const std::vector<Parameter>& scenario_parameters()
       integer(
           "training.prefetch", defaulted, "2", 1,
           "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
-      choice("training.batch_split", {"equal", "by-speed"}, defaulted, "equal",
+      choice("training.batch_split", texts(batch_split_choices), defaulted, "equal",
              "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
              "equal, the same batch on every device, so the slower kind sets the pace of every step; by-speed, "
              "batches in proportion to each kind's training rate at its batch, so both kinds finish their "
@@ -457,7 +456,7 @@ const std::vector<Parameter>& scenario_parameters()
 
       integer("checkpoint.every_steps", optional, "", 1,
               "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
-      choice("checkpoint.to", {"local-nvme", "nvme-of", "appliance"}, optional, "",
+      choice("checkpoint.to", texts(checkpoint_storage_choices), optional, "",
              "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme), or striped over "
              "every NVMe-oF target (storage.nvme_of) or onto the appliance (storage.appliance), through the node's "
              "NICs."),
@@ -465,7 +464,7 @@ const std::vector<Parameter>& scenario_parameters()
              "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
              "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 weights "
              "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
-      choice("checkpoint.mode", {"blocking", "background"}, defaulted, "blocking",
+      choice("checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
              "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
              "only for the copy from device to host memory, and the write overlaps the following steps "
              "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is written waits "
@@ -474,7 +473,7 @@ const std::vector<Parameter>& scenario_parameters()
               "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
               "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
 
-      choice("cost.model", {"none", "hourly", "purchase"}, defaulted, "none",
+      choice("cost.model", texts(cost_model_choices), defaulted, "none",
              "How a run is priced: not at all; rented by the device-hour (plus remote storage per GB-month); or "
              "bought, the cluster's purchase price amortised straight-line over a service life, plus energy. "
              "Energy is reported whatever the model."),
