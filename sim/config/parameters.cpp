@@ -14,7 +14,55 @@ using units::Dimension;
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
+/// Bounds written with their unit, as errors and the reference print them.
+struct Range {
+  std::string lowest;
+  std::string highest;
+};
+
+/// The physical bounds of a value of `dim`, for every parameter that does not state its own. Counts and
+/// plain numbers stop at a million: the engine spawns actors and links per node, device, NIC, drive and worker.
+Range physical_range(Dimension dim)
+{
+  switch (dim) {
+  case Dimension::size:
+    return {"0 B", "1 EB"};
+  case Dimension::bandwidth:
+    return {"1 B/s", "1 EB/s"};
+  case Dimension::time:
+    return {"0 s", "1 h"};
+  case Dimension::power:
+    return {"0 W", "1000 MW"};
+  case Dimension::flop_count:
+    return {"0 FLOP", "1 EFLOP"};
+  case Dimension::flop_rate:
+    return {"0 FLOPS", "1 EFLOPS"};
+  case Dimension::number:
+    return {"0", "1000000"};
+  }
+  return {"0", "0"};
+}
+
+/// The kind of value a parameter's bounds are written in: plain numbers for integers and numbers.
+Dimension bound_dimension(const Parameter& p)
+{
+  return p.kind == ValueKind::quantity ? p.dimension : Dimension::number;
+}
+
+Parameter at_least(Parameter p, std::string lowest, bool inclusive)
+{
+  p.minimum = units::parse(lowest, bound_dimension(p));
+  p.minimum_inclusive = inclusive;
+  p.minimum_text = std::move(lowest);
+  return p;
+}
+
+Parameter at_most(Parameter p, std::string highest)
+{
+  p.maximum = units::parse(highest, bound_dimension(p));
+  p.maximum_text = std::move(highest);
+  return p;
+}
 
 Parameter make(std::string path, ValueKind kind, Dimension dim = Dimension::number)
 {
@@ -25,12 +73,18 @@ Parameter make(std::string path, ValueKind kind, Dimension dim = Dimension::numb
   return p;
 }
 
+/// A number or count whose lowest value is `minimum`, below the default maximum.
+Parameter numeric(Parameter p, double minimum, bool inclusive)
+{
+  return at_most(at_least(std::move(p), fmt::format("{:g}", minimum), inclusive),
+                 physical_range(Dimension::number).highest);
+}
+
 Parameter integer(std::string path, Presence presence, std::string fallback, double minimum, std::string help)
 {
-  Parameter p = make(std::move(path), ValueKind::integer);
+  Parameter p = numeric(make(std::move(path), ValueKind::integer), minimum, true);
   p.presence = presence;
   p.default_value = std::move(fallback);
-  p.minimum = minimum;
   p.help = std::move(help);
   return p;
 }
@@ -38,11 +92,9 @@ Parameter integer(std::string path, Presence presence, std::string fallback, dou
 Parameter number(std::string path, Presence presence, std::string fallback, double minimum, bool inclusive,
                  std::string help)
 {
-  Parameter p = make(std::move(path), ValueKind::number);
+  Parameter p = numeric(make(std::move(path), ValueKind::number), minimum, inclusive);
   p.presence = presence;
   p.default_value = std::move(fallback);
-  p.minimum = minimum;
-  p.minimum_inclusive = inclusive;
   p.help = std::move(help);
   return p;
 }
@@ -50,11 +102,13 @@ Parameter number(std::string path, Presence presence, std::string fallback, doub
 Parameter quantity(std::string path, Dimension dim, Presence presence, std::string fallback, bool zero_allowed,
                    std::string help)
 {
-  Parameter p = make(std::move(path), ValueKind::quantity, dim);
+  const Range range = physical_range(dim);
+  // A bandwidth's lowest value is 1 B/s, not zero.
+  const bool inclusive = zero_allowed || dim == Dimension::bandwidth;
+  Parameter p =
+      at_most(at_least(make(std::move(path), ValueKind::quantity, dim), range.lowest, inclusive), range.highest);
   p.presence = presence;
   p.default_value = std::move(fallback);
-  p.minimum = 0;
-  p.minimum_inclusive = zero_allowed;
   p.help = std::move(help);
   return p;
 }
@@ -112,8 +166,9 @@ const std::vector<Parameter>& scenario_parameters()
            "format of catalog/*.yaml (any of the sections accelerators:, nics:, drives:), each figure with its "
            "source or assumption. Its entries join the catalog under their own names; a name the catalog already "
            "has is an error."),
-      integer("seed", defaulted, "1", 0,
-              "Seed of every random choice; the same scenario and seed give identical results."),
+      at_most(integer("seed", defaulted, "1", 0,
+                      "Seed of every random choice; the same scenario and seed give identical results."),
+              "9007199254740992"),
 
       integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
       text("cluster.node", optional, "",
@@ -132,16 +187,19 @@ const std::vector<Parameter>& scenario_parameters()
                    "per-core rates at which it decodes and resizes JPEG images."),
               "pillow-perf's reference core (a 3.0 GHz Skylake-SP Xeon) stands in for a CPU the scenario does not "
               "name."),
-      assumed(number("cluster.smt_yield", defaulted, "0.25", 0, true,
+      assumed(
+          at_most(
+              number("cluster.smt_yield", defaulted, "0.25", 0, true,
                      "Throughput a core's second hardware thread adds, as a fraction of one core, when the CPU has "
                      "two threads per core (Hyper-Threading, SMT): the node's input pipeline runs on cores x (1 + "
                      "smt_yield) core-equivalents. On GPU nodes each device's training process holds one hardware "
                      "thread: CUDA's default scheduling (cudaDeviceScheduleAuto) spins while it waits for the device "
                      "when a process has fewer CUDA contexts than the machine has logical processors (CUDA Runtime "
                      "API, cudaSetDeviceFlags), so those threads do not serve the loaders."),
-              "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
-              "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
-              "and 0.25 is taken below that."),
+              "1"),
+          "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
+          "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
+          "and 0.25 is taken below that."),
       choice("cluster.intra_node", texts(intra_node_choices), defaulted, "nvswitch",
              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct mesh with each pair "
              "linked (NVLink, or the Infinity Fabric of an 8 x MI300X platform), the 8-GPU hybrid cube-mesh of the "
@@ -204,12 +262,17 @@ const std::vector<Parameter>& scenario_parameters()
       integer("network.nodes_per_leaf", defaulted, "8", 1,
               "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
               "NICs k all attach to the group's leaf of rail k."),
-      number("network.oversubscription", defaulted, "1", 1, true,
-             "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
-             "capacity; 1 is non-blocking."),
+      at_most(
+          number("network.oversubscription", defaulted, "1", 1, true,
+                 "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
+                 "capacity; 1 is non-blocking."),
+          "1000"),
       integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
-      number("network.pod_oversubscription", defaulted, "1", 1, true,
-             "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),
+      at_most(
+          number(
+              "network.pod_oversubscription", defaulted, "1", 1, true,
+              "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),
+          "1000"),
       integer("network.dragonfly.groups", optional, "", 1, "dragonfly: number of groups (required for a dragonfly)."),
       integer("network.dragonfly.routers_per_group", optional, "", 1,
               "dragonfly: routers in each group, each linked to every other router of its group (required)."),
@@ -304,9 +367,12 @@ const std::vector<Parameter>& scenario_parameters()
                "appliance: aggregate read bandwidth of the shared all-flash system, as its vendor states it."),
       quantity("storage.appliance.write_bandwidth", Dimension::bandwidth, optional, "", false,
                "appliance: aggregate write bandwidth."),
-      number("storage.appliance.read_iops", optional, "", 0, false,
-             "appliance: aggregate read requests per second. Each read request holds the appliance for 1 / read_iops "
-             "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
+      at_most(
+          number(
+              "storage.appliance.read_iops", optional, "", 0, false,
+              "appliance: aggregate read requests per second. Each read request holds the appliance for 1 / read_iops "
+              "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
+          "1e12"),
       quantity("storage.appliance.read_latency", Dimension::time, optional, "", false,
                "appliance: time to the first byte of a file, network protocol included. Default: the model's, or "
                "100 us (an assumption: all-flash appliances over RDMA quote latencies in the low hundreds of "
@@ -330,8 +396,9 @@ const std::vector<Parameter>& scenario_parameters()
       text("workload.model", required, "",
            "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a "
            "workload file."),
-      integer("workload.dataset_samples", optional, "", 1,
-              "Samples in one epoch. Default: the workload's dataset_samples."),
+      at_most(integer("workload.dataset_samples", optional, "", 1,
+                      "Samples in one epoch. Default: the workload's dataset_samples."),
+              "1e15"),
       quantity("workload.sample_size", Dimension::size, optional, "", false,
                "Mean bytes of one stored sample. Default: the workload's sample_bytes."),
       quantity("workload.sample_size_spread", Dimension::size, defaulted, "0 B", true,
@@ -344,13 +411,17 @@ const std::vector<Parameter>& scenario_parameters()
              "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),
       integer("workload.gradient_accumulation", defaulted, "1", 1,
               "Micro-batches computed before each gradient all-reduce and optimizer step."),
-      quantity("workload.emulated_batch_time", Dimension::time, optional, "", false,
-               "Emulated accelerators, as DLIO and MLPerf Storage run them: each micro-batch keeps the device busy "
-               "this long (DLIO's computation_time) instead of computing the model, and there are no gradients, "
-               "all-reduce, optimizer step or CPU preprocessing; only reading the data remains."),
-      integer("workload.steps", optional, "", 1,
-              "Optimizer steps to train. Give steps or epochs, not both (a --set of one replaces the other). Once "
-              "settled, the run stops simulating and extrapolates (simulation.exact)."),
+      at_most(
+          quantity("workload.emulated_batch_time", Dimension::time, optional, "", false,
+                   "Emulated accelerators, as DLIO and MLPerf Storage run them: each micro-batch keeps the device busy "
+                   "this long (DLIO's computation_time) instead of computing the model, and there are no gradients, "
+                   "all-reduce, optimizer step or CPU preprocessing; only reading the data remains."),
+          "24 h"),
+      at_most(
+          integer("workload.steps", optional, "", 1,
+                  "Optimizer steps to train. Give steps or epochs, not both (a --set of one replaces the other). Once "
+                  "settled, the run stops simulating and extrapolates (simulation.exact)."),
+          "1000000000"),
       number("workload.epochs", optional, "", 0, false,
              "Epochs to train; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both "
              "(a --set of one replaces the other). Once settled, the run stops simulating and extrapolates "
@@ -375,11 +446,13 @@ const std::vector<Parameter>& scenario_parameters()
              "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
              "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
              "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
-      integer("training.channels", optional, "", 1,
-              "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. "
-              "Default: one per "
-              "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
-              "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
+      at_most(
+          integer("training.channels", optional, "", 1,
+                  "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. "
+                  "Default: one per "
+                  "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
+                  "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
+          "1024"),
       choice("training.loader", {"pytorch", "tf-data", "dali-cpu", "dali-gpu", "ffcv"}, defaulted, "pytorch",
              "Input pipeline: PyTorch's DataLoader with worker processes (PIL decode and torchvision transforms, "
              "with their per-sample Python cost); tf.data (C++ graph ops on a thread pool); NVIDIA DALI decoding "
@@ -391,7 +464,9 @@ const std::vector<Parameter>& scenario_parameters()
              "loader's jpeg_fraction x decoded pixels / the CPU's jpeg_decode_rate + crop_area_fraction x decoded "
              "pixels / its resize_rate + the loader's per_sample_overhead (catalog/cpus.yaml, "
              "catalog/loaders.yaml); other workloads their cpu_cost_per_sample."),
-      integer("training.loader_workers", optional, "", 1,
+      at_most(
+          integer(
+              "training.loader_workers", optional, "", 1,
               "Input-pipeline workers per device, each preparing whole batches on one CPU thread at a time: "
               "DataLoader worker processes (pytorch), threads (tf-data, DALI's num_threads, FFCV's num_workers). "
               "Default: for tf-data "
@@ -399,9 +474,11 @@ const std::vector<Parameter>& scenario_parameters()
               "available CPU cores: tensorflow.org/api_docs/python/tf/data/ThreadingOptions), otherwise 4 "
               "(an assumption: PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
               "common setting in training scripts)."),
-      integer(
-          "training.prefetch", defaulted, "2", 1,
-          "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
+          "1024"),
+      at_most(integer("training.prefetch", defaulted, "2", 1,
+                      "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, "
+                      "default 2)."),
+              "1024"),
       choice("training.batch_split", texts(batch_split_choices), defaulted, "equal",
              "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
              "equal, the same batch on every device, so the slower kind sets the pace of every step; by-speed, "
@@ -414,16 +491,22 @@ const std::vector<Parameter>& scenario_parameters()
               "ImageNet JPEGs decoded and augmented on an A100 run at about 6,000 images/s (NVIDIA/DALI issue "
               "5362, citing NVIDIA's blog 'Loading Data Fast with DALI and the New Hardware JPEG Decoder in NVIDIA "
               "A100 GPUs'): 1 / 6,000 s; taken for any workload and accelerator unless set."),
-      number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
-             "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
-             "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as in apex."),
-      number("training.model_state_bytes_per_param", defaulted, "16", 0, false,
-             "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
-             "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
-      assumed(quantity("training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
-                       "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
-                       "bandwidth."),
-              "The 16 B/param of Adam mixed-precision state read once and written once."),
+      at_most(number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
+                     "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
+                     "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as "
+                     "in apex."),
+              "1024"),
+      at_most(
+          number("training.model_state_bytes_per_param", defaulted, "16", 0, false,
+                 "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
+                 "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
+          "1024"),
+      assumed(
+          at_most(quantity("training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
+                           "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
+                           "bandwidth."),
+                  "1 MiB"),
+          "The 16 B/param of Adam mixed-precision state read once and written once."),
       choice("training.framework", {"pytorch-ddp", "horovod", "jax", "none"}, optional, "",
              "Training framework, for its fixed costs (catalog/frameworks.yaml). pytorch-ddp: on more than one "
              "device, DistributedDataParallel's per-parameter autograd hooks cost per_parameter_tensor x the "
@@ -437,13 +520,17 @@ const std::vector<Parameter>& scenario_parameters()
              "(its ResNet-50 evaluates every 4 epochs: mlcommons/training retired_benchmarks/resnet-tf2/README.md). "
              "A pass runs forward only over training.evaluation.samples on every device at the training batch; "
              "reading and preprocessing the evaluation set are left out. Default: no evaluation."),
-      integer("training.evaluation.samples", optional, "", 1,
-              "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: 10,000). Required "
-              "with training.evaluation.every_epochs."),
-      quantity("training.startup", Dimension::time, defaulted, "0 s", true,
-               "Time before the first step (initialisation, loading the model), added to time to train. MLPerf "
-               "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
-               "training_rules.adoc), hence the default of 0."),
+      at_most(
+          integer("training.evaluation.samples", optional, "", 1,
+                  "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: 10,000). Required "
+                  "with training.evaluation.every_epochs."),
+          "1e15"),
+      at_most(
+          quantity("training.startup", Dimension::time, defaulted, "0 s", true,
+                   "Time before the first step (initialisation, loading the model), added to time to train. MLPerf "
+                   "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
+                   "training_rules.adoc), hence the default of 0."),
+          "168 h"),
       quantity("training.cycle_time", Dimension::time, optional, "", true,
                "The framework's background cycle: each gradient all-reduce starts at its next tick. Default: the "
                "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "
@@ -454,16 +541,19 @@ const std::vector<Parameter>& scenario_parameters()
       quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
                "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
 
-      integer("checkpoint.every_steps", optional, "", 1,
-              "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
+      at_most(integer("checkpoint.every_steps", optional, "", 1,
+                      "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
+              "1000000000"),
       choice("checkpoint.to", texts(checkpoint_storage_choices), optional, "",
              "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme), or striped over "
              "every NVMe-oF target (storage.nvme_of) or onto the appliance (storage.appliance), through the node's "
              "NICs."),
-      number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
-             "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
-             "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 weights "
-             "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
+      at_most(
+          number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
+                 "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
+                 "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 weights "
+                 "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
+          "1024"),
       choice("checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
              "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
              "only for the copy from device to host memory, and the write overlaps the following steps "
@@ -483,20 +573,27 @@ const std::vector<Parameter>& scenario_parameters()
              "hourly: USD per GB-month of the dataset and checkpoints kept on remote storage (NVMe-oF or "
              "appliance) for the run. Default: the catalog's cloud file-system price "
              "(catalog/infrastructure.yaml)."),
-      number("cost.service_life_years", defaulted, "4", 0, false,
-             "purchase: years over which the purchase price is amortised."),
+      at_most(number("cost.service_life_years", defaulted, "4", 0, false,
+                     "purchase: years over which the purchase price is amortised."),
+              "100"),
       number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
-      number("cost.pue", defaulted, "1.3", 1, true,
-             "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
-             "includes it."),
-      number("cost.accelerator_usd", optional, "", 0, true,
-             "Price of one device of cluster.accelerator in USD. Default: the catalog price."),
-      number("cost.mixed_accelerator_usd", optional, "", 0, true,
-             "Price of one device of cluster.mixed.accelerator in USD. Default: the catalog price."),
-      number("cost.server_usd", optional, "", 0, true,
-             "Price of one compute node's server without accelerators, CPU cores, NICs and drives (chassis, "
-             "board, memory, power supplies, NVLink baseboard). Default: catalog/infrastructure.yaml's share per "
-             "accelerator times cluster.accelerators_per_node."),
+      at_most(
+          number("cost.pue", defaulted, "1.3", 1, true,
+                 "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
+                 "includes it."),
+          "10"),
+      at_most(number("cost.accelerator_usd", optional, "", 0, true,
+                     "Price of one device of cluster.accelerator in USD. Default: the catalog price."),
+              "1e9"),
+      at_most(number("cost.mixed_accelerator_usd", optional, "", 0, true,
+                     "Price of one device of cluster.mixed.accelerator in USD. Default: the catalog price."),
+              "1e9"),
+      at_most(
+          number("cost.server_usd", optional, "", 0, true,
+                 "Price of one compute node's server without accelerators, CPU cores, NICs and drives (chassis, "
+                 "board, memory, power supplies, NVLink baseboard). Default: catalog/infrastructure.yaml's share per "
+                 "accelerator times cluster.accelerators_per_node."),
+          "1e9"),
       number("cost.cpu_core_usd", optional, "", 0, true,
              "Price of one CPU core of a node. Default: catalog/infrastructure.yaml."),
       number("cost.nic_usd", optional, "", 0, true, "Price of one cluster.nic adapter. Default: the catalog price."),
@@ -508,11 +605,14 @@ const std::vector<Parameter>& scenario_parameters()
              "Price of one storage.local_nvme.drive. Default: the catalog price."),
       number("cost.target_drive_usd", optional, "", 0, true,
              "Price of one storage.nvme_of.drive. Default: the catalog price."),
-      number("cost.storage_server_usd", optional, "", 0, true,
-             "Price of one NVMe-oF target's server without drives and NICs. Default: catalog/infrastructure.yaml."),
-      number("cost.appliance_usd", optional, "", 0, true,
-             "Price of the whole storage appliance, its ports included. No default: appliances are quoted, not "
-             "listed."),
+      at_most(
+          number("cost.storage_server_usd", optional, "", 0, true,
+                 "Price of one NVMe-oF target's server without drives and NICs. Default: catalog/infrastructure.yaml."),
+          "1e9"),
+      at_most(number("cost.appliance_usd", optional, "", 0, true,
+                     "Price of the whole storage appliance, its ports included. No default: appliances are quoted, not "
+                     "listed."),
+              "1e9"),
       number("cost.switch_port_usd", optional, "", 0, true,
              "Price of one network switch port, its share of the chassis included. Default: "
              "catalog/infrastructure.yaml."),
@@ -543,9 +643,12 @@ const std::vector<Parameter>& scenario_parameters()
 std::string Parameter::expected() const
 {
   const auto bound = [this](const std::string& what) {
-    if (minimum == -inf)
-      return what;
-    return fmt::format("{} {} {}", what, minimum_inclusive ? ">=" : ">", minimum);
+    std::string text = what;
+    if (!minimum_text.empty())
+      text += fmt::format(" {} {}", minimum_inclusive ? ">=" : ">", minimum_text);
+    if (!maximum_text.empty())
+      text += fmt::format("{} <= {}", minimum_text.empty() ? "" : " and", maximum_text);
+    return text;
   };
   switch (kind) {
   case ValueKind::integer:
@@ -553,7 +656,7 @@ std::string Parameter::expected() const
   case ValueKind::number:
     return bound("a number");
   case ValueKind::quantity:
-    return units::expected_form(dimension) + (minimum_inclusive ? " (zero or more)" : " (more than zero)");
+    return bound(units::expected_form(dimension) + ",");
   case ValueKind::text:
     return "a text value";
   case ValueKind::choice:

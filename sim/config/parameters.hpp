@@ -25,10 +25,11 @@ struct Parameter {
   double minimum = -std::numeric_limits<double>::infinity();
   bool minimum_inclusive = true;
   double maximum = std::numeric_limits<double>::infinity();
+  std::string minimum_text, maximum_text; ///< the bounds as written in the table, with their unit
   std::string help;
   std::string assumption; ///< why the default is what it is, when no source gives it
 
-  std::string expected() const; ///< "a whole number >= 1", "one of ring, hierarchical", ...
+  std::string expected() const; ///< "a whole number >= 1 and <= 1000000", "one of ring, hierarchical", ...
 };
 
 /// Every key of scenario format version 1.

@@ -134,10 +134,6 @@ private:
     c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
     c.cpu = find_entry(v_, "cluster.cpu", catalog_.cpus(), "catalog/cpus.yaml");
     c.smt_yield = v_.number("cluster.smt_yield");
-    if (c.smt_yield > 1)
-      v_.fail("cluster.smt_yield",
-              fmt::format("expected at most 1 (a second hardware thread adds at most a core), found {}",
-                          v_.text("cluster.smt_yield")));
     c.intra_node = chosen("cluster.intra_node", intra_node_choices);
     if ((c.intra_node == IntraNode::hybrid_cube_mesh || c.intra_node == IntraNode::mi250x_node) &&
         c.accelerators_per_node != 8)
