@@ -142,6 +142,31 @@ Parameter boolean(std::string path, std::string fallback, std::string help)
   return p;
 }
 
+/// `p` applies also when `key` has one of `values` (or, with none, is set).
+Parameter when(Parameter p, std::string key, std::vector<std::string> values = {})
+{
+  p.applies_when.push_back({{std::move(key), std::move(values)}});
+  return p;
+}
+
+/// `p` applies also when all of `conditions` hold.
+Parameter when_all(Parameter p, std::vector<Condition> conditions)
+{
+  p.applies_when.push_back(std::move(conditions));
+  return p;
+}
+
+/// `p` applies when the dataset or the checkpoints are on storage of kind `where` ("nvme-of"), and `also` holds.
+Parameter when_stored_on(Parameter p, const std::string& where, const std::vector<Condition>& also = {})
+{
+  for (const char* key : {"storage.dataset_on", "checkpoint.to"}) {
+    std::vector<Condition> clause{{key, {where}}};
+    clause.insert(clause.end(), also.begin(), also.end());
+    p = when_all(std::move(p), clause);
+  }
+  return p;
+}
+
 /// Marks a parameter's default as resting on an assumption; `dtsim run` lists it when used.
 Parameter assumed(Parameter p, std::string why)
 {
@@ -233,9 +258,10 @@ const std::vector<Parameter>& scenario_parameters()
       text("cluster.mixed.accelerator", optional, "",
            "Mixed cluster: the accelerator of the last cluster.mixed.nodes nodes, a name from "
            "catalog/accelerators.yaml."),
-      quantity("cluster.mixed.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
-               "Mixed cluster: per-device, per-direction bandwidth inside the mixed nodes. Default: that "
-               "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
+      when(quantity("cluster.mixed.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
+                    "Mixed cluster: per-device, per-direction bandwidth inside the mixed nodes. Default: that "
+                    "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
+           "cluster.mixed.nodes"),
 
       choice("network.topology", texts(topology_choices), defaulted, "single-switch",
              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
@@ -249,56 +275,79 @@ const std::vector<Parameter>& scenario_parameters()
              "nodes on routers; Kim et al., ISCA 2008); or a torus of "
              "direct accelerator-to-accelerator links with wrap-around (TPU ICI), whose links share the "
              "accelerator's link_bandwidth (per direction) equally."),
-      text("network.torus", optional, "",
-           "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
-           "their product is the number of accelerators of one slice."),
-      integer("network.slices", defaulted, "1", 1,
-              "torus: slices, each a torus of network.torus, joined by the data-centre network (DCN) through their "
-              "hosts' NICs (cluster.nic x cluster.nics_per_node per host, on one non-blocking switch), as Cloud TPU "
-              "Multislice runs them. The torus all-reduce then reduce-scatters inside each slice over ICI, "
-              "all-reduces each chip's shard with the chips of the same place in the other slices over the DCN "
-              "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
-              "numbered slice after slice."),
-      integer("network.nodes_per_leaf", defaulted, "8", 1,
-              "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
-              "NICs k all attach to the group's leaf of rail k."),
+      when(
+          text(
+              "network.torus", optional, "",
+              "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
+              "their product is the number of accelerators of one slice."),
+          "network.topology", {"torus"}),
+      when(integer(
+               "network.slices", defaulted, "1", 1,
+               "torus: slices, each a torus of network.torus, joined by the data-centre network (DCN) through their "
+               "hosts' NICs (cluster.nic x cluster.nics_per_node per host, on one non-blocking switch), as Cloud TPU "
+               "Multislice runs them. The torus all-reduce then reduce-scatters inside each slice over ICI, "
+               "all-reduces each chip's shard with the chips of the same place in the other slices over the DCN "
+               "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
+               "numbered slice after slice."),
+           "network.topology", {"torus"}),
+      when(integer(
+               "network.nodes_per_leaf", defaulted, "8", 1,
+               "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
+               "NICs k all attach to the group's leaf of rail k."),
+           "network.topology", {"leaf-spine", "rail-optimized", "fat-tree"}),
       at_most(
-          number("network.oversubscription", defaulted, "1", 1, true,
-                 "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
-                 "capacity; 1 is non-blocking."),
+          when(number(
+                   "network.oversubscription", defaulted, "1", 1, true,
+                   "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
+                   "capacity; 1 is non-blocking."),
+               "network.topology", {"leaf-spine", "rail-optimized", "fat-tree"}),
           "1000"),
-      integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
-      at_most(
-          number(
-              "network.pod_oversubscription", defaulted, "1", 1, true,
-              "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),
-          "1000"),
-      integer("network.dragonfly.groups", optional, "", 1, "dragonfly: number of groups (required for a dragonfly)."),
-      integer("network.dragonfly.routers_per_group", optional, "", 1,
-              "dragonfly: routers in each group, each linked to every other router of its group (required)."),
-      integer("network.dragonfly.nodes_per_router", optional, "", 1,
-              "dragonfly: nodes on each router, all of a node's NICs on it (required). Nodes fill routers in order, "
-              "group by group; cluster.nodes may leave the last ports empty but not exceed groups x "
-              "routers_per_group x nodes_per_router."),
-      integer("network.dragonfly.local_links", defaulted, "1", 1,
-              "dragonfly: parallel links between each pair of routers of a group, modelled as one link of their "
-              "summed bandwidth."),
-      integer("network.dragonfly.global_links", defaulted, "1", 1,
-              "dragonfly: parallel global links between each pair of groups, modelled as one link of their summed "
-              "bandwidth; a group deals its global links round-robin over its routers, so traffic between groups "
-              "crosses at most a local, a global and a local link (minimal routing)."),
-      quantity("network.dragonfly.local_link_bandwidth", Dimension::bandwidth, optional, "", false,
-               "dragonfly: per-direction bandwidth of one local link. Default: cluster.nic_bandwidth (router ports "
-               "as fast as the NICs)."),
-      quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
-               "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
+      when(
+          integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
+          "network.topology", {"fat-tree"}),
+      at_most(when(number("network.pod_oversubscription", defaulted, "1", 1, true,
+                          "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity "
+                          "to the core."),
+                   "network.topology", {"fat-tree"}),
+              "1000"),
+      when(integer("network.dragonfly.groups", optional, "", 1,
+                   "dragonfly: number of groups (required for a dragonfly)."),
+           "network.topology", {"dragonfly"}),
+      when(integer("network.dragonfly.routers_per_group", optional, "", 1,
+                   "dragonfly: routers in each group, each linked to every other router of its group (required)."),
+           "network.topology", {"dragonfly"}),
+      when(integer(
+               "network.dragonfly.nodes_per_router", optional, "", 1,
+               "dragonfly: nodes on each router, all of a node's NICs on it (required). Nodes fill routers in order, "
+               "group by group; cluster.nodes may leave the last ports empty but not exceed groups x "
+               "routers_per_group x nodes_per_router."),
+           "network.topology", {"dragonfly"}),
+      when(integer("network.dragonfly.local_links", defaulted, "1", 1,
+                   "dragonfly: parallel links between each pair of routers of a group, modelled as one link of their "
+                   "summed bandwidth."),
+           "network.topology", {"dragonfly"}),
+      when(integer("network.dragonfly.global_links", defaulted, "1", 1,
+                   "dragonfly: parallel global links between each pair of groups, modelled as one link of their summed "
+                   "bandwidth; a group deals its global links round-robin over its routers, so traffic between groups "
+                   "crosses at most a local, a global and a local link (minimal routing)."),
+           "network.topology", {"dragonfly"}),
+      when(
+          quantity("network.dragonfly.local_link_bandwidth", Dimension::bandwidth, optional, "", false,
+                   "dragonfly: per-direction bandwidth of one local link. Default: cluster.nic_bandwidth (router ports "
+                   "as fast as the NICs)."),
+          "network.topology", {"dragonfly"}),
+      when(quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
+                    "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
+           "network.topology", {"dragonfly"}),
       choice("network.storage_network", texts(storage_network_choices), defaulted, "shared",
              "How NVMe-oF traffic (dataset reads, checkpoints) reaches the nodes: shared, through each node's first "
              "compute NIC and the compute fabric, where it meets the gradients; or separate, through storage NICs "
              "on a switch of their own with the targets (as DGX nodes' two storage ports are wired)."),
-      text("network.storage_nic", optional, "",
-           "separate: NIC model of the storage ports, a name from catalog/nics.yaml. Default: cluster.nic."),
-      integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."),
+      when(text("network.storage_nic", optional, "",
+                "separate: NIC model of the storage ports, a name from catalog/nics.yaml. Default: cluster.nic."),
+           "network.storage_network", {"separate"}),
+      when(integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."),
+           "network.storage_network", {"separate"}),
       assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
                        "Latency added by each switch traversed, cables included."),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
@@ -314,7 +363,8 @@ const std::vector<Parameter>& scenario_parameters()
              "reads the files of a batch one after another, each split into read requests of at most "
              "storage.max_request: the file size sets the request size, hence whether IOPS or bandwidth bounds a "
              "drive, and each file opened costs the drive's read latency (plus the NVMe-oF transport's)."),
-      integer("storage.samples_per_record", optional, "", 1, "records: samples packed in one record file."),
+      when(integer("storage.samples_per_record", optional, "", 1, "records: samples packed in one record file."),
+           "storage.layout", {"records"}),
       assumed(quantity("storage.max_request", Dimension::size, defaulted, "1 MiB", false,
                        "Largest read request a file is split into."),
               "Linux splits reads at the device's max_sectors_kb, commonly 128 KiB to 1280 KiB for NVMe; drive "
@@ -333,65 +383,98 @@ const std::vector<Parameter>& scenario_parameters()
              "in a new order every epoch (tf.data's shard before shuffle, DALI's stick_to_shard), or the whole "
              "dataset reshuffled across all workers every epoch (PyTorch's DistributedSampler with set_epoch), "
              "which leaves a node's page cache holding mostly samples it will not read next."),
-      text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
-      integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
-      integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),
-      text("storage.nvme_of.drive", optional, "",
-           "nvme-of: drive model in each target, a name from catalog/drives.yaml."),
-      integer("storage.nvme_of.drives_per_target", defaulted, "1", 1, "nvme-of: drives per target, striped."),
-      text("storage.nvme_of.nic", defaulted, "ConnectX-6-HDR-200G",
-           "nvme-of: NIC model of each target (catalog/nics.yaml)."),
-      integer("storage.nvme_of.nics_per_target", defaulted, "1", 1, "nvme-of: NICs per target."),
-      choice(
-          "storage.nvme_of.transport", texts(transport_choices), defaulted, "rdma",
-          "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
-          "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com 2022-05-03)."),
+      when_stored_on(
+          text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
+          "local-nvme"),
+      when_stored_on(
+          integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
+          "local-nvme"),
+      when_stored_on(integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),
+                     "nvme-of"),
+      when_stored_on(text("storage.nvme_of.drive", optional, "",
+                          "nvme-of: drive model in each target, a name from catalog/drives.yaml."),
+                     "nvme-of"),
+      when_stored_on(
+          integer("storage.nvme_of.drives_per_target", defaulted, "1", 1, "nvme-of: drives per target, striped."),
+          "nvme-of"),
+      when_stored_on(text("storage.nvme_of.nic", defaulted, "ConnectX-6-HDR-200G",
+                          "nvme-of: NIC model of each target (catalog/nics.yaml)."),
+                     "nvme-of"),
+      when_stored_on(integer("storage.nvme_of.nics_per_target", defaulted, "1", 1, "nvme-of: NICs per target."),
+                     "nvme-of"),
+      when_stored_on(
+          choice("storage.nvme_of.transport", texts(transport_choices), defaulted, "rdma",
+                 "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
+                 "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com "
+                 "2022-05-03)."),
+          "nvme-of"),
 
-      assumed(integer("storage.nvme_of.target_cores", defaulted, "32", 1,
-                      "nvme-of: CPU cores of each target server that serve NVMe/TCP."),
+      assumed(when_all(integer("storage.nvme_of.target_cores", defaulted, "32", 1,
+                               "nvme-of: CPU cores of each target server that serve NVMe/TCP."),
+                       {{"storage.nvme_of.transport", {"tcp"}}, {"storage.nvme_of.offload", {"none"}}}),
               "MangoBoost's reference SPDK NVMe/TCP target ran 4 instances of 8 pinned cores "
               "(mlcommons/storage_results_v1.0, Closed/MangoBoost/systems/1-client-intel-nvme-tcp-sw.pdf, 3.2)."),
-      assumed(number("storage.nvme_of.tcp_cpu_cost", defaulted, "0.64", 0, true,
-                     "nvme-of with tcp and no offload: target core-seconds per GB served (TCP checksums, copies "
-                     "and protocol work); the reads then also run on the target's cores."),
-              "No published per-core NVMe/TCP throughput found; MangoBoost's reference SPDK target gave each 100 GbE "
-              "port 8 cores (same document), taken as what 12.5 GB/s needs: 8 / 12.5 = 0.64."),
-      choice("storage.nvme_of.offload", texts(offload_choices), defaulted, "none",
-             "nvme-of with tcp: dpu when a DPU terminates NVMe/TCP on the target (MangoBoost's FPGA cards, "
-             "claimed at line rate), so the target's cores do no protocol work."),
-      text("storage.appliance.model", optional, "",
-           "appliance: a model from catalog/appliances.yaml (DDN-AI400X2T, AllFlash-300GBps) whose figures the keys "
-           "below take unless the scenario sets them. Without it, read_bandwidth, write_bandwidth, read_iops, port "
-           "and ports are required."),
-      quantity("storage.appliance.read_bandwidth", Dimension::bandwidth, optional, "", false,
-               "appliance: aggregate read bandwidth of the shared all-flash system, as its vendor states it."),
-      quantity("storage.appliance.write_bandwidth", Dimension::bandwidth, optional, "", false,
-               "appliance: aggregate write bandwidth."),
+      assumed(
+          when_all(number("storage.nvme_of.tcp_cpu_cost", defaulted, "0.64", 0, true,
+                          "nvme-of with tcp and no offload: target core-seconds per GB served (TCP checksums, copies "
+                          "and protocol work); the reads then also run on the target's cores."),
+                   {{"storage.nvme_of.transport", {"tcp"}}, {"storage.nvme_of.offload", {"none"}}}),
+          "No published per-core NVMe/TCP throughput found; MangoBoost's reference SPDK target gave each 100 GbE "
+          "port 8 cores (same document), taken as what 12.5 GB/s needs: 8 / 12.5 = 0.64."),
+      when(choice("storage.nvme_of.offload", texts(offload_choices), defaulted, "none",
+                  "nvme-of with tcp: dpu when a DPU terminates NVMe/TCP on the target (MangoBoost's FPGA cards, "
+                  "claimed at line rate), so the target's cores do no protocol work."),
+           "storage.nvme_of.transport", {"tcp"}),
+      when_stored_on(
+          text(
+              "storage.appliance.model", optional, "",
+              "appliance: a model from catalog/appliances.yaml (DDN-AI400X2T, AllFlash-300GBps) whose figures the keys "
+              "below take unless the scenario sets them. Without it, read_bandwidth, write_bandwidth, read_iops, port "
+              "and ports are required."),
+          "appliance"),
+      when_stored_on(
+          quantity("storage.appliance.read_bandwidth", Dimension::bandwidth, optional, "", false,
+                   "appliance: aggregate read bandwidth of the shared all-flash system, as its vendor states it."),
+          "appliance"),
+      when_stored_on(quantity("storage.appliance.write_bandwidth", Dimension::bandwidth, optional, "", false,
+                              "appliance: aggregate write bandwidth."),
+                     "appliance"),
       at_most(
-          number(
-              "storage.appliance.read_iops", optional, "", 0, false,
-              "appliance: aggregate read requests per second. Each read request holds the appliance for 1 / read_iops "
-              "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
+          when_stored_on(number("storage.appliance.read_iops", optional, "", 0, false,
+                                "appliance: aggregate read requests per second. Each read request holds the appliance "
+                                "for 1 / read_iops "
+                                "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
+                         "appliance"),
           "1e12"),
-      quantity("storage.appliance.read_latency", Dimension::time, optional, "", false,
-               "appliance: time to the first byte of a file, network protocol included. Default: the model's, or "
-               "100 us (an assumption: all-flash appliances over RDMA quote latencies in the low hundreds of "
-               "microseconds or below)."),
-      text("storage.appliance.port", optional, "",
-           "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
-      integer("storage.appliance.ports", optional, "", 1, "appliance: network ports, their bandwidths summed."),
-      quantity("storage.appliance.client_read_bandwidth", Dimension::bandwidth, optional, "", false,
-               "appliance: the most one node reads from it, whatever its NICs, as its file-system client sets it. "
-               "All loaders of a node share it. An NFS mount over one TCP connection reads about 1.5 GiB/s "
-               "(Azure NetApp Files: nconnect gives ~3,500 MiB/s, 2.3x one connection; "
-               "MicrosoftDocs/azure-docs@0983c17f:articles/azure-netapp-files/performance-benchmarks-linux.md); Amazon "
-               "EFS allows 1,500 MiB/s per client (EFS User Guide, Quotas for NFS clients). Parallel file-system "
-               "clients reach their NICs' line rate (DDN reports ~100 GB/s from AI400X2T appliances into one "
-               "DGX B200, ddn.com blog 'DDN AI storage optimized for NVIDIA DGX B200'). Default: no limit beyond the "
-               "node's NICs."),
-      quantity("storage.appliance.power", Dimension::power, optional, "", true,
-               "appliance: power it draws, counted in the run's energy. Without it the appliance's energy is left "
-               "out, and the report says so."),
+      when_stored_on(
+          quantity("storage.appliance.read_latency", Dimension::time, optional, "", false,
+                   "appliance: time to the first byte of a file, network protocol included. Default: the model's, or "
+                   "100 us (an assumption: all-flash appliances over RDMA quote latencies in the low hundreds of "
+                   "microseconds or below)."),
+          "appliance"),
+      when_stored_on(text("storage.appliance.port", optional, "",
+                          "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
+                     "appliance"),
+      when_stored_on(
+          integer("storage.appliance.ports", optional, "", 1, "appliance: network ports, their bandwidths summed."),
+          "appliance"),
+      when_stored_on(
+          quantity(
+              "storage.appliance.client_read_bandwidth", Dimension::bandwidth, optional, "", false,
+              "appliance: the most one node reads from it, whatever its NICs, as its file-system client sets it. "
+              "All loaders of a node share it. An NFS mount over one TCP connection reads about 1.5 GiB/s "
+              "(Azure NetApp Files: nconnect gives ~3,500 MiB/s, 2.3x one connection; "
+              "MicrosoftDocs/azure-docs@0983c17f:articles/azure-netapp-files/performance-benchmarks-linux.md); Amazon "
+              "EFS allows 1,500 MiB/s per client (EFS User Guide, Quotas for NFS clients). Parallel file-system "
+              "clients reach their NICs' line rate (DDN reports ~100 GB/s from AI400X2T appliances into one "
+              "DGX B200, ddn.com blog 'DDN AI storage optimized for NVIDIA DGX B200'). Default: no limit beyond the "
+              "node's NICs."),
+          "appliance"),
+      when_stored_on(
+          quantity("storage.appliance.power", Dimension::power, optional, "", true,
+                   "appliance: power it draws, counted in the run's energy. Without it the appliance's energy is left "
+                   "out, and the report says so."),
+          "appliance"),
 
       text("workload.model", required, "",
            "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a "
@@ -479,15 +562,17 @@ const std::vector<Parameter>& scenario_parameters()
                       "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, "
                       "default 2)."),
               "1024"),
-      choice("training.batch_split", texts(batch_split_choices), defaulted, "equal",
-             "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
-             "equal, the same batch on every device, so the slower kind sets the pace of every step; by-speed, "
-             "batches in proportion to each kind's training rate at its batch, so both kinds finish their "
-             "forward and backward together. Batches are whole numbers, so the global batch may change by a few "
-             "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
-             "error here."),
-      assumed(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us", true,
-                       "dali-gpu: device time to decode and augment one sample."),
+      when(choice("training.batch_split", texts(batch_split_choices), defaulted, "equal",
+                  "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
+                  "equal, the same batch on every device, so the slower kind sets the pace of every step; by-speed, "
+                  "batches in proportion to each kind's training rate at its batch, so both kinds finish their "
+                  "forward and backward together. Batches are whole numbers, so the global batch may change by a few "
+                  "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
+                  "error here."),
+           "cluster.mixed.nodes"),
+      assumed(when(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us", true,
+                            "dali-gpu: device time to decode and augment one sample."),
+                   "training.loader", {"dali-gpu"}),
               "ImageNet JPEGs decoded and augmented on an A100 run at about 6,000 images/s (NVIDIA/DALI issue "
               "5362, citing NVIDIA's blog 'Loading Data Fast with DALI and the New Hardware JPEG Decoder in NVIDIA "
               "A100 GPUs'): 1 / 6,000 s; taken for any workload and accelerator unless set."),
@@ -521,9 +606,12 @@ const std::vector<Parameter>& scenario_parameters()
              "A pass runs forward only over training.evaluation.samples on every device at the training batch; "
              "reading and preprocessing the evaluation set are left out. Default: no evaluation."),
       at_most(
-          integer("training.evaluation.samples", optional, "", 1,
+          when(
+              integer(
+                  "training.evaluation.samples", optional, "", 1,
                   "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: 10,000). Required "
                   "with training.evaluation.every_epochs."),
+              "training.evaluation.every_epochs"),
           "1e15"),
       at_most(
           quantity("training.startup", Dimension::time, defaulted, "0 s", true,
@@ -544,39 +632,51 @@ const std::vector<Parameter>& scenario_parameters()
       at_most(integer("checkpoint.every_steps", optional, "", 1,
                       "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
               "1000000000"),
-      choice("checkpoint.to", texts(checkpoint_storage_choices), optional, "",
-             "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme), or striped over "
-             "every NVMe-oF target (storage.nvme_of) or onto the appliance (storage.appliance), through the node's "
-             "NICs."),
+      when(
+          choice("checkpoint.to", texts(checkpoint_storage_choices), optional, "",
+                 "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme), or striped over "
+                 "every NVMe-oF target (storage.nvme_of) or onto the appliance (storage.appliance), through the node's "
+                 "NICs."),
+          "checkpoint.every_steps"),
       at_most(
-          number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
-                 "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
-                 "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 weights "
-                 "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
+          when(number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
+                      "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
+                      "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 "
+                      "weights "
+                      "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
+               "checkpoint.every_steps"),
           "1024"),
-      choice("checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
-             "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
-             "only for the copy from device to host memory, and the write overlaps the following steps "
-             "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is written waits "
-             "for it."),
-      boolean("checkpoint.sharded", "false",
-              "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
-              "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
+      when(choice(
+               "checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
+               "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
+               "only for the copy from device to host memory, and the write overlaps the following steps "
+               "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is written waits "
+               "for it."),
+           "checkpoint.every_steps"),
+      when(boolean("checkpoint.sharded", "false",
+                   "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
+                   "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
+           "checkpoint.every_steps"),
 
       choice("cost.model", texts(cost_model_choices), defaulted, "none",
              "How a run is priced: not at all; rented by the device-hour (plus remote storage per GB-month); or "
              "bought, the cluster's purchase price amortised straight-line over a service life, plus energy. "
              "Energy is reported whatever the model."),
-      number("cost.device_hour_usd", optional, "", 0, true,
-             "hourly: price of one device-hour in USD, the instance's CPUs, memory, NICs and local NVMe included."),
-      number("cost.storage_usd_per_gb_month", optional, "", 0, true,
-             "hourly: USD per GB-month of the dataset and checkpoints kept on remote storage (NVMe-oF or "
-             "appliance) for the run. Default: the catalog's cloud file-system price "
-             "(catalog/infrastructure.yaml)."),
-      at_most(number("cost.service_life_years", defaulted, "4", 0, false,
-                     "purchase: years over which the purchase price is amortised."),
+      when(
+          number("cost.device_hour_usd", optional, "", 0, true,
+                 "hourly: price of one device-hour in USD, the instance's CPUs, memory, NICs and local NVMe included."),
+          "cost.model", {"hourly"}),
+      when(number("cost.storage_usd_per_gb_month", optional, "", 0, true,
+                  "hourly: USD per GB-month of the dataset and checkpoints kept on remote storage (NVMe-oF or "
+                  "appliance) for the run. Default: the catalog's cloud file-system price "
+                  "(catalog/infrastructure.yaml)."),
+           "cost.model", {"hourly"}),
+      at_most(when(number("cost.service_life_years", defaulted, "4", 0, false,
+                          "purchase: years over which the purchase price is amortised."),
+                   "cost.model", {"purchase"}),
               "100"),
-      number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
+      when(number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
+           "cost.model", {"purchase"}),
       at_most(
           number("cost.pue", defaulted, "1.3", 1, true,
                  "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
@@ -585,8 +685,9 @@ const std::vector<Parameter>& scenario_parameters()
       at_most(number("cost.accelerator_usd", optional, "", 0, true,
                      "Price of one device of cluster.accelerator in USD. Default: the catalog price."),
               "1e9"),
-      at_most(number("cost.mixed_accelerator_usd", optional, "", 0, true,
-                     "Price of one device of cluster.mixed.accelerator in USD. Default: the catalog price."),
+      at_most(when(number("cost.mixed_accelerator_usd", optional, "", 0, true,
+                          "Price of one device of cluster.mixed.accelerator in USD. Default: the catalog price."),
+                   "cluster.mixed.nodes"),
               "1e9"),
       at_most(
           number("cost.server_usd", optional, "", 0, true,
@@ -597,22 +698,30 @@ const std::vector<Parameter>& scenario_parameters()
       number("cost.cpu_core_usd", optional, "", 0, true,
              "Price of one CPU core of a node. Default: catalog/infrastructure.yaml."),
       number("cost.nic_usd", optional, "", 0, true, "Price of one cluster.nic adapter. Default: the catalog price."),
-      number("cost.storage_nic_usd", optional, "", 0, true,
-             "Price of one network.storage_nic adapter. Default: the catalog price."),
-      number("cost.target_nic_usd", optional, "", 0, true,
-             "Price of one storage.nvme_of.nic adapter. Default: the catalog price."),
-      number("cost.drive_usd", optional, "", 0, true,
-             "Price of one storage.local_nvme.drive. Default: the catalog price."),
-      number("cost.target_drive_usd", optional, "", 0, true,
-             "Price of one storage.nvme_of.drive. Default: the catalog price."),
+      when(number("cost.storage_nic_usd", optional, "", 0, true,
+                  "Price of one network.storage_nic adapter. Default: the catalog price."),
+           "network.storage_network", {"separate"}),
+      when_stored_on(number("cost.target_nic_usd", optional, "", 0, true,
+                            "Price of one storage.nvme_of.nic adapter. Default: the catalog price."),
+                     "nvme-of"),
+      when_stored_on(number("cost.drive_usd", optional, "", 0, true,
+                            "Price of one storage.local_nvme.drive. Default: the catalog price."),
+                     "local-nvme"),
+      when_stored_on(number("cost.target_drive_usd", optional, "", 0, true,
+                            "Price of one storage.nvme_of.drive. Default: the catalog price."),
+                     "nvme-of"),
+      at_most(when_stored_on(number("cost.storage_server_usd", optional, "", 0, true,
+                                    "Price of one NVMe-oF target's server without drives and NICs. Default: "
+                                    "catalog/infrastructure.yaml."),
+                             "nvme-of"),
+              "1e9"),
       at_most(
-          number("cost.storage_server_usd", optional, "", 0, true,
-                 "Price of one NVMe-oF target's server without drives and NICs. Default: catalog/infrastructure.yaml."),
-          "1e9"),
-      at_most(number("cost.appliance_usd", optional, "", 0, true,
+          when_stored_on(
+              number("cost.appliance_usd", optional, "", 0, true,
                      "Price of the whole storage appliance, its ports included. No default: appliances are quoted, not "
                      "listed."),
-              "1e9"),
+              "appliance"),
+          "1e9"),
       number("cost.switch_port_usd", optional, "", 0, true,
              "Price of one network switch port, its share of the chassis included. Default: "
              "catalog/infrastructure.yaml."),
@@ -669,6 +778,36 @@ std::string Parameter::expected() const
 
 namespace {
 
+/// "a", "a or b", "a, b or c".
+std::string one_of(const std::vector<std::string>& words)
+{
+  if (words.size() < 2)
+    return words.empty() ? "" : words.front();
+  const std::vector<std::string> head(words.begin(), words.end() - 1);
+  return fmt::format("{} or {}", fmt::join(head, ", "), words.back());
+}
+
+std::string sentence(const Condition& c)
+{
+  return c.values.empty() ? c.key + " is set" : fmt::format("{} is {}", c.key, one_of(c.values));
+}
+
+} // namespace
+
+std::string Parameter::condition() const
+{
+  std::vector<std::string> clauses;
+  for (const auto& clause : applies_when) {
+    std::vector<std::string> terms;
+    for (const auto& c : clause)
+      terms.push_back(sentence(c));
+    clauses.push_back(fmt::format("{}", fmt::join(terms, " and ")));
+  }
+  return fmt::format("{}", fmt::join(clauses, " or "));
+}
+
+namespace {
+
 /// Reads one scalar per its parameter's kind, checking range and choices.
 ResolvedValue read_value(const Document& doc, const Parameter& p, const YAML::Node& node)
 {
@@ -715,6 +854,15 @@ ResolvedValue read_value(const Document& doc, const Parameter& p, const YAML::No
   if ((p.kind == ValueKind::integer || p.kind == ValueKind::number || p.kind == ValueKind::quantity) &&
       out_of_range(v.number))
     fail(doc, p.path, node, fmt::format("expected {}, found \"{}\"", p.expected(), v.text));
+  return v;
+}
+
+ResolvedValue default_of(const Parameter& p)
+{
+  const Document fallback = Document::parse("value: " + p.default_value, "default of " + p.path);
+  ResolvedValue v = read_value(fallback, p, fallback.root()["value"]);
+  v.from_default = true;
+  v.location = {"default", 0, 0};
   return v;
 }
 
@@ -793,17 +941,90 @@ ResolvedParameters ResolvedParameters::resolve(const Document& doc, const std::v
       throw ConfigError(doc.locate(deepest_path, deepest), p.path,
                         fmt::format("missing key: expected {} ({})", p.expected(), p.help));
     } else if (p.presence == Presence::defaulted) {
-      const Document fallback = Document::parse("value: " + p.default_value, "default of " + p.path);
-      ResolvedValue v = read_value(fallback, p, fallback.root()["value"]);
-      v.from_default = true;
-      v.location = {"default", 0, 0};
-      result.values_.emplace(p.path, v);
+      result.values_.emplace(p.path, default_of(p));
     } else {
       continue;
     }
     result.order_.push_back(p.path);
   }
+  result.refuse_inapplicable();
   return result;
+}
+
+const ResolvedValue* ResolvedParameters::applying(const std::string& path) const
+{
+  const auto it = values_.find(path);
+  return it != values_.end() && applies(*it->second.parameter) ? &it->second : nullptr;
+}
+
+bool ResolvedParameters::holds(const Condition& c) const
+{
+  const ResolvedValue* v = applying(c.key);
+  return v && (c.values.empty() || std::find(c.values.begin(), c.values.end(), v->text) != c.values.end());
+}
+
+bool ResolvedParameters::applies(const Parameter& p) const
+{
+  if (p.applies_when.empty())
+    return true;
+  return std::any_of(p.applies_when.begin(), p.applies_when.end(), [this](const std::vector<Condition>& clause) {
+    return std::all_of(clause.begin(), clause.end(), [this](const Condition& c) { return holds(c); });
+  });
+}
+
+std::string ResolvedParameters::why_not(const Parameter& p) const
+{
+  std::vector<std::string> keys, reasons;
+  for (const auto& clause : p.applies_when)
+    for (const auto& c : clause)
+      if (std::find(keys.begin(), keys.end(), c.key) == keys.end())
+        keys.push_back(c.key);
+  for (const auto& key : keys) {
+    if (const ResolvedValue* v = applying(key))
+      reasons.push_back(fmt::format("{} is {}", key, v->text));
+    else
+      reasons.push_back(fmt::format("{} {}", key, has(key) ? "does not apply" : "is not set"));
+  }
+  return fmt::format("{}", fmt::join(reasons, " and "));
+}
+
+/// A key the scenario sets (not a default) where its declared condition does not hold is an error, except a
+/// key of the file whose condition names a key a --set option changed: that option replaces it, as a --set of
+/// workload.steps replaces the file's workload.epochs.
+void ResolvedParameters::refuse_inapplicable()
+{
+  for (std::size_t i = 0; i < order_.size();) {
+    const std::string path = order_[i];
+    const ResolvedValue& v = values_.at(path);
+    if (v.from_default || applies(*v.parameter)) {
+      ++i;
+    } else if (!set_by_option(v) && condition_set_by_option(*v.parameter)) {
+      if (v.parameter->presence == Presence::defaulted) {
+        values_.at(path) = default_of(*v.parameter);
+        ++i;
+      } else {
+        values_.erase(path);
+        order_.erase(order_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    } else {
+      fail(path, fmt::format("expected no {}, since {} (it applies when {})", path, why_not(*v.parameter),
+                             v.parameter->condition()));
+    }
+  }
+}
+
+bool ResolvedParameters::set_by_option(const ResolvedValue& v)
+{
+  return v.location.origin.starts_with("--set ");
+}
+
+bool ResolvedParameters::condition_set_by_option(const Parameter& p) const
+{
+  for (const auto& clause : p.applies_when)
+    for (const auto& c : clause)
+      if (const auto it = values_.find(c.key); it != values_.end() && set_by_option(it->second))
+        return true;
+  return false;
 }
 
 const ResolvedValue& ResolvedParameters::at(const std::string& path) const
@@ -868,21 +1089,26 @@ std::string reference_markdown(const std::vector<Parameter>& table)
                     "Values with a unit carry it in the value, with or without a space: `\"200 Gb/s\"`, `\"25 MiB\"`, "
                     "`\"2 us\"`, `\"312 TFLOPS\"`. Bits are `b`, bytes `B`; `kB`, `MB`, `GB` are decimal and `KiB`, "
                     "`MiB`, `GiB` binary. Unknown keys are errors. Any key can be overridden with "
-                    "`--set key.path=value` (the value is read as YAML).\n";
+                    "`--set key.path=value` (the value is read as YAML).\n\n"
+                    "A key applies only where the column *applies when* says; set anywhere else it is an error that "
+                    "says why. A `--set` of the key a condition names replaces the file's keys that it makes "
+                    "inapplicable (their defaults return), as a `--set` of `workload.steps` replaces the file's "
+                    "`workload.epochs`; a key the options set themselves where it does not apply is still an error.\n";
   std::string section = "-";
   for (const auto& p : table) {
     const auto dot = p.path.rfind('.');
     const std::string owner = dot == std::string::npos ? "" : p.path.substr(0, dot);
     if (owner != section) {
       section = owner;
-      out += fmt::format("\n## `{}`\n\n| key | expects | default | meaning |\n|---|---|---|---|\n",
+      out += fmt::format("\n## `{}`\n\n| key | expects | default | applies when | meaning |\n|---|---|---|---|---|\n",
                          owner.empty() ? "top level" : owner);
     }
     const std::string fallback = p.presence == Presence::required   ? "required"
                                  : p.presence == Presence::optional ? "—"
                                                                     : fmt::format("`{}`", p.default_value);
     const std::string why = p.assumption.empty() ? "" : fmt::format(" Default is an assumption: {}", p.assumption);
-    out += fmt::format("| `{}` | {} | {} | {}{} |\n", p.path, p.expected(), fallback, p.help, why);
+    const std::string condition = p.applies_when.empty() ? "always" : p.condition();
+    out += fmt::format("| `{}` | {} | {} | {} | {}{} |\n", p.path, p.expected(), fallback, condition, p.help, why);
   }
   return out;
 }

@@ -163,12 +163,8 @@ private:
     if (v_.has("cluster.mixed.nodes") != v_.has("cluster.mixed.accelerator"))
       v_.fail(v_.has("cluster.mixed.nodes") ? "cluster.mixed.nodes" : "cluster.mixed.accelerator",
               "expected both cluster.mixed.nodes and cluster.mixed.accelerator for a mixed cluster, found only one");
-    if (!v_.has("cluster.mixed.nodes")) {
-      if (v_.has("cluster.mixed.intra_node_bandwidth"))
-        v_.fail("cluster.mixed.intra_node_bandwidth",
-                "expected cluster.mixed.nodes and cluster.mixed.accelerator alongside, found neither");
+    if (!v_.has("cluster.mixed.nodes"))
       return std::nullopt;
-    }
     MixedNodes m;
     m.nodes = v_.count("cluster.mixed.nodes");
     if (m.nodes >= c.nodes)
@@ -235,14 +231,9 @@ private:
     if (n.topology == Topology::torus) {
       n.torus_dimensions = torus_dimensions(cluster);
       n.slices = v_.count("network.slices");
-    } else if (v_.count("network.slices") > 1) {
-      v_.fail("network.slices",
-              "expected slices only on network.topology: torus, found " + v_.text("network.topology"));
     }
     if (n.topology == Topology::dragonfly)
       n.dragonfly = dragonfly(cluster);
-    else
-      refuse_section("network.dragonfly", "network.topology is " + v_.text("network.topology"));
     n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
     n.oversubscription = v_.number("network.oversubscription");
     n.leaves_per_pod = v_.count("network.leaves_per_pod");
@@ -254,9 +245,6 @@ private:
                           ? find_entry(v_, "network.storage_nic", catalog_.nics(), "catalog/nics.yaml")
                           : cluster.nic;
       n.storage_nics_per_node = v_.count("network.storage_nics_per_node");
-    } else {
-      for (const char* key : {"network.storage_nic", "network.storage_nics_per_node"})
-        refuse_key(key, "network.storage_network is shared");
     }
     return n;
   }
@@ -283,22 +271,6 @@ private:
     d.local_bandwidth = v_.count("network.dragonfly.local_links") * bandwidth("local_link_bandwidth");
     d.global_bandwidth = v_.count("network.dragonfly.global_links") * bandwidth("global_link_bandwidth");
     return d;
-  }
-
-  /// Keys of `section` set in the scenario (not defaulted) are an error: `why` they do not apply.
-  /// `path`, when set in the scenario, is an error: `why` it does not apply.
-  void refuse_key(const std::string& path, const std::string& why) const
-  {
-    for (const auto& [set, value] : v_.entries())
-      if (set == path && !value->from_default)
-        v_.fail(path, fmt::format("expected no {}, since {}; found it set", path, why));
-  }
-
-  void refuse_section(const std::string& section, const std::string& why) const
-  {
-    for (const auto& [path, value] : v_.entries())
-      if (path.starts_with(section + ".") && !value->from_default)
-        v_.fail(path, fmt::format("expected no {} keys, since {}; found {}", section, why, path));
   }
 
   StoragePool pool(const std::string& section, const std::string& drives_key, const std::string& why)
@@ -412,8 +384,6 @@ private:
     if (chosen("storage.layout", storage_layout_choices) == StorageLayout::records) {
       require(v_, "storage.samples_per_record", "storage.layout is records");
       st.samples_per_file = v_.count("storage.samples_per_record");
-    } else if (v_.has("storage.samples_per_record")) {
-      v_.fail("storage.samples_per_record", "expected storage.layout: records alongside it, found one file per sample");
     }
     st.page_cache_bytes = v_.number("storage.page_cache");
     st.sharding = chosen("storage.sharding", sharding_choices);
@@ -441,10 +411,8 @@ private:
   CheckpointSpec checkpoint(const WorkloadSpec& workload)
   {
     CheckpointSpec c;
-    if (!v_.has("checkpoint.every_steps")) {
-      refuse_section("checkpoint", "checkpoint.every_steps is not set");
+    if (!v_.has("checkpoint.every_steps"))
       return c;
-    }
     require(v_, "checkpoint.to", "checkpoint.every_steps is set");
     c.every_steps = v_.integer("checkpoint.every_steps");
     c.to = chosen("checkpoint.to", checkpoint_storage_choices);
@@ -576,9 +544,6 @@ private:
       require(v_, "training.evaluation.samples", "training.evaluation.every_epochs is given");
       t.evaluation_every_epochs = v_.number("training.evaluation.every_epochs");
       t.evaluation_samples = v_.integer("training.evaluation.samples");
-    } else if (v_.has("training.evaluation.samples")) {
-      v_.fail("training.evaluation.samples",
-              "expected training.evaluation.every_epochs alongside it, found no evaluation interval");
     }
     t.framework = find_entry_or(v_, "training.framework", catalog_.frameworks(), "catalog/frameworks.yaml",
                                 cluster.accelerator.kind == "tpu" ? "jax" : "pytorch-ddp");

@@ -365,8 +365,8 @@ TEST_CASE("config: more errors written from strings")
       {"dragonfly-keys-elsewhere", "  steps: 10\n",
        "  steps: 10\nnetwork:\n  topology: leaf-spine\n  dragonfly:\n    global_links: 2\n", 15, 19,
        "network.dragonfly.global_links",
-       "expected no network.dragonfly keys, since network.topology is leaf-spine; found "
-       "network.dragonfly.global_links"},
+       "expected no network.dragonfly.global_links, since network.topology is leaf-spine (it applies when "
+       "network.topology is dragonfly)"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -621,7 +621,8 @@ TEST_CASE("config: samples_per_record without the records layout")
   text.replace(text.find("dataset_on: memory"), 18, "dataset_on: memory\n  samples_per_record: 64");
   const auto path = write_file(scratch_dir() / "records-without-layout.yaml", text);
   check_error(load_error(path.string()), path.string(), 8, 23, "storage.samples_per_record",
-              "expected storage.layout: records alongside it, found one file per sample");
+              "expected no storage.samples_per_record, since storage.layout is file-per-sample (it applies when "
+              "storage.layout is records)");
 }
 
 TEST_CASE("config: checkpoint keys without checkpoint.every_steps")
@@ -629,7 +630,8 @@ TEST_CASE("config: checkpoint keys without checkpoint.every_steps")
   const auto path = write_file(scratch_dir() / "checkpoint-without-interval.yaml",
                                std::string(kValidBase) + "checkpoint:\n  to: local-nvme\n");
   check_error(load_error(path.string()), path.string(), 13, 7, "checkpoint.to",
-              "expected no checkpoint keys, since checkpoint.every_steps is not set; found checkpoint.to");
+              "expected no checkpoint.to, since checkpoint.every_steps is not set (it applies when "
+              "checkpoint.every_steps is set)");
 }
 
 TEST_CASE("config: checkpoints to local NVMe need its drive")
@@ -1003,4 +1005,102 @@ TEST_CASE("config: every number, count and quantity of the table has a finite ra
     CHECK(p.minimum < p.maximum);
     CHECK_THAT(p.expected(), Catch::Contains(" <= " + p.maximum_text));
   }
+}
+
+// --- When a key applies: a key set where its declared condition does not hold is refused, saying why ----------
+
+namespace {
+
+/// kValidBase with `section:` and its `lines` appended (line 12 on), loaded; the ConfigError it throws.
+ConfigError appended_error(const std::string& name, const std::string& lines,
+                           const std::vector<std::string>& overrides = {})
+{
+  const auto path = write_file(scratch_dir() / (name + ".yaml"), std::string(kValidBase) + lines);
+  return load_error(path.string(), overrides);
+}
+
+} // namespace
+
+TEST_CASE("config: a key for another value of a choice is refused, naming the value it applies for")
+{
+  const ConfigError e = appended_error("torus-on-switch", "network:\n  torus: 4x4\n");
+  check_error(e, (scratch_dir() / "torus-on-switch.yaml").string(), 13, 10, "network.torus",
+              "expected no network.torus, since network.topology is single-switch (it applies when network.topology "
+              "is torus)");
+  const ConfigError leaf = appended_error("leaf-on-dragonfly", "network:\n  topology: torus\n  nodes_per_leaf: 4\n");
+  CHECK(leaf.message() == "expected no network.nodes_per_leaf, since network.topology is torus (it applies when "
+                          "network.topology is leaf-spine, rail-optimized or fat-tree)");
+}
+
+TEST_CASE("config: a storage key applies when either the dataset or the checkpoints are on that storage")
+{
+  std::string text = kValidBase;
+  text.replace(text.find("dataset_on: memory"), 18,
+               "dataset_on: local-nvme\n  local_nvme: {drive: Micron-9400-7.68TB}\n  nvme_of:\n    targets: 2");
+  const auto path = write_file(scratch_dir() / "targets-on-local.yaml", text);
+  check_error(
+      load_error(path.string()), path.string(), 10, 14, "storage.nvme_of.targets",
+      "expected no storage.nvme_of.targets, since storage.dataset_on is local-nvme and checkpoint.to is not set "
+      "(it applies when storage.dataset_on is nvme-of or checkpoint.to is nvme-of)");
+  // Checkpoints written to NVMe-oF make the targets apply, the dataset staying on local NVMe.
+  const auto s = load_scenario(
+      path.string(), {"checkpoint.every_steps=5", "checkpoint.to=nvme-of", "storage.nvme_of.drive=Micron-9400-7.68TB"},
+      DTSIM_SOURCE_DIR);
+  REQUIRE(s.storage.remote);
+  CHECK(s.storage.remote->targets == 2);
+}
+
+TEST_CASE("config: a key that needs two conditions is refused when either fails")
+{
+  const auto scenario = [](const std::string& name, const std::string& target) {
+    std::string text = kValidBase;
+    text.replace(text.find("dataset_on: memory"), 18,
+                 "dataset_on: nvme-of\n  nvme_of: {targets: 1, drive: Micron-9400-7.68TB, " + target +
+                     "tcp_cpu_cost: 1}");
+    return write_file(scratch_dir() / (name + ".yaml"), text).string();
+  };
+  const std::string rule = "(it applies when storage.nvme_of.transport is tcp and storage.nvme_of.offload is none)";
+  CHECK(load_error(scenario("tcp-cost-on-rdma", "")).message() ==
+        "expected no storage.nvme_of.tcp_cpu_cost, since storage.nvme_of.transport is rdma and "
+        "storage.nvme_of.offload does not apply " +
+            rule);
+  CHECK(load_error(scenario("tcp-cost-behind-dpu", "transport: tcp, offload: dpu, ")).message() ==
+        "expected no storage.nvme_of.tcp_cpu_cost, since storage.nvme_of.transport is tcp and "
+        "storage.nvme_of.offload is dpu " +
+            rule);
+  CHECK_NOTHROW(load_scenario(scenario("tcp-cost-on-tcp", "transport: tcp, "), {}, DTSIM_SOURCE_DIR));
+}
+
+TEST_CASE("config: a key that depends on a key that does not apply is refused, saying so")
+{
+  const ConfigError e = appended_error("offload-without-target", "", {"storage.nvme_of.offload=dpu"});
+  CHECK(e.where().origin == "--set storage.nvme_of.offload=dpu");
+  CHECK(e.message() == "expected no storage.nvme_of.offload, since storage.nvme_of.transport does not apply (it "
+                       "applies when storage.nvme_of.transport is tcp)");
+}
+
+TEST_CASE("config: a key that applies when another is set is refused without it")
+{
+  const ConfigError e = appended_error("batch-split-unmixed", "training:\n  batch_split: by-speed\n");
+  CHECK(e.key() == "training.batch_split");
+  CHECK(e.message() == "expected no training.batch_split, since cluster.mixed.nodes is not set (it applies when "
+                       "cluster.mixed.nodes is set)");
+}
+
+TEST_CASE("config: a --set of the key a condition names replaces the file's keys that no longer apply")
+{
+  // The file's dragonfly keys give way to a --set of another topology, as a --set of steps replaces epochs...
+  const auto path =
+      write_file(scratch_dir() / "dragonfly-file.yaml",
+                 std::string(kValidBase) + "network:\n  topology: dragonfly\n  dragonfly: {groups: 2, "
+                                           "routers_per_group: 2, nodes_per_router: 1, local_links: 2}\n");
+  const auto s = load_scenario(path.string(), {"network.topology=leaf-spine"}, DTSIM_SOURCE_DIR);
+  CHECK(s.network.topology == dtsim::config::Topology::leaf_spine);
+  for (const auto& setting : s.settings)
+    if (setting.path.starts_with("network.dragonfly."))
+      CHECK(setting.from_default);
+  // ...but a key the options set themselves where it does not apply is still refused.
+  const ConfigError e = load_error(path.string(), {"network.topology=leaf-spine", "network.dragonfly.groups=3"});
+  CHECK(e.key() == "network.dragonfly.groups");
+  CHECK(e.where().origin == "--set network.dragonfly.groups=3");
 }

@@ -466,6 +466,10 @@ TEST_CASE("config: the reference has a row for every parameter")
   CHECK_THAT(markdown,
              Catch::Contains("| `training.allreduce` | one of auto, ring, tree, hierarchical, torus | `auto` |"));
   CHECK_THAT(markdown, Catch::Contains("\n## `storage.nvme_of`\n"));
+  // Each key says when it applies.
+  CHECK_THAT(markdown, Catch::Contains("| `storage.nvme_of.targets` | a whole number >= 1 and <= 1000000 | — | "
+                                       "storage.dataset_on is nvme-of or checkpoint.to is nvme-of |"));
+  CHECK_THAT(markdown, Catch::Contains("| `cluster.nodes` | a whole number >= 1 and <= 1000000 | required | always |"));
 }
 
 TEST_CASE("config: every parameter has help, a unique path and a default that resolves")
