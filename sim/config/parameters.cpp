@@ -149,6 +149,18 @@ Parameter when(Parameter p, std::string key, std::vector<std::string> values = {
   return p;
 }
 
+/// `p` applies only while `key` is not set (or, given `values`, has none of them), on top of the conditions given
+/// so far: its when()s come first.
+Parameter unless(Parameter p, const std::string& key, const std::vector<std::string>& values = {})
+{
+  const Condition absent{key, values, true};
+  if (p.applies_when.empty())
+    p.applies_when.push_back({});
+  for (auto& clause : p.applies_when)
+    clause.push_back(absent);
+  return p;
+}
+
 /// `p` applies also when all of `conditions` hold.
 Parameter when_all(Parameter p, std::vector<Condition> conditions)
 {
@@ -510,31 +522,44 @@ const std::vector<Parameter>& scenario_parameters()
              "(a --set of one replaces the other). Once settled, the run stops simulating and extrapolates "
              "(simulation.exact)."),
 
-      quantity("training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
-               "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. Default 25 MiB, "
-               "PyTorch DDP's bucket_cap_mb "
-               "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
-      boolean("training.overlap", "true",
-              "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
-      choice("training.allreduce", texts(allreduce_choices), defaulted, "auto",
-             "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
-             "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain "
-             "inside each node, "
-             "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
-             "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
-             "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
-             "(network.topology: torus only)."),
-      choice("training.protocol", texts(protocol_choices), defaulted, "auto",
-             "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full bandwidth, the highest "
-             "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
-             "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
-             "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
+      unless(
+          quantity(
+              "training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
+              "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. Default 25 MiB, "
+              "PyTorch DDP's bucket_cap_mb "
+              "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
+          "workload.emulated_batch_time"),
+      unless(boolean("training.overlap", "true",
+                     "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
+             "workload.emulated_batch_time"),
+      unless(
+          choice(
+              "training.allreduce", texts(allreduce_choices), defaulted, "auto",
+              "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
+              "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain "
+              "inside each node, "
+              "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
+              "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
+              "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
+              "(network.topology: torus only)."),
+          "workload.emulated_batch_time"),
+      unless(
+          choice(
+              "training.protocol", texts(protocol_choices), defaulted, "auto",
+              "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full bandwidth, the highest "
+              "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
+              "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
+              "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
+          "workload.emulated_batch_time"),
       at_most(
-          integer("training.channels", optional, "", 1,
+          unless(
+              integer(
+                  "training.channels", optional, "", 1,
                   "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. "
                   "Default: one per "
                   "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
                   "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
+              "workload.emulated_batch_time"),
           "1024"),
       choice("training.loader", {"pytorch", "tf-data", "dali-cpu", "dali-gpu", "ffcv"}, defaulted, "pytorch",
              "Input pipeline: PyTorch's DataLoader with worker processes (PIL decode and torchvision transforms, "
@@ -570,26 +595,33 @@ const std::vector<Parameter>& scenario_parameters()
                   "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
                   "error here."),
            "cluster.mixed.nodes"),
-      assumed(when(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us", true,
-                            "dali-gpu: device time to decode and augment one sample."),
-                   "training.loader", {"dali-gpu"}),
+      assumed(unless(unless(when(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us",
+                                          true, "dali-gpu: device time to decode and augment one sample."),
+                                 "training.loader", {"dali-gpu"}),
+                            "storage.dataset_on", {"synthetic"}),
+                     "workload.emulated_batch_time"),
               "ImageNet JPEGs decoded and augmented on an A100 run at about 6,000 images/s (NVIDIA/DALI issue "
               "5362, citing NVIDIA's blog 'Loading Data Fast with DALI and the New Hardware JPEG Decoder in NVIDIA "
               "A100 GPUs'): 1 / 6,000 s; taken for any workload and accelerator unless set."),
-      at_most(number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
+      at_most(
+          unless(
+              number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
                      "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
                      "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as "
                      "in apex."),
-              "1024"),
+              "workload.emulated_batch_time"),
+          "1024"),
       at_most(
           number("training.model_state_bytes_per_param", defaulted, "16", 0, false,
                  "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
                  "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
           "1024"),
       assumed(
-          at_most(quantity("training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
-                           "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
-                           "bandwidth."),
+          at_most(unless(quantity(
+                             "training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
+                             "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
+                             "bandwidth."),
+                         "workload.emulated_batch_time"),
                   "1 MiB"),
           "The 16 B/param of Adam mixed-precision state read once and written once."),
       choice("training.framework", {"pytorch-ddp", "horovod", "jax", "none"}, optional, "",
@@ -619,15 +651,18 @@ const std::vector<Parameter>& scenario_parameters()
                    "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
                    "training_rules.adoc), hence the default of 0."),
           "168 h"),
-      quantity("training.cycle_time", Dimension::time, optional, "", true,
-               "The framework's background cycle: each gradient all-reduce starts at its next tick. Default: the "
-               "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "
-               "before)."),
+      unless(
+          quantity("training.cycle_time", Dimension::time, optional, "", true,
+                   "The framework's background cycle: each gradient all-reduce starts at its next tick. Default: the "
+                   "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "
+                   "before)."),
+          "workload.emulated_batch_time"),
       quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
                "A further fixed cost per optimizer step (host bookkeeping, synchronisation), on top of the "
                "framework's."),
-      quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
-               "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
+      unless(quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
+                      "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
+             "workload.emulated_batch_time"),
 
       at_most(integer("checkpoint.every_steps", optional, "", 1,
                       "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
@@ -789,7 +824,8 @@ std::string one_of(const std::vector<std::string>& words)
 
 std::string sentence(const Condition& c)
 {
-  return c.values.empty() ? c.key + " is set" : fmt::format("{} is {}", c.key, one_of(c.values));
+  const std::string is = c.negated ? "is not" : "is";
+  return c.values.empty() ? fmt::format("{} {} set", c.key, is) : fmt::format("{} {} {}", c.key, is, one_of(c.values));
 }
 
 } // namespace
@@ -960,7 +996,9 @@ const ResolvedValue* ResolvedParameters::applying(const std::string& path) const
 bool ResolvedParameters::holds(const Condition& c) const
 {
   const ResolvedValue* v = applying(c.key);
-  return v && (c.values.empty() || std::find(c.values.begin(), c.values.end(), v->text) != c.values.end());
+  const bool affirmed =
+      v && (c.values.empty() || std::find(c.values.begin(), c.values.end(), v->text) != c.values.end());
+  return affirmed != c.negated;
 }
 
 bool ResolvedParameters::applies(const Parameter& p) const

@@ -15,10 +15,12 @@ namespace dtsim::config {
 enum class ValueKind { integer, number, quantity, text, choice, boolean };
 enum class Presence { required, defaulted, optional };
 
-/// @brief One term of when a key applies: `key` has one of `values`, or, when `values` is empty, is set.
+/// @brief One term of when a key applies: `key` has one of `values`, or, when `values` is empty, is set;
+/// `negated`, the opposite.
 struct Condition {
   std::string key;
   std::vector<std::string> values;
+  bool negated = false;
 };
 
 struct Parameter {

@@ -1104,3 +1104,20 @@ TEST_CASE("config: a --set of the key a condition names replaces the file's keys
   CHECK(e.key() == "network.dragonfly.groups");
   CHECK(e.where().origin == "--set network.dragonfly.groups=3");
 }
+
+TEST_CASE("config: a key that applies only while another is not set is refused beside it")
+{
+  const auto path =
+      write_file(scratch_dir() / "emulated-with-buckets.yaml",
+                 std::string(kValidBase) + "  emulated_batch_time: 10 ms\ntraining:\n  bucket_size: 50 MiB\n");
+  check_error(load_error(path.string()), path.string(), 14, 16, "training.bucket_size",
+              "expected no training.bucket_size, since workload.emulated_batch_time is 10 ms (it applies when "
+              "workload.emulated_batch_time is not set)");
+  // Decoding on the device applies to a dataset that is read, on a device that computes.
+  const ConfigError synthetic = load_error(
+      data_file("../../scenarios/quickstart.yaml"),
+      {"storage.dataset_on=synthetic", "training.loader=dali-gpu", "training.accelerator_preprocess_time=100 us"});
+  CHECK(synthetic.key() == "training.accelerator_preprocess_time");
+  CHECK_THAT(synthetic.message(),
+             Catch::Contains("since training.loader is dali-gpu and storage.dataset_on is synthetic"));
+}
