@@ -1,6 +1,7 @@
 #include "config/parameters.hpp"
 
 #include "config/choices.hpp"
+#include "config/scenario.hpp"
 #include "config/value_reader.hpp"
 
 #include <algorithm>
@@ -179,6 +180,15 @@ Parameter when_stored_on(Parameter p, const std::string& where, const std::vecto
   return p;
 }
 
+/// Binds `p` to `field` of the scenario's `section`: its value (in SI units; 1 or 0 for true or false) is copied
+/// there. The key's range keeps the value inside what the field holds.
+template <typename Section, typename Field>
+Parameter bound_to(Parameter p, Section Scenario::*section, Field Section::*field)
+{
+  p.set = [section, field](Scenario& s, const ResolvedValue& v) { (s.*section).*field = static_cast<Field>(v.number); };
+  return p;
+}
+
 /// Marks a parameter's default as resting on an assumption; `dtsim run` lists it when used.
 Parameter assumed(Parameter p, std::string why)
 {
@@ -216,8 +226,9 @@ const std::vector<Parameter>& scenario_parameters()
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
       integer("cluster.accelerators_per_node", required, "", 1,
               "Accelerators in each node; each is one data-parallel worker."),
-      assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
-                      "Physical CPU cores per node that run the input pipeline (decode and augmentation)."),
+      assumed(bound_to(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
+                               "Physical CPU cores per node that run the input pipeline (decode and augmentation)."),
+                       &Scenario::cluster, &ClusterSpec::cpu_cores_per_node),
               "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
       assumed(text("cluster.cpu", defaulted, "Xeon-Platinum-8124M",
                    "CPU model of the nodes, a name from catalog/cpus.yaml: its hardware threads per core and the "
@@ -226,13 +237,16 @@ const std::vector<Parameter>& scenario_parameters()
               "name."),
       assumed(
           at_most(
-              number("cluster.smt_yield", defaulted, "0.25", 0, true,
-                     "Throughput a core's second hardware thread adds, as a fraction of one core, when the CPU has "
-                     "two threads per core (Hyper-Threading, SMT): the node's input pipeline runs on cores x (1 + "
-                     "smt_yield) core-equivalents. On GPU nodes each device's training process holds one hardware "
-                     "thread: CUDA's default scheduling (cudaDeviceScheduleAuto) spins while it waits for the device "
-                     "when a process has fewer CUDA contexts than the machine has logical processors (CUDA Runtime "
-                     "API, cudaSetDeviceFlags), so those threads do not serve the loaders."),
+              bound_to(
+                  number(
+                      "cluster.smt_yield", defaulted, "0.25", 0, true,
+                      "Throughput a core's second hardware thread adds, as a fraction of one core, when the CPU has "
+                      "two threads per core (Hyper-Threading, SMT): the node's input pipeline runs on cores x (1 + "
+                      "smt_yield) core-equivalents. On GPU nodes each device's training process holds one hardware "
+                      "thread: CUDA's default scheduling (cudaDeviceScheduleAuto) spins while it waits for the device "
+                      "when a process has fewer CUDA contexts than the machine has logical processors (CUDA Runtime "
+                      "API, cudaSetDeviceFlags), so those threads do not serve the loaders."),
+                  &Scenario::cluster, &ClusterSpec::smt_yield),
               "1"),
           "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
           "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
@@ -255,12 +269,14 @@ const std::vector<Parameter>& scenario_parameters()
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
                "(nvswitch, nvlink-mesh, hybrid-cube-mesh) or host_link_bandwidth (pcie) from the catalog."),
       assumed(
-          quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
-                   "Latency of one hop inside the node."),
+          bound_to(quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
+                            "Latency of one hop inside the node."),
+                   &Scenario::cluster, &ClusterSpec::intra_node_latency),
           "NVLink/NVSwitch and PCIe peer latencies are of the order of a microsecond; no source states one figure."),
       text("cluster.nic", defaulted, "ConnectX-6-HDR-200G", "NIC model of the node, a name from catalog/nics.yaml."),
-      integer("cluster.nics_per_node", defaulted, "1", 1,
-              "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
+      bound_to(integer("cluster.nics_per_node", defaulted, "1", 1,
+                       "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
+               &Scenario::cluster, &ClusterSpec::nics_per_node),
       quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
       integer("cluster.mixed.nodes", optional, "", 1,
@@ -302,26 +318,31 @@ const std::vector<Parameter>& scenario_parameters()
                "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
                "numbered slice after slice."),
            "network.topology", {"torus"}),
-      when(integer(
-               "network.nodes_per_leaf", defaulted, "8", 1,
-               "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
-               "NICs k all attach to the group's leaf of rail k."),
+      when(bound_to(integer("network.nodes_per_leaf", defaulted, "8", 1,
+                            "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each "
+                            "group, whose "
+                            "NICs k all attach to the group's leaf of rail k."),
+                    &Scenario::network, &NetworkSpec::nodes_per_leaf),
            "network.topology", {"leaf-spine", "rail-optimized", "fat-tree"}),
+      at_most(when(bound_to(number("network.oversubscription", defaulted, "1", 1, true,
+                                   "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its "
+                                   "NICs) to its uplink "
+                                   "capacity; 1 is non-blocking."),
+                            &Scenario::network, &NetworkSpec::oversubscription),
+                   "network.topology", {"leaf-spine", "rail-optimized", "fat-tree"}),
+              "1000"),
+      when(bound_to(integer("network.leaves_per_pod", defaulted, "8", 1,
+                            "fat-tree: leaves under each pod (aggregation) switch."),
+                    &Scenario::network, &NetworkSpec::leaves_per_pod),
+           "network.topology", {"fat-tree"}),
       at_most(
-          when(number(
-                   "network.oversubscription", defaulted, "1", 1, true,
-                   "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
-                   "capacity; 1 is non-blocking."),
-               "network.topology", {"leaf-spine", "rail-optimized", "fat-tree"}),
-          "1000"),
-      when(
-          integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
-          "network.topology", {"fat-tree"}),
-      at_most(when(number("network.pod_oversubscription", defaulted, "1", 1, true,
+          when(bound_to(
+                   number("network.pod_oversubscription", defaulted, "1", 1, true,
                           "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity "
                           "to the core."),
-                   "network.topology", {"fat-tree"}),
-              "1000"),
+                   &Scenario::network, &NetworkSpec::pod_oversubscription),
+               "network.topology", {"fat-tree"}),
+          "1000"),
       when(integer("network.dragonfly.groups", optional, "", 1,
                    "dragonfly: number of groups (required for a dragonfly)."),
            "network.topology", {"dragonfly"}),
@@ -360,8 +381,9 @@ const std::vector<Parameter>& scenario_parameters()
            "network.storage_network", {"separate"}),
       when(integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."),
            "network.storage_network", {"separate"}),
-      assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
-                       "Latency added by each switch traversed, cables included."),
+      assumed(bound_to(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
+                                "Latency added by each switch traversed, cables included."),
+                       &Scenario::network, &NetworkSpec::switch_latency),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
               "NIC queues."),
 
@@ -381,13 +403,15 @@ const std::vector<Parameter>& scenario_parameters()
                        "Largest read request a file is split into."),
               "Linux splits reads at the device's max_sectors_kb, commonly 128 KiB to 1280 KiB for NVMe; drive "
               "bandwidth figures are quoted at 128 KiB to 1 MiB transfers (catalog/drives.yaml)."),
-      assumed(quantity("storage.page_cache", Dimension::size, defaulted, "0 B", true,
-                       "Page cache each node gives the dataset. Epoch 1 finds it empty; each later epoch finds a "
-                       "random part of what the node read before, since loaders read in shuffled order: with "
-                       "storage.sharding fixed, a hit rate of page_cache / shard (the node's 1/nodes of the "
-                       "dataset), 100% when the shard fits; reshuffled, page_cache / dataset, and only samples the "
-                       "node has read before. This is the hit rate of any replacement policy (LRU included) under "
-                       "uniform random access; reads from the cache cost nothing."),
+      assumed(bound_to(
+                  quantity("storage.page_cache", Dimension::size, defaulted, "0 B", true,
+                           "Page cache each node gives the dataset. Epoch 1 finds it empty; each later epoch finds a "
+                           "random part of what the node read before, since loaders read in shuffled order: with "
+                           "storage.sharding fixed, a hit rate of page_cache / shard (the node's 1/nodes of the "
+                           "dataset), 100% when the shard fits; reshuffled, page_cache / dataset, and only samples the "
+                           "node has read before. This is the hit rate of any replacement policy (LRU included) under "
+                           "uniform random access; reads from the cache cost nothing."),
+                  &Scenario::storage, &StorageSpec::page_cache_bytes),
               "No cache unless given, so every epoch reads from storage: MLPerf Storage arranges the same by "
               "sizing the dataset at 5x the clients' memory."),
       choice("storage.sharding", texts(sharding_choices), defaulted, "fixed",
@@ -496,11 +520,13 @@ const std::vector<Parameter>& scenario_parameters()
               "1e15"),
       quantity("workload.sample_size", Dimension::size, optional, "", false,
                "Mean bytes of one stored sample. Default: the workload's sample_bytes."),
-      quantity("workload.sample_size_spread", Dimension::size, defaulted, "0 B", true,
-               "Standard deviation of the stored sample size across the dataset (DLIO's record_length_stdev). "
-               "Each batch then reads the sum of its samples' sizes, drawn from the normal distribution of that "
-               "sum (mean and variance batch times the sample's) with the scenario's seed, so fetch times vary "
-               "from batch to batch and from worker to worker."),
+      bound_to(
+          quantity("workload.sample_size_spread", Dimension::size, defaulted, "0 B", true,
+                   "Standard deviation of the stored sample size across the dataset (DLIO's record_length_stdev). "
+                   "Each batch then reads the sum of its samples' sizes, drawn from the normal distribution of that "
+                   "sum (mean and variance batch times the sample's) with the scenario's seed, so fetch times vary "
+                   "from batch to batch and from worker to worker."),
+          &Scenario::workload, &WorkloadSpec::sample_size_spread),
       integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."),
       choice("workload.precision", {"fp32", "tf32", "fp16", "bf16", "fp8"}, defaulted, "fp16",
              "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),
@@ -522,16 +548,18 @@ const std::vector<Parameter>& scenario_parameters()
              "(a --set of one replaces the other). Once settled, the run stops simulating and extrapolates "
              "(simulation.exact)."),
 
-      unless(
-          quantity(
-              "training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
-              "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. Default 25 MiB, "
-              "PyTorch DDP's bucket_cap_mb "
-              "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
-          "workload.emulated_batch_time"),
-      unless(boolean("training.overlap", "true",
-                     "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
+      unless(bound_to(quantity("training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
+                               "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. "
+                               "Default 25 MiB, "
+                               "PyTorch DDP's bucket_cap_mb "
+                               "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
+                      &Scenario::training, &TrainingSpec::bucket_bytes),
              "workload.emulated_batch_time"),
+      unless(
+          bound_to(boolean("training.overlap", "true",
+                           "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
+                   &Scenario::training, &TrainingSpec::overlap),
+          "workload.emulated_batch_time"),
       unless(
           choice(
               "training.allreduce", texts(allreduce_choices), defaulted, "auto",
@@ -583,9 +611,11 @@ const std::vector<Parameter>& scenario_parameters()
               "(an assumption: PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
               "common setting in training scripts)."),
           "1024"),
-      at_most(integer("training.prefetch", defaulted, "2", 1,
-                      "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, "
-                      "default 2)."),
+      at_most(bound_to(
+                  integer("training.prefetch", defaulted, "2", 1,
+                          "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, "
+                          "default 2)."),
+                  &Scenario::training, &TrainingSpec::prefetch),
               "1024"),
       when(choice("training.batch_split", texts(batch_split_choices), defaulted, "equal",
                   "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
@@ -595,8 +625,10 @@ const std::vector<Parameter>& scenario_parameters()
                   "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
                   "error here."),
            "cluster.mixed.nodes"),
-      assumed(unless(unless(when(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us",
-                                          true, "dali-gpu: device time to decode and augment one sample."),
+      assumed(unless(unless(when(bound_to(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted,
+                                                   "167 us", true,
+                                                   "dali-gpu: device time to decode and augment one sample."),
+                                          &Scenario::training, &TrainingSpec::accelerator_preprocess_time),
                                  "training.loader", {"dali-gpu"}),
                             "storage.dataset_on", {"synthetic"}),
                      "workload.emulated_batch_time"),
@@ -605,24 +637,33 @@ const std::vector<Parameter>& scenario_parameters()
               "A100 GPUs'): 1 / 6,000 s; taken for any workload and accelerator unless set."),
       at_most(
           unless(
-              number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
-                     "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
-                     "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as "
-                     "in apex."),
+              bound_to(
+                  number(
+                      "training.gradient_bytes_per_param", defaulted, "4", 0, false,
+                      "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
+                      "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as "
+                      "in apex."),
+                  &Scenario::training, &TrainingSpec::gradient_bytes_per_param),
               "workload.emulated_batch_time"),
           "1024"),
       at_most(
-          number("training.model_state_bytes_per_param", defaulted, "16", 0, false,
-                 "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
-                 "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
+          bound_to(
+              number(
+                  "training.model_state_bytes_per_param", defaulted, "16", 0, false,
+                  "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
+                  "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
+              &Scenario::training, &TrainingSpec::model_state_bytes_per_param),
           "1024"),
       assumed(
-          at_most(unless(quantity(
+          at_most(
+              unless(bound_to(
+                         quantity(
                              "training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
                              "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
                              "bandwidth."),
-                         "workload.emulated_batch_time"),
-                  "1 MiB"),
+                         &Scenario::training, &TrainingSpec::optimizer_traffic_per_param),
+                     "workload.emulated_batch_time"),
+              "1 MiB"),
           "The 16 B/param of Adam mixed-precision state read once and written once."),
       choice("training.framework", {"pytorch-ddp", "horovod", "jax", "none"}, optional, "",
              "Training framework, for its fixed costs (catalog/frameworks.yaml). pytorch-ddp: on more than one "
@@ -646,10 +687,13 @@ const std::vector<Parameter>& scenario_parameters()
               "training.evaluation.every_epochs"),
           "1e15"),
       at_most(
-          quantity("training.startup", Dimension::time, defaulted, "0 s", true,
-                   "Time before the first step (initialisation, loading the model), added to time to train. MLPerf "
-                   "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
-                   "training_rules.adoc), hence the default of 0."),
+          bound_to(
+              quantity(
+                  "training.startup", Dimension::time, defaulted, "0 s", true,
+                  "Time before the first step (initialisation, loading the model), added to time to train. MLPerf "
+                  "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
+                  "training_rules.adoc), hence the default of 0."),
+              &Scenario::training, &TrainingSpec::startup),
           "168 h"),
       unless(
           quantity("training.cycle_time", Dimension::time, optional, "", true,
@@ -657,11 +701,13 @@ const std::vector<Parameter>& scenario_parameters()
                    "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "
                    "before)."),
           "workload.emulated_batch_time"),
-      quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
-               "A further fixed cost per optimizer step (host bookkeeping, synchronisation), on top of the "
-               "framework's."),
-      unless(quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
-                      "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
+      bound_to(quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
+                        "A further fixed cost per optimizer step (host bookkeeping, synchronisation), on top of the "
+                        "framework's."),
+               &Scenario::training, &TrainingSpec::step_overhead),
+      unless(bound_to(quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
+                               "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
+                      &Scenario::training, &TrainingSpec::collective_overhead),
              "workload.emulated_batch_time"),
 
       at_most(integer("checkpoint.every_steps", optional, "", 1,
@@ -706,16 +752,23 @@ const std::vector<Parameter>& scenario_parameters()
                   "appliance) for the run. Default: the catalog's cloud file-system price "
                   "(catalog/infrastructure.yaml)."),
            "cost.model", {"hourly"}),
-      at_most(when(number("cost.service_life_years", defaulted, "4", 0, false,
-                          "purchase: years over which the purchase price is amortised."),
+      at_most(when(bound_to(number("cost.service_life_years", defaulted, "4", 0, false,
+                                   "purchase: years over which the purchase price is amortised."),
+                            &Scenario::cost, &CostSpec::service_life_years),
                    "cost.model", {"purchase"}),
               "100"),
-      when(number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
+      when(bound_to(
+               number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
+               &Scenario::cost, &CostSpec::energy_usd_per_kwh),
            "cost.model", {"purchase"}),
       at_most(
-          number("cost.pue", defaulted, "1.3", 1, true,
-                 "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
-                 "includes it."),
+          bound_to(
+              number(
+                  "cost.pue",
+                  defaulted, "1.3", 1, true,
+                  "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
+                  "includes it."),
+              &Scenario::cost, &CostSpec::pue),
           "10"),
       at_most(number("cost.accelerator_usd", optional, "", 0, true,
                      "Price of one device of cluster.accelerator in USD. Default: the catalog price."),
@@ -764,7 +817,9 @@ const std::vector<Parameter>& scenario_parameters()
              "Price of one GB of server memory set aside as page cache (storage.page_cache). Default: "
              "catalog/infrastructure.yaml."),
 
-      boolean("simulation.reuse_collectives", "true",
+      bound_to(
+          boolean(
+              "simulation.reuse_collectives", "true",
               "Speed knob: an all-reduce of a size already simulated takes the duration it took then instead of "
               "being simulated flow by flow again. Exact when no other traffic crosses the network (dataset in "
               "memory or on local NVMe, or remote storage on a separate storage network). With remote storage on "
@@ -772,14 +827,17 @@ const std::vector<Parameter>& scenario_parameters()
               "and reused only when none is in flight as it starts: a transfer that starts during a reused "
               "all-reduce neither slows it nor is slowed by it (simulation.exact: true simulates every such "
               "all-reduce)."),
-      boolean("simulation.exact", "false",
-              "A run stops simulating once its steps have settled and extrapolates the rest at the steady step "
-              "time: time to train, energy, cost and totals count every step. Settled: checked at 32, 48, 72, 108, "
-              "... steps, after the page cache has stopped warming, the steady state's two halves within 1% of "
-              "each other, its step time within 0.5% of the previous check's and two standard errors of it below "
-              "0.5% (runs whose steps jitter, such as emulated accelerators reading samples of random sizes, "
-              "rarely stop). The per-step records cover the simulated steps. true simulates every step, and every "
-              "all-reduce beside storage traffic (simulation.reuse_collectives)."),
+          &Scenario::training, &TrainingSpec::reuse_collectives),
+      bound_to(
+          boolean("simulation.exact", "false",
+                  "A run stops simulating once its steps have settled and extrapolates the rest at the steady step "
+                  "time: time to train, energy, cost and totals count every step. Settled: checked at 32, 48, 72, 108, "
+                  "... steps, after the page cache has stopped warming, the steady state's two halves within 1% of "
+                  "each other, its step time within 0.5% of the previous check's and two standard errors of it below "
+                  "0.5% (runs whose steps jitter, such as emulated accelerators reading samples of random sizes, "
+                  "rarely stop). The per-step records cover the simulated steps. true simulates every step, and every "
+                  "all-reduce beside storage traffic (simulation.reuse_collectives)."),
+          &Scenario::training, &TrainingSpec::exact),
   };
   return table;
 }

@@ -5,6 +5,7 @@
 #include "config/document.hpp"
 #include "units/units.hpp"
 
+#include <functional>
 #include <limits>
 #include <map>
 #include <string>
@@ -23,6 +24,12 @@ struct Condition {
   bool negated = false;
 };
 
+struct Scenario;
+struct ResolvedValue;
+
+/// Copies a validated value into the scenario field a key is bound to.
+using Setter = std::function<void(Scenario&, const ResolvedValue&)>;
+
 struct Parameter {
   std::string path;
   ValueKind kind = ValueKind::number;
@@ -36,6 +43,7 @@ struct Parameter {
   std::string minimum_text, maximum_text; ///< the bounds as written in the table, with their unit
   std::string help;
   std::string assumption; ///< why the default is what it is, when no source gives it
+  Setter set;             ///< for a key bound to its field; empty where the loader works the value out
   /// When the key applies: when any clause holds, a clause holding when all its conditions do. Empty: always.
   std::vector<std::vector<Condition>> applies_when;
 

@@ -99,15 +99,23 @@ public:
     s.version = v_.count("version");
     s.name = v_.text("name");
     s.seed = static_cast<std::uint64_t>(v_.integer("seed"));
+    // Each section's bound keys are copied in as soon as it is built: the sections after it read them.
     s.cluster = cluster();
+    set_bound_keys(s, "cluster.");
     s.network = network(s.cluster);
+    set_bound_keys(s, "network.");
     s.workload = workload(s.cluster);
+    set_bound_keys(s, "workload.");
     s.storage = storage(s.workload);
+    set_bound_keys(s, "storage.");
     s.training = training(s.cluster);
+    set_bound_keys(s, "training.");
+    set_bound_keys(s, "simulation.");
     note_input_pipeline_figures(s);
     s.checkpoint = checkpoint(s.workload);
     s.infrastructure = catalog_.infrastructure();
     s.cost = cost(s);
+    set_bound_keys(s, "cost.");
     check_memory(s);
     collect_assumptions(s);
     for (const auto& [path, value] : v_.entries()) {
@@ -120,6 +128,14 @@ public:
   }
 
 private:
+  /// Copies the values of the keys under `section` that are bound to their fields (Parameter::set).
+  void set_bound_keys(Scenario& s, const std::string& section) const
+  {
+    for (const auto& [path, value] : v_.entries())
+      if (path.starts_with(section) && value->parameter->set)
+        value->parameter->set(s, *value);
+  }
+
   ClusterSpec cluster()
   {
     ClusterSpec c;
@@ -131,9 +147,7 @@ private:
       v_.fail("cluster.accelerators_per_node",
               fmt::format("expected at most {} devices in all, found {} nodes x {} = {}", max_devices, c.nodes,
                           c.accelerators_per_node, static_cast<long long>(c.nodes) * c.accelerators_per_node));
-    c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
     c.cpu = find_entry(v_, "cluster.cpu", catalog_.cpus(), "catalog/cpus.yaml");
-    c.smt_yield = v_.number("cluster.smt_yield");
     c.intra_node = chosen("cluster.intra_node", intra_node_choices);
     if ((c.intra_node == IntraNode::hybrid_cube_mesh || c.intra_node == IntraNode::mi250x_node) &&
         c.accelerators_per_node != 8)
@@ -144,9 +158,7 @@ private:
         c.intra_node == IntraNode::pcie ? c.accelerator.host_link_bandwidth : c.accelerator.link_bandwidth;
     c.intra_node_bandwidth =
         v_.has("cluster.intra_node_bandwidth") ? v_.number("cluster.intra_node_bandwidth") : intra_default.value;
-    c.intra_node_latency = v_.number("cluster.intra_node_latency");
     c.nic = find_entry(v_, "cluster.nic", catalog_.nics(), "catalog/nics.yaml");
-    c.nics_per_node = v_.count("cluster.nics_per_node");
     c.nic_bandwidth = v_.has("cluster.nic_bandwidth") ? v_.number("cluster.nic_bandwidth") : c.nic.bandwidth.value;
     const Nic& nic = catalog_.nics().at(c.nic.name);
     used_.push_back(&nic.latency);
@@ -234,11 +246,6 @@ private:
     }
     if (n.topology == Topology::dragonfly)
       n.dragonfly = dragonfly(cluster);
-    n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
-    n.oversubscription = v_.number("network.oversubscription");
-    n.leaves_per_pod = v_.count("network.leaves_per_pod");
-    n.pod_oversubscription = v_.number("network.pod_oversubscription");
-    n.switch_latency = v_.number("network.switch_latency");
     n.separate_storage = chosen("network.storage_network", storage_network_choices) == StorageNetwork::separate;
     if (n.separate_storage) {
       n.storage_nic = v_.has("network.storage_nic")
@@ -385,7 +392,6 @@ private:
       require(v_, "storage.samples_per_record", "storage.layout is records");
       st.samples_per_file = v_.count("storage.samples_per_record");
     }
-    st.page_cache_bytes = v_.number("storage.page_cache");
     st.sharding = chosen("storage.sharding", sharding_choices);
     const double file_bytes = st.samples_per_file * workload.model.sample_bytes.value;
     st.request_bytes = file_bytes / std::ceil(file_bytes / v_.number("storage.max_request"));
@@ -456,7 +462,6 @@ private:
                                                            : std::llround(w.model.dataset_samples.value);
     if (v_.has("workload.sample_size"))
       w.model.sample_bytes.value = v_.number("workload.sample_size");
-    w.sample_size_spread = v_.number("workload.sample_size_spread");
     w.batch_per_device = v_.count("workload.batch_per_device");
     w.precision = v_.text("workload.precision");
     w.gradient_accumulation = v_.count("workload.gradient_accumulation");
@@ -510,10 +515,7 @@ private:
   TrainingSpec training(const ClusterSpec& cluster)
   {
     TrainingSpec t;
-    t.bucket_bytes = v_.number("training.bucket_size");
     t.loader = find_entry(v_, "training.loader", catalog_.loaders(), "catalog/loaders.yaml");
-    t.accelerator_preprocess_time = v_.number("training.accelerator_preprocess_time");
-    t.overlap = v_.boolean("training.overlap");
     t.allreduce = chosen("training.allreduce", allreduce_choices);
     t.protocol = chosen("training.protocol", protocol_choices);
     if (t.protocol == Protocol::ll128 && cluster.intra_node == IntraNode::pcie)
@@ -534,12 +536,6 @@ private:
       stated_.push_back({"scenario default: training.loader_workers", std::to_string(default_loader_workers),
                          "PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
                          "common setting in training scripts."});
-    t.prefetch = v_.count("training.prefetch");
-    t.gradient_bytes_per_param = v_.number("training.gradient_bytes_per_param");
-    t.model_state_bytes_per_param = v_.number("training.model_state_bytes_per_param");
-    t.optimizer_traffic_per_param = v_.number("training.optimizer_traffic_per_param");
-    t.step_overhead = v_.number("training.step_overhead");
-    t.startup = v_.number("training.startup");
     if (v_.has("training.evaluation.every_epochs")) {
       require(v_, "training.evaluation.samples", "training.evaluation.every_epochs is given");
       t.evaluation_every_epochs = v_.number("training.evaluation.every_epochs");
@@ -550,9 +546,6 @@ private:
     for (const Figure* f : catalog_.frameworks().at(t.framework.name).figures())
       used_.push_back(f);
     t.cycle_time = v_.has("training.cycle_time") ? v_.number("training.cycle_time") : t.framework.cycle_time.value;
-    t.collective_overhead = v_.number("training.collective_overhead");
-    t.reuse_collectives = v_.boolean("simulation.reuse_collectives");
-    t.exact = v_.boolean("simulation.exact");
     t.batches_by_speed = chosen("training.batch_split", batch_split_choices) == BatchSplit::by_speed;
     t.batch_split_at = v_.location("training.batch_split");
     return t;
@@ -562,9 +555,6 @@ private:
   {
     CostSpec c;
     c.prices = prices(s);
-    c.service_life_years = v_.number("cost.service_life_years");
-    c.energy_usd_per_kwh = v_.number("cost.energy_usd_per_kwh");
-    c.pue = v_.number("cost.pue");
     const Infrastructure& parts = catalog_.infrastructure();
     for (const Figure* f : {&parts.server_idle_power, &parts.cpu_core_idle_power, &parts.cpu_core_max_power})
       used_.push_back(f);

@@ -652,3 +652,23 @@ TEST_CASE("config: a measured throughput in a workload file of one's own calibra
   CHECK(plan.efficiency == Approx(3 * s.workload.model.forward_flops_per_sample.value * 1900 / 362e12));
   CHECK_THAT(plan.efficiency_basis, Catch::Contains("calibrated: 1900 images/s measured on L40S-48GB fp16"));
 }
+
+TEST_CASE("config: keys bound to their fields copy their values there")
+{
+  for (const auto& p : scenario_parameters())
+    if (p.set) {
+      INFO(p.path);
+      CHECK((p.kind == ValueKind::integer || p.kind == ValueKind::number || p.kind == ValueKind::quantity ||
+             p.kind == ValueKind::boolean));
+    }
+  const auto s = load(std::string(kSource) + "/scenarios/quickstart.yaml",
+                      {"cluster.intra_node_latency=3 us", "network.switch_latency=2 us", "storage.page_cache=2 GB",
+                       "training.prefetch=5", "training.overlap=false", "simulation.exact=true", "cost.pue=1.1"});
+  CHECK(s.cluster.intra_node_latency == Approx(3e-6));
+  CHECK(s.network.switch_latency == Approx(2e-6));
+  CHECK(s.storage.page_cache_bytes == Approx(2e9));
+  CHECK(s.training.prefetch == 5);
+  CHECK_FALSE(s.training.overlap);
+  CHECK(s.training.exact);
+  CHECK(s.cost.pue == Approx(1.1));
+}
