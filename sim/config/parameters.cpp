@@ -1,5 +1,7 @@
 #include "config/parameters.hpp"
 
+#include "config/choices.hpp"
+#include "config/scenario.hpp"
 #include "config/value_reader.hpp"
 
 #include <algorithm>
@@ -13,7 +15,55 @@ using units::Dimension;
 
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
+/// Bounds written with their unit, as errors and the reference print them.
+struct Range {
+  std::string lowest;
+  std::string highest;
+};
+
+/// The physical bounds of a value of `dim`, for every parameter that does not state its own. Counts and
+/// plain numbers stop at a million: the engine spawns actors and links per node, device, NIC, drive and worker.
+Range physical_range(Dimension dim)
+{
+  switch (dim) {
+  case Dimension::size:
+    return {"0 B", "1 EB"};
+  case Dimension::bandwidth:
+    return {"1 B/s", "1 EB/s"};
+  case Dimension::time:
+    return {"0 s", "1 h"};
+  case Dimension::power:
+    return {"0 W", "1000 MW"};
+  case Dimension::flop_count:
+    return {"0 FLOP", "1 EFLOP"};
+  case Dimension::flop_rate:
+    return {"0 FLOPS", "1 EFLOPS"};
+  case Dimension::number:
+    return {"0", "1000000"};
+  }
+  return {"0", "0"};
+}
+
+/// The kind of value a parameter's bounds are written in: plain numbers for integers and numbers.
+Dimension bound_dimension(const Parameter& p)
+{
+  return p.kind == ValueKind::quantity ? p.dimension : Dimension::number;
+}
+
+Parameter at_least(Parameter p, std::string lowest, bool inclusive)
+{
+  p.minimum = units::parse(lowest, bound_dimension(p));
+  p.minimum_inclusive = inclusive;
+  p.minimum_text = std::move(lowest);
+  return p;
+}
+
+Parameter at_most(Parameter p, std::string highest)
+{
+  p.maximum = units::parse(highest, bound_dimension(p));
+  p.maximum_text = std::move(highest);
+  return p;
+}
 
 Parameter make(std::string path, ValueKind kind, Dimension dim = Dimension::number)
 {
@@ -24,12 +74,18 @@ Parameter make(std::string path, ValueKind kind, Dimension dim = Dimension::numb
   return p;
 }
 
+/// A number or count whose lowest value is `minimum`, below the default maximum.
+Parameter numeric(Parameter p, double minimum, bool inclusive)
+{
+  return at_most(at_least(std::move(p), fmt::format("{:g}", minimum), inclusive),
+                 physical_range(Dimension::number).highest);
+}
+
 Parameter integer(std::string path, Presence presence, std::string fallback, double minimum, std::string help)
 {
-  Parameter p = make(std::move(path), ValueKind::integer);
+  Parameter p = numeric(make(std::move(path), ValueKind::integer), minimum, true);
   p.presence = presence;
   p.default_value = std::move(fallback);
-  p.minimum = minimum;
   p.help = std::move(help);
   return p;
 }
@@ -37,11 +93,9 @@ Parameter integer(std::string path, Presence presence, std::string fallback, dou
 Parameter number(std::string path, Presence presence, std::string fallback, double minimum, bool inclusive,
                  std::string help)
 {
-  Parameter p = make(std::move(path), ValueKind::number);
+  Parameter p = numeric(make(std::move(path), ValueKind::number), minimum, inclusive);
   p.presence = presence;
   p.default_value = std::move(fallback);
-  p.minimum = minimum;
-  p.minimum_inclusive = inclusive;
   p.help = std::move(help);
   return p;
 }
@@ -49,11 +103,13 @@ Parameter number(std::string path, Presence presence, std::string fallback, doub
 Parameter quantity(std::string path, Dimension dim, Presence presence, std::string fallback, bool zero_allowed,
                    std::string help)
 {
-  Parameter p = make(std::move(path), ValueKind::quantity, dim);
+  const Range range = physical_range(dim);
+  // A bandwidth's lowest value is 1 B/s, not zero.
+  const bool inclusive = zero_allowed || dim == Dimension::bandwidth;
+  Parameter p =
+      at_most(at_least(make(std::move(path), ValueKind::quantity, dim), range.lowest, inclusive), range.highest);
   p.presence = presence;
   p.default_value = std::move(fallback);
-  p.minimum = 0;
-  p.minimum_inclusive = zero_allowed;
   p.help = std::move(help);
   return p;
 }
@@ -87,6 +143,52 @@ Parameter boolean(std::string path, std::string fallback, std::string help)
   return p;
 }
 
+/// `p` applies also when `key` has one of `values` (or, with none, is set).
+Parameter when(Parameter p, std::string key, std::vector<std::string> values = {})
+{
+  p.applies_when.push_back({{std::move(key), std::move(values)}});
+  return p;
+}
+
+/// `p` applies only while `key` is not set (or, given `values`, has none of them), on top of the conditions given
+/// so far: its when()s come first.
+Parameter unless(Parameter p, const std::string& key, const std::vector<std::string>& values = {})
+{
+  const Condition absent{key, values, true};
+  if (p.applies_when.empty())
+    p.applies_when.push_back({});
+  for (auto& clause : p.applies_when)
+    clause.push_back(absent);
+  return p;
+}
+
+/// `p` applies also when all of `conditions` hold.
+Parameter when_all(Parameter p, std::vector<Condition> conditions)
+{
+  p.applies_when.push_back(std::move(conditions));
+  return p;
+}
+
+/// `p` applies when the dataset or the checkpoints are on storage of kind `where` ("nvme-of"), and `also` holds.
+Parameter when_stored_on(Parameter p, const std::string& where, const std::vector<Condition>& also = {})
+{
+  for (const char* key : {"storage.dataset_on", "checkpoint.to"}) {
+    std::vector<Condition> clause{{key, {where}}};
+    clause.insert(clause.end(), also.begin(), also.end());
+    p = when_all(std::move(p), clause);
+  }
+  return p;
+}
+
+/// Binds `p` to `field` of the scenario's `section`: its value (in SI units; 1 or 0 for true or false) is copied
+/// there. The key's range keeps the value inside what the field holds.
+template <typename Section, typename Field>
+Parameter bound_to(Parameter p, Section Scenario::*section, Field Section::*field)
+{
+  p.set = [section, field](Scenario& s, const ResolvedValue& v) { (s.*section).*field = static_cast<Field>(v.number); };
+  return p;
+}
+
 /// Marks a parameter's default as resting on an assumption; `dtsim run` lists it when used.
 Parameter assumed(Parameter p, std::string why)
 {
@@ -111,8 +213,9 @@ const std::vector<Parameter>& scenario_parameters()
            "format of catalog/*.yaml (any of the sections accelerators:, nics:, drives:), each figure with its "
            "source or assumption. Its entries join the catalog under their own names; a name the catalog already "
            "has is an error."),
-      integer("seed", defaulted, "1", 0,
-              "Seed of every random choice; the same scenario and seed give identical results."),
+      at_most(integer("seed", defaulted, "1", 0,
+                      "Seed of every random choice; the same scenario and seed give identical results."),
+              "9007199254740992"),
 
       integer("cluster.nodes", required, "", 1, "Number of compute nodes."),
       text("cluster.node", optional, "",
@@ -123,26 +226,32 @@ const std::vector<Parameter>& scenario_parameters()
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
       integer("cluster.accelerators_per_node", required, "", 1,
               "Accelerators in each node; each is one data-parallel worker."),
-      assumed(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
-                      "Physical CPU cores per node that run the input pipeline (decode and augmentation)."),
+      assumed(bound_to(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
+                               "Physical CPU cores per node that run the input pipeline (decode and augmentation)."),
+                       &Scenario::cluster, &ClusterSpec::cpu_cores_per_node),
               "A DGX A100 has 128 cores (two AMD EPYC 7742); 64 assumes half of a node's cores serve the loaders."),
       assumed(text("cluster.cpu", defaulted, "Xeon-Platinum-8124M",
                    "CPU model of the nodes, a name from catalog/cpus.yaml: its hardware threads per core and the "
                    "per-core rates at which it decodes and resizes JPEG images."),
               "pillow-perf's reference core (a 3.0 GHz Skylake-SP Xeon) stands in for a CPU the scenario does not "
               "name."),
-      assumed(number("cluster.smt_yield", defaulted, "0.25", 0, true,
-                     "Throughput a core's second hardware thread adds, as a fraction of one core, when the CPU has "
-                     "two threads per core (Hyper-Threading, SMT): the node's input pipeline runs on cores x (1 + "
-                     "smt_yield) core-equivalents. On GPU nodes each device's training process holds one hardware "
-                     "thread: CUDA's default scheduling (cudaDeviceScheduleAuto) spins while it waits for the device "
-                     "when a process has fewer CUDA contexts than the machine has logical processors (CUDA Runtime "
-                     "API, cudaSetDeviceFlags), so those threads do not serve the loaders."),
-              "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
-              "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
-              "and 0.25 is taken below that."),
-      choice("cluster.intra_node", {"nvswitch", "nvlink-mesh", "hybrid-cube-mesh", "mi250x-node", "pcie"}, defaulted,
-             "nvswitch",
+      assumed(
+          at_most(
+              bound_to(
+                  number(
+                      "cluster.smt_yield", defaulted, "0.25", 0, true,
+                      "Throughput a core's second hardware thread adds, as a fraction of one core, when the CPU has "
+                      "two threads per core (Hyper-Threading, SMT): the node's input pipeline runs on cores x (1 + "
+                      "smt_yield) core-equivalents. On GPU nodes each device's training process holds one hardware "
+                      "thread: CUDA's default scheduling (cudaDeviceScheduleAuto) spins while it waits for the device "
+                      "when a process has fewer CUDA contexts than the machine has logical processors (CUDA Runtime "
+                      "API, cudaSetDeviceFlags), so those threads do not serve the loaders."),
+                  &Scenario::cluster, &ClusterSpec::smt_yield),
+              "1"),
+          "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
+          "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
+          "and 0.25 is taken below that."),
+      choice("cluster.intra_node", texts(intra_node_choices), defaulted, "nvswitch",
              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct mesh with each pair "
              "linked (NVLink, or the Infinity Fabric of an 8 x MI300X platform), the 8-GPU hybrid cube-mesh of the "
              "DGX-1 with V100, the 8 GCDs of 4 MI250X (mi250x-node), or PCIe through the host bridge. "
@@ -160,12 +269,14 @@ const std::vector<Parameter>& scenario_parameters()
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
                "(nvswitch, nvlink-mesh, hybrid-cube-mesh) or host_link_bandwidth (pcie) from the catalog."),
       assumed(
-          quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
-                   "Latency of one hop inside the node."),
+          bound_to(quantity("cluster.intra_node_latency", Dimension::time, defaulted, "1 us", true,
+                            "Latency of one hop inside the node."),
+                   &Scenario::cluster, &ClusterSpec::intra_node_latency),
           "NVLink/NVSwitch and PCIe peer latencies are of the order of a microsecond; no source states one figure."),
       text("cluster.nic", defaulted, "ConnectX-6-HDR-200G", "NIC model of the node, a name from catalog/nics.yaml."),
-      integer("cluster.nics_per_node", defaulted, "1", 1,
-              "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
+      bound_to(integer("cluster.nics_per_node", defaulted, "1", 1,
+                       "NICs per node on the cluster network; accelerator k uses NIC k mod nics_per_node."),
+               &Scenario::cluster, &ClusterSpec::nics_per_node),
       quantity("cluster.nic_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-NIC, per-direction bandwidth. Default: the catalog NIC's bandwidth."),
       integer("cluster.mixed.nodes", optional, "", 1,
@@ -175,12 +286,12 @@ const std::vector<Parameter>& scenario_parameters()
       text("cluster.mixed.accelerator", optional, "",
            "Mixed cluster: the accelerator of the last cluster.mixed.nodes nodes, a name from "
            "catalog/accelerators.yaml."),
-      quantity("cluster.mixed.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
-               "Mixed cluster: per-device, per-direction bandwidth inside the mixed nodes. Default: that "
-               "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
+      when(quantity("cluster.mixed.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
+                    "Mixed cluster: per-device, per-direction bandwidth inside the mixed nodes. Default: that "
+                    "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
+           "cluster.mixed.nodes"),
 
-      choice("network.topology", {"single-switch", "leaf-spine", "rail-optimized", "fat-tree", "dragonfly", "torus"},
-             defaulted, "single-switch",
+      choice("network.topology", texts(topology_choices), defaulted, "single-switch",
              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
              "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
              "nodes connects to the leaf of rail k (one leaf per rail per group, rails = cluster.nics_per_node), so "
@@ -192,195 +303,292 @@ const std::vector<Parameter>& scenario_parameters()
              "nodes on routers; Kim et al., ISCA 2008); or a torus of "
              "direct accelerator-to-accelerator links with wrap-around (TPU ICI), whose links share the "
              "accelerator's link_bandwidth (per direction) equally."),
-      text("network.torus", optional, "",
-           "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
-           "their product is the number of accelerators of one slice."),
-      integer("network.slices", defaulted, "1", 1,
-              "torus: slices, each a torus of network.torus, joined by the data-centre network (DCN) through their "
-              "hosts' NICs (cluster.nic x cluster.nics_per_node per host, on one non-blocking switch), as Cloud TPU "
-              "Multislice runs them. The torus all-reduce then reduce-scatters inside each slice over ICI, "
-              "all-reduces each chip's shard with the chips of the same place in the other slices over the DCN "
-              "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
-              "numbered slice after slice."),
-      integer("network.nodes_per_leaf", defaulted, "8", 1,
-              "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each group, whose "
-              "NICs k all attach to the group's leaf of rail k."),
-      number("network.oversubscription", defaulted, "1", 1, true,
-             "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its NICs) to its uplink "
-             "capacity; 1 is non-blocking."),
-      integer("network.leaves_per_pod", defaulted, "8", 1, "fat-tree: leaves under each pod (aggregation) switch."),
-      number("network.pod_oversubscription", defaulted, "1", 1, true,
-             "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity to the core."),
-      integer("network.dragonfly.groups", optional, "", 1, "dragonfly: number of groups (required for a dragonfly)."),
-      integer("network.dragonfly.routers_per_group", optional, "", 1,
-              "dragonfly: routers in each group, each linked to every other router of its group (required)."),
-      integer("network.dragonfly.nodes_per_router", optional, "", 1,
-              "dragonfly: nodes on each router, all of a node's NICs on it (required). Nodes fill routers in order, "
-              "group by group; cluster.nodes may leave the last ports empty but not exceed groups x "
-              "routers_per_group x nodes_per_router."),
-      integer("network.dragonfly.local_links", defaulted, "1", 1,
-              "dragonfly: parallel links between each pair of routers of a group, modelled as one link of their "
-              "summed bandwidth."),
-      integer("network.dragonfly.global_links", defaulted, "1", 1,
-              "dragonfly: parallel global links between each pair of groups, modelled as one link of their summed "
-              "bandwidth; a group deals its global links round-robin over its routers, so traffic between groups "
-              "crosses at most a local, a global and a local link (minimal routing)."),
-      quantity("network.dragonfly.local_link_bandwidth", Dimension::bandwidth, optional, "", false,
-               "dragonfly: per-direction bandwidth of one local link. Default: cluster.nic_bandwidth (router ports "
-               "as fast as the NICs)."),
-      quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
-               "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
-      choice("network.storage_network", {"shared", "separate"}, defaulted, "shared",
+      when(
+          text(
+              "network.torus", optional, "",
+              "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
+              "their product is the number of accelerators of one slice."),
+          "network.topology", {"torus"}),
+      when(integer(
+               "network.slices", defaulted, "1", 1,
+               "torus: slices, each a torus of network.torus, joined by the data-centre network (DCN) through their "
+               "hosts' NICs (cluster.nic x cluster.nics_per_node per host, on one non-blocking switch), as Cloud TPU "
+               "Multislice runs them. The torus all-reduce then reduce-scatters inside each slice over ICI, "
+               "all-reduces each chip's shard with the chips of the same place in the other slices over the DCN "
+               "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
+               "numbered slice after slice."),
+           "network.topology", {"torus"}),
+      when(bound_to(integer("network.nodes_per_leaf", defaulted, "8", 1,
+                            "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each "
+                            "group, whose "
+                            "NICs k all attach to the group's leaf of rail k."),
+                    &Scenario::network, &NetworkSpec::nodes_per_leaf),
+           "network.topology", {"leaf-spine", "rail-optimized", "fat-tree"}),
+      at_most(when(bound_to(number("network.oversubscription", defaulted, "1", 1, true,
+                                   "leaf-spine, rail-optimized, fat-tree: ratio of a leaf's downlink capacity (its "
+                                   "NICs) to its uplink "
+                                   "capacity; 1 is non-blocking."),
+                            &Scenario::network, &NetworkSpec::oversubscription),
+                   "network.topology", {"leaf-spine", "rail-optimized", "fat-tree"}),
+              "1000"),
+      when(bound_to(integer("network.leaves_per_pod", defaulted, "8", 1,
+                            "fat-tree: leaves under each pod (aggregation) switch."),
+                    &Scenario::network, &NetworkSpec::leaves_per_pod),
+           "network.topology", {"fat-tree"}),
+      at_most(
+          when(bound_to(
+                   number("network.pod_oversubscription", defaulted, "1", 1, true,
+                          "fat-tree: ratio of a pod's downlink capacity (its leaves' uplinks) to its uplink capacity "
+                          "to the core."),
+                   &Scenario::network, &NetworkSpec::pod_oversubscription),
+               "network.topology", {"fat-tree"}),
+          "1000"),
+      when(integer("network.dragonfly.groups", optional, "", 1,
+                   "dragonfly: number of groups (required for a dragonfly)."),
+           "network.topology", {"dragonfly"}),
+      when(integer("network.dragonfly.routers_per_group", optional, "", 1,
+                   "dragonfly: routers in each group, each linked to every other router of its group (required)."),
+           "network.topology", {"dragonfly"}),
+      when(integer(
+               "network.dragonfly.nodes_per_router", optional, "", 1,
+               "dragonfly: nodes on each router, all of a node's NICs on it (required). Nodes fill routers in order, "
+               "group by group; cluster.nodes may leave the last ports empty but not exceed groups x "
+               "routers_per_group x nodes_per_router."),
+           "network.topology", {"dragonfly"}),
+      when(integer("network.dragonfly.local_links", defaulted, "1", 1,
+                   "dragonfly: parallel links between each pair of routers of a group, modelled as one link of their "
+                   "summed bandwidth."),
+           "network.topology", {"dragonfly"}),
+      when(integer("network.dragonfly.global_links", defaulted, "1", 1,
+                   "dragonfly: parallel global links between each pair of groups, modelled as one link of their summed "
+                   "bandwidth; a group deals its global links round-robin over its routers, so traffic between groups "
+                   "crosses at most a local, a global and a local link (minimal routing)."),
+           "network.topology", {"dragonfly"}),
+      when(
+          quantity("network.dragonfly.local_link_bandwidth", Dimension::bandwidth, optional, "", false,
+                   "dragonfly: per-direction bandwidth of one local link. Default: cluster.nic_bandwidth (router ports "
+                   "as fast as the NICs)."),
+          "network.topology", {"dragonfly"}),
+      when(quantity("network.dragonfly.global_link_bandwidth", Dimension::bandwidth, optional, "", false,
+                    "dragonfly: per-direction bandwidth of one global link. Default: cluster.nic_bandwidth."),
+           "network.topology", {"dragonfly"}),
+      choice("network.storage_network", texts(storage_network_choices), defaulted, "shared",
              "How NVMe-oF traffic (dataset reads, checkpoints) reaches the nodes: shared, through each node's first "
              "compute NIC and the compute fabric, where it meets the gradients; or separate, through storage NICs "
              "on a switch of their own with the targets (as DGX nodes' two storage ports are wired)."),
-      text("network.storage_nic", optional, "",
-           "separate: NIC model of the storage ports, a name from catalog/nics.yaml. Default: cluster.nic."),
-      integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."),
-      assumed(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
-                       "Latency added by each switch traversed, cables included."),
+      when(text("network.storage_nic", optional, "",
+                "separate: NIC model of the storage ports, a name from catalog/nics.yaml. Default: cluster.nic."),
+           "network.storage_network", {"separate"}),
+      when(integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."),
+           "network.storage_network", {"separate"}),
+      assumed(bound_to(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
+                                "Latency added by each switch traversed, cables included."),
+                       &Scenario::network, &NetworkSpec::switch_latency),
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
               "NIC queues."),
 
-      choice("storage.dataset_on", {"synthetic", "memory", "local-nvme", "nvme-of", "appliance"}, required, "",
+      choice("storage.dataset_on", texts(dataset_location_choices), required, "",
              "Where the dataset is read from: synthetic (tensors made on the device: no reading, no preprocessing, "
              "as in tf_cnn_benchmarks' synthetic mode), host memory (no storage cost, preprocessing on the CPU), "
              "the node's local NVMe drives, or NVMe-oF targets over the cluster network."),
-      choice("storage.layout", {"file-per-sample", "records"}, defaulted, "file-per-sample",
+      choice("storage.layout", texts(storage_layout_choices), defaulted, "file-per-sample",
              "How the dataset's samples are stored: one file per sample (ImageNet JPEGs, DLIO's npz files), or "
              "records packing storage.samples_per_record samples each (TFRecord, WebDataset shards). A loader "
              "reads the files of a batch one after another, each split into read requests of at most "
              "storage.max_request: the file size sets the request size, hence whether IOPS or bandwidth bounds a "
              "drive, and each file opened costs the drive's read latency (plus the NVMe-oF transport's)."),
-      integer("storage.samples_per_record", optional, "", 1, "records: samples packed in one record file."),
+      when(integer("storage.samples_per_record", optional, "", 1, "records: samples packed in one record file."),
+           "storage.layout", {"records"}),
       assumed(quantity("storage.max_request", Dimension::size, defaulted, "1 MiB", false,
                        "Largest read request a file is split into."),
               "Linux splits reads at the device's max_sectors_kb, commonly 128 KiB to 1280 KiB for NVMe; drive "
               "bandwidth figures are quoted at 128 KiB to 1 MiB transfers (catalog/drives.yaml)."),
-      assumed(quantity("storage.page_cache", Dimension::size, defaulted, "0 B", true,
-                       "Page cache each node gives the dataset. Epoch 1 finds it empty; each later epoch finds a "
-                       "random part of what the node read before, since loaders read in shuffled order: with "
-                       "storage.sharding fixed, a hit rate of page_cache / shard (the node's 1/nodes of the "
-                       "dataset), 100% when the shard fits; reshuffled, page_cache / dataset, and only samples the "
-                       "node has read before. This is the hit rate of any replacement policy (LRU included) under "
-                       "uniform random access; reads from the cache cost nothing."),
+      assumed(bound_to(
+                  quantity("storage.page_cache", Dimension::size, defaulted, "0 B", true,
+                           "Page cache each node gives the dataset. Epoch 1 finds it empty; each later epoch finds a "
+                           "random part of what the node read before, since loaders read in shuffled order: with "
+                           "storage.sharding fixed, a hit rate of page_cache / shard (the node's 1/nodes of the "
+                           "dataset), 100% when the shard fits; reshuffled, page_cache / dataset, and only samples the "
+                           "node has read before. This is the hit rate of any replacement policy (LRU included) under "
+                           "uniform random access; reads from the cache cost nothing."),
+                  &Scenario::storage, &StorageSpec::page_cache_bytes),
               "No cache unless given, so every epoch reads from storage: MLPerf Storage arranges the same by "
               "sizing the dataset at 5x the clients' memory."),
-      choice("storage.sharding", {"fixed", "reshuffled"}, defaulted, "fixed",
+      choice("storage.sharding", texts(sharding_choices), defaulted, "fixed",
              "How the dataset is dealt to the nodes each epoch: fixed shards, each node reading its own 1/nodes "
              "in a new order every epoch (tf.data's shard before shuffle, DALI's stick_to_shard), or the whole "
              "dataset reshuffled across all workers every epoch (PyTorch's DistributedSampler with set_epoch), "
              "which leaves a node's page cache holding mostly samples it will not read next."),
-      text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
-      integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
-      integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),
-      text("storage.nvme_of.drive", optional, "",
-           "nvme-of: drive model in each target, a name from catalog/drives.yaml."),
-      integer("storage.nvme_of.drives_per_target", defaulted, "1", 1, "nvme-of: drives per target, striped."),
-      text("storage.nvme_of.nic", defaulted, "ConnectX-6-HDR-200G",
-           "nvme-of: NIC model of each target (catalog/nics.yaml)."),
-      integer("storage.nvme_of.nics_per_target", defaulted, "1", 1, "nvme-of: NICs per target."),
-      choice(
-          "storage.nvme_of.transport", {"rdma", "tcp"}, defaulted, "rdma",
-          "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
-          "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com 2022-05-03)."),
+      when_stored_on(
+          text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
+          "local-nvme"),
+      when_stored_on(
+          integer("storage.local_nvme.drives_per_node", defaulted, "1", 1, "local-nvme: drives per node, striped."),
+          "local-nvme"),
+      when_stored_on(integer("storage.nvme_of.targets", optional, "", 1, "nvme-of: number of NVMe-oF target servers."),
+                     "nvme-of"),
+      when_stored_on(text("storage.nvme_of.drive", optional, "",
+                          "nvme-of: drive model in each target, a name from catalog/drives.yaml."),
+                     "nvme-of"),
+      when_stored_on(
+          integer("storage.nvme_of.drives_per_target", defaulted, "1", 1, "nvme-of: drives per target, striped."),
+          "nvme-of"),
+      when_stored_on(text("storage.nvme_of.nic", defaulted, "ConnectX-6-HDR-200G",
+                          "nvme-of: NIC model of each target (catalog/nics.yaml)."),
+                     "nvme-of"),
+      when_stored_on(integer("storage.nvme_of.nics_per_target", defaulted, "1", 1, "nvme-of: NICs per target."),
+                     "nvme-of"),
+      when_stored_on(
+          choice("storage.nvme_of.transport", texts(transport_choices), defaulted, "rdma",
+                 "nvme-of: fabric transport. rdma adds 20 us per request (fabric latency \"20-30 us\", datacore.com "
+                 "NVMe-oF blog); tcp adds another 90 us (NVMe/TCP adds 80-100 us over RoCE, blocksandfiles.com "
+                 "2022-05-03)."),
+          "nvme-of"),
 
-      assumed(integer("storage.nvme_of.target_cores", defaulted, "32", 1,
-                      "nvme-of: CPU cores of each target server that serve NVMe/TCP."),
+      assumed(when_all(integer("storage.nvme_of.target_cores", defaulted, "32", 1,
+                               "nvme-of: CPU cores of each target server that serve NVMe/TCP."),
+                       {{"storage.nvme_of.transport", {"tcp"}}, {"storage.nvme_of.offload", {"none"}}}),
               "MangoBoost's reference SPDK NVMe/TCP target ran 4 instances of 8 pinned cores "
               "(mlcommons/storage_results_v1.0, Closed/MangoBoost/systems/1-client-intel-nvme-tcp-sw.pdf, 3.2)."),
-      assumed(number("storage.nvme_of.tcp_cpu_cost", defaulted, "0.64", 0, true,
-                     "nvme-of with tcp and no offload: target core-seconds per GB served (TCP checksums, copies "
-                     "and protocol work); the reads then also run on the target's cores."),
-              "No published per-core NVMe/TCP throughput found; MangoBoost's reference SPDK target gave each 100 GbE "
-              "port 8 cores (same document), taken as what 12.5 GB/s needs: 8 / 12.5 = 0.64."),
-      choice("storage.nvme_of.offload", {"none", "dpu"}, defaulted, "none",
-             "nvme-of with tcp: dpu when a DPU terminates NVMe/TCP on the target (MangoBoost's FPGA cards, "
-             "claimed at line rate), so the target's cores do no protocol work."),
-      text("storage.appliance.model", optional, "",
-           "appliance: a model from catalog/appliances.yaml (DDN-AI400X2T, AllFlash-300GBps) whose figures the keys "
-           "below take unless the scenario sets them. Without it, read_bandwidth, write_bandwidth, read_iops, port "
-           "and ports are required."),
-      quantity("storage.appliance.read_bandwidth", Dimension::bandwidth, optional, "", false,
-               "appliance: aggregate read bandwidth of the shared all-flash system, as its vendor states it."),
-      quantity("storage.appliance.write_bandwidth", Dimension::bandwidth, optional, "", false,
-               "appliance: aggregate write bandwidth."),
-      number("storage.appliance.read_iops", optional, "", 0, false,
-             "appliance: aggregate read requests per second. Each read request holds the appliance for 1 / read_iops "
-             "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
-      quantity("storage.appliance.read_latency", Dimension::time, optional, "", false,
-               "appliance: time to the first byte of a file, network protocol included. Default: the model's, or "
-               "100 us (an assumption: all-flash appliances over RDMA quote latencies in the low hundreds of "
-               "microseconds or below)."),
-      text("storage.appliance.port", optional, "",
-           "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
-      integer("storage.appliance.ports", optional, "", 1, "appliance: network ports, their bandwidths summed."),
-      quantity("storage.appliance.client_read_bandwidth", Dimension::bandwidth, optional, "", false,
-               "appliance: the most one node reads from it, whatever its NICs, as its file-system client sets it. "
-               "All loaders of a node share it. An NFS mount over one TCP connection reads about 1.5 GiB/s "
-               "(Azure NetApp Files: nconnect gives ~3,500 MiB/s, 2.3x one connection; "
-               "MicrosoftDocs/azure-docs@0983c17f:articles/azure-netapp-files/performance-benchmarks-linux.md); Amazon "
-               "EFS allows 1,500 MiB/s per client (EFS User Guide, Quotas for NFS clients). Parallel file-system "
-               "clients reach their NICs' line rate (DDN reports ~100 GB/s from AI400X2T appliances into one "
-               "DGX B200, ddn.com blog 'DDN AI storage optimized for NVIDIA DGX B200'). Default: no limit beyond the "
-               "node's NICs."),
-      quantity("storage.appliance.power", Dimension::power, optional, "", true,
-               "appliance: power it draws, counted in the run's energy. Without it the appliance's energy is left "
-               "out, and the report says so."),
+      assumed(
+          when_all(number("storage.nvme_of.tcp_cpu_cost", defaulted, "0.64", 0, true,
+                          "nvme-of with tcp and no offload: target core-seconds per GB served (TCP checksums, copies "
+                          "and protocol work); the reads then also run on the target's cores."),
+                   {{"storage.nvme_of.transport", {"tcp"}}, {"storage.nvme_of.offload", {"none"}}}),
+          "No published per-core NVMe/TCP throughput found; MangoBoost's reference SPDK target gave each 100 GbE "
+          "port 8 cores (same document), taken as what 12.5 GB/s needs: 8 / 12.5 = 0.64."),
+      when(choice("storage.nvme_of.offload", texts(offload_choices), defaulted, "none",
+                  "nvme-of with tcp: dpu when a DPU terminates NVMe/TCP on the target (MangoBoost's FPGA cards, "
+                  "claimed at line rate), so the target's cores do no protocol work."),
+           "storage.nvme_of.transport", {"tcp"}),
+      when_stored_on(
+          text(
+              "storage.appliance.model", optional, "",
+              "appliance: a model from catalog/appliances.yaml (DDN-AI400X2T, AllFlash-300GBps) whose figures the keys "
+              "below take unless the scenario sets them. Without it, read_bandwidth, write_bandwidth, read_iops, port "
+              "and ports are required."),
+          "appliance"),
+      when_stored_on(
+          quantity("storage.appliance.read_bandwidth", Dimension::bandwidth, optional, "", false,
+                   "appliance: aggregate read bandwidth of the shared all-flash system, as its vendor states it."),
+          "appliance"),
+      when_stored_on(quantity("storage.appliance.write_bandwidth", Dimension::bandwidth, optional, "", false,
+                              "appliance: aggregate write bandwidth."),
+                     "appliance"),
+      at_most(
+          when_stored_on(number("storage.appliance.read_iops", optional, "", 0, false,
+                                "appliance: aggregate read requests per second. Each read request holds the appliance "
+                                "for 1 / read_iops "
+                                "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
+                         "appliance"),
+          "1e12"),
+      when_stored_on(
+          quantity("storage.appliance.read_latency", Dimension::time, optional, "", false,
+                   "appliance: time to the first byte of a file, network protocol included. Default: the model's, or "
+                   "100 us (an assumption: all-flash appliances over RDMA quote latencies in the low hundreds of "
+                   "microseconds or below)."),
+          "appliance"),
+      when_stored_on(text("storage.appliance.port", optional, "",
+                          "appliance: NIC model of its network ports, a name from catalog/nics.yaml."),
+                     "appliance"),
+      when_stored_on(
+          integer("storage.appliance.ports", optional, "", 1, "appliance: network ports, their bandwidths summed."),
+          "appliance"),
+      when_stored_on(
+          quantity(
+              "storage.appliance.client_read_bandwidth", Dimension::bandwidth, optional, "", false,
+              "appliance: the most one node reads from it, whatever its NICs, as its file-system client sets it. "
+              "All loaders of a node share it. An NFS mount over one TCP connection reads about 1.5 GiB/s "
+              "(Azure NetApp Files: nconnect gives ~3,500 MiB/s, 2.3x one connection; "
+              "MicrosoftDocs/azure-docs@0983c17f:articles/azure-netapp-files/performance-benchmarks-linux.md); Amazon "
+              "EFS allows 1,500 MiB/s per client (EFS User Guide, Quotas for NFS clients). Parallel file-system "
+              "clients reach their NICs' line rate (DDN reports ~100 GB/s from AI400X2T appliances into one "
+              "DGX B200, ddn.com blog 'DDN AI storage optimized for NVIDIA DGX B200'). Default: no limit beyond the "
+              "node's NICs."),
+          "appliance"),
+      when_stored_on(
+          quantity("storage.appliance.power", Dimension::power, optional, "", true,
+                   "appliance: power it draws, counted in the run's energy. Without it the appliance's energy is left "
+                   "out, and the report says so."),
+          "appliance"),
 
       text("workload.model", required, "",
            "Model being trained: a file name in workloads/ without .yaml (for example resnet50), or a path to a "
            "workload file."),
-      integer("workload.dataset_samples", optional, "", 1,
-              "Samples in one epoch. Default: the workload's dataset_samples."),
+      at_most(integer("workload.dataset_samples", optional, "", 1,
+                      "Samples in one epoch. Default: the workload's dataset_samples."),
+              "1e15"),
       quantity("workload.sample_size", Dimension::size, optional, "", false,
                "Mean bytes of one stored sample. Default: the workload's sample_bytes."),
-      quantity("workload.sample_size_spread", Dimension::size, defaulted, "0 B", true,
-               "Standard deviation of the stored sample size across the dataset (DLIO's record_length_stdev). "
-               "Each batch then reads the sum of its samples' sizes, drawn from the normal distribution of that "
-               "sum (mean and variance batch times the sample's) with the scenario's seed, so fetch times vary "
-               "from batch to batch and from worker to worker."),
+      bound_to(
+          quantity("workload.sample_size_spread", Dimension::size, defaulted, "0 B", true,
+                   "Standard deviation of the stored sample size across the dataset (DLIO's record_length_stdev). "
+                   "Each batch then reads the sum of its samples' sizes, drawn from the normal distribution of that "
+                   "sum (mean and variance batch times the sample's) with the scenario's seed, so fetch times vary "
+                   "from batch to batch and from worker to worker."),
+          &Scenario::workload, &WorkloadSpec::sample_size_spread),
       integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."),
       choice("workload.precision", {"fp32", "tf32", "fp16", "bf16", "fp8"}, defaulted, "fp16",
              "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),
       integer("workload.gradient_accumulation", defaulted, "1", 1,
               "Micro-batches computed before each gradient all-reduce and optimizer step."),
-      quantity("workload.emulated_batch_time", Dimension::time, optional, "", false,
-               "Emulated accelerators, as DLIO and MLPerf Storage run them: each micro-batch keeps the device busy "
-               "this long (DLIO's computation_time) instead of computing the model, and there are no gradients, "
-               "all-reduce, optimizer step or CPU preprocessing; only reading the data remains."),
-      integer("workload.steps", optional, "", 1,
-              "Optimizer steps to train. Give steps or epochs, not both (a --set of one replaces the other). Once "
-              "settled, the run stops simulating and extrapolates (simulation.exact)."),
+      at_most(
+          quantity("workload.emulated_batch_time", Dimension::time, optional, "", false,
+                   "Emulated accelerators, as DLIO and MLPerf Storage run them: each micro-batch keeps the device busy "
+                   "this long (DLIO's computation_time) instead of computing the model, and there are no gradients, "
+                   "all-reduce, optimizer step or CPU preprocessing; only reading the data remains."),
+          "24 h"),
+      at_most(
+          integer("workload.steps", optional, "", 1,
+                  "Optimizer steps to train. Give steps or epochs, not both (a --set of one replaces the other). Once "
+                  "settled, the run stops simulating and extrapolates (simulation.exact)."),
+          "1000000000"),
       number("workload.epochs", optional, "", 0, false,
              "Epochs to train; steps = ceil(epochs x dataset_samples / global batch). Give steps or epochs, not both "
              "(a --set of one replaces the other). Once settled, the run stops simulating and extrapolates "
              "(simulation.exact)."),
 
-      quantity("training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
-               "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. Default 25 MiB, "
-               "PyTorch DDP's bucket_cap_mb "
-               "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
-      boolean("training.overlap", "true",
-              "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
-      choice("training.allreduce", {"auto", "ring", "tree", "hierarchical", "torus"}, defaulted, "auto",
-             "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
-             "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain "
-             "inside each node, "
-             "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
-             "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
-             "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
-             "(network.topology: torus only)."),
-      choice("training.protocol", {"auto", "simple", "ll128", "ll"}, defaulted, "auto",
-             "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full bandwidth, the highest "
-             "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
-             "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
-             "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
-      integer("training.channels", optional, "", 1,
-              "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. "
-              "Default: one per "
-              "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
-              "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
+      unless(bound_to(quantity("training.bucket_size", Dimension::size, defaulted, "25 MiB", false,
+                               "Gradient bucket size; each bucket is all-reduced as soon as backward has produced it. "
+                               "Default 25 MiB, "
+                               "PyTorch DDP's bucket_cap_mb "
+                               "(pytorch.org/docs/stable/generated/torch.nn.parallel.DistributedDataParallel.html)."),
+                      &Scenario::training, &TrainingSpec::bucket_bytes),
+             "workload.emulated_batch_time"),
+      unless(
+          bound_to(boolean("training.overlap", "true",
+                           "Whether bucket all-reduces overlap the rest of backward (true) or start after it (false)."),
+                   &Scenario::training, &TrainingSpec::overlap),
+          "workload.emulated_batch_time"),
+      unless(
+          choice(
+              "training.allreduce", texts(allreduce_choices), defaulted, "auto",
+              "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
+              "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain "
+              "inside each node, "
+              "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
+              "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
+              "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
+              "(network.topology: torus only)."),
+          "workload.emulated_batch_time"),
+      unless(
+          choice(
+              "training.protocol", texts(protocol_choices), defaulted, "auto",
+              "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full bandwidth, the highest "
+              "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
+              "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
+              "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
+          "workload.emulated_batch_time"),
+      at_most(
+          unless(
+              integer(
+                  "training.channels", optional, "", 1,
+                  "Rings a ring collective splits its data over, each on its own path through a node and its own NICs. "
+                  "Default: one per "
+                  "NIC of a node when there are several nodes (NCCL builds one ring per rail on multi-NIC nodes: "
+                  "NVIDIA/nccl src/graph/search.cc), 1 inside a single node."),
+              "workload.emulated_batch_time"),
+          "1024"),
       choice("training.loader", {"pytorch", "tf-data", "dali-cpu", "dali-gpu", "ffcv"}, defaulted, "pytorch",
              "Input pipeline: PyTorch's DataLoader with worker processes (PIL decode and torchvision transforms, "
              "with their per-sample Python cost); tf.data (C++ graph ops on a thread pool); NVIDIA DALI decoding "
@@ -392,7 +600,9 @@ const std::vector<Parameter>& scenario_parameters()
              "loader's jpeg_fraction x decoded pixels / the CPU's jpeg_decode_rate + crop_area_fraction x decoded "
              "pixels / its resize_rate + the loader's per_sample_overhead (catalog/cpus.yaml, "
              "catalog/loaders.yaml); other workloads their cpu_cost_per_sample."),
-      integer("training.loader_workers", optional, "", 1,
+      at_most(
+          integer(
+              "training.loader_workers", optional, "", 1,
               "Input-pipeline workers per device, each preparing whole batches on one CPU thread at a time: "
               "DataLoader worker processes (pytorch), threads (tf-data, DALI's num_threads, FFCV's num_workers). "
               "Default: for tf-data "
@@ -400,31 +610,61 @@ const std::vector<Parameter>& scenario_parameters()
               "available CPU cores: tensorflow.org/api_docs/python/tf/data/ThreadingOptions), otherwise 4 "
               "(an assumption: PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
               "common setting in training scripts)."),
-      integer(
-          "training.prefetch", defaulted, "2", 1,
-          "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, default 2)."),
-      choice("training.batch_split", {"equal", "by-speed"}, defaulted, "equal",
-             "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
-             "equal, the same batch on every device, so the slower kind sets the pace of every step; by-speed, "
-             "batches in proportion to each kind's training rate at its batch, so both kinds finish their "
-             "forward and backward together. Batches are whole numbers, so the global batch may change by a few "
-             "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
-             "error here."),
-      assumed(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted, "167 us", true,
-                       "dali-gpu: device time to decode and augment one sample."),
+          "1024"),
+      at_most(bound_to(
+                  integer("training.prefetch", defaulted, "2", 1,
+                          "Batches each loader worker may have in flight or ready (PyTorch DataLoader prefetch_factor, "
+                          "default 2)."),
+                  &Scenario::training, &TrainingSpec::prefetch),
+              "1024"),
+      when(choice("training.batch_split", texts(batch_split_choices), defaulted, "equal",
+                  "How a mixed cluster deals its global batch (workload.batch_per_device x devices) to the devices: "
+                  "equal, the same batch on every device, so the slower kind sets the pace of every step; by-speed, "
+                  "batches in proportion to each kind's training rate at its batch, so both kinds finish their "
+                  "forward and backward together. Batches are whole numbers, so the global batch may change by a few "
+                  "samples; the report gives each kind's batch. A batch that no longer fits a device's memory is an "
+                  "error here."),
+           "cluster.mixed.nodes"),
+      assumed(unless(unless(when(bound_to(quantity("training.accelerator_preprocess_time", Dimension::time, defaulted,
+                                                   "167 us", true,
+                                                   "dali-gpu: device time to decode and augment one sample."),
+                                          &Scenario::training, &TrainingSpec::accelerator_preprocess_time),
+                                 "training.loader", {"dali-gpu"}),
+                            "storage.dataset_on", {"synthetic"}),
+                     "workload.emulated_batch_time"),
               "ImageNet JPEGs decoded and augmented on an A100 run at about 6,000 images/s (NVIDIA/DALI issue "
               "5362, citing NVIDIA's blog 'Loading Data Fast with DALI and the New Hardware JPEG Decoder in NVIDIA "
               "A100 GPUs'): 1 / 6,000 s; taken for any workload and accelerator unless set."),
-      number("training.gradient_bytes_per_param", defaulted, "4", 0, false,
-             "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
-             "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as in apex."),
-      number("training.model_state_bytes_per_param", defaulted, "16", 0, false,
-             "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
-             "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
-      assumed(quantity("training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
-                       "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
-                       "bandwidth."),
-              "The 16 B/param of Adam mixed-precision state read once and written once."),
+      at_most(
+          unless(
+              bound_to(
+                  number(
+                      "training.gradient_bytes_per_param", defaulted, "4", 0, false,
+                      "Bytes of gradient all-reduced per parameter. Default 4: PyTorch DDP with autocast keeps fp32 "
+                      "parameters, so gradients are fp32 (pytorch.org/docs/stable/amp.html); 2 for fp16 all-reduce as "
+                      "in apex."),
+                  &Scenario::training, &TrainingSpec::gradient_bytes_per_param),
+              "workload.emulated_batch_time"),
+          "1024"),
+      at_most(
+          bound_to(
+              number(
+                  "training.model_state_bytes_per_param", defaulted, "16", 0, false,
+                  "Device memory per parameter for weights, gradients and optimizer state. Default 16: Adam in mixed "
+                  "precision (Rajbhandari et al., ZeRO, SC20, section 3.1)."),
+              &Scenario::training, &TrainingSpec::model_state_bytes_per_param),
+          "1024"),
+      assumed(
+          at_most(
+              unless(bound_to(
+                         quantity(
+                             "training.optimizer_traffic_per_param", Dimension::size, defaulted, "32 B", true,
+                             "Device-memory traffic per parameter of one optimizer update, at the accelerator's memory "
+                             "bandwidth."),
+                         &Scenario::training, &TrainingSpec::optimizer_traffic_per_param),
+                     "workload.emulated_batch_time"),
+              "1 MiB"),
+          "The 16 B/param of Adam mixed-precision state read once and written once."),
       choice("training.framework", {"pytorch-ddp", "horovod", "jax", "none"}, optional, "",
              "Training framework, for its fixed costs (catalog/frameworks.yaml). pytorch-ddp: on more than one "
              "device, DistributedDataParallel's per-parameter autograd hooks cost per_parameter_tensor x the "
@@ -438,82 +678,138 @@ const std::vector<Parameter>& scenario_parameters()
              "(its ResNet-50 evaluates every 4 epochs: mlcommons/training retired_benchmarks/resnet-tf2/README.md). "
              "A pass runs forward only over training.evaluation.samples on every device at the training batch; "
              "reading and preprocessing the evaluation set are left out. Default: no evaluation."),
-      integer("training.evaluation.samples", optional, "", 1,
-              "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: 10,000). Required "
-              "with training.evaluation.every_epochs."),
-      quantity("training.startup", Dimension::time, defaulted, "0 s", true,
-               "Time before the first step (initialisation, loading the model), added to time to train. MLPerf "
-               "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
-               "training_rules.adoc), hence the default of 0."),
-      quantity("training.cycle_time", Dimension::time, optional, "", true,
-               "The framework's background cycle: each gradient all-reduce starts at its next tick. Default: the "
-               "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "
-               "before)."),
-      quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
-               "A further fixed cost per optimizer step (host bookkeeping, synchronisation), on top of the "
-               "framework's."),
-      quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
-               "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
+      at_most(
+          when(
+              integer(
+                  "training.evaluation.samples", optional, "", 1,
+                  "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: 10,000). Required "
+                  "with training.evaluation.every_epochs."),
+              "training.evaluation.every_epochs"),
+          "1e15"),
+      at_most(
+          bound_to(
+              quantity(
+                  "training.startup", Dimension::time, defaulted, "0 s", true,
+                  "Time before the first step (initialisation, loading the model), added to time to train. MLPerf "
+                  "Training leaves up to 30 minutes of initialisation out of its score (mlcommons/training_policies "
+                  "training_rules.adoc), hence the default of 0."),
+              &Scenario::training, &TrainingSpec::startup),
+          "168 h"),
+      unless(
+          quantity("training.cycle_time", Dimension::time, optional, "", true,
+                   "The framework's background cycle: each gradient all-reduce starts at its next tick. Default: the "
+                   "framework's (catalog/frameworks.yaml; Horovod's HOROVOD_CYCLE_TIME is 1 ms since v0.21.0, 5 ms "
+                   "before)."),
+          "workload.emulated_batch_time"),
+      bound_to(quantity("training.step_overhead", Dimension::time, defaulted, "0 s", true,
+                        "A further fixed cost per optimizer step (host bookkeeping, synchronisation), on top of the "
+                        "framework's."),
+               &Scenario::training, &TrainingSpec::step_overhead),
+      unless(bound_to(quantity("training.collective_overhead", Dimension::time, defaulted, "0 s", true,
+                               "Fixed cost per collective launch (kernel launch, NCCL set-up)."),
+                      &Scenario::training, &TrainingSpec::collective_overhead),
+             "workload.emulated_batch_time"),
 
-      integer("checkpoint.every_steps", optional, "", 1,
-              "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
-      choice("checkpoint.to", {"local-nvme", "nvme-of", "appliance"}, optional, "",
-             "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme), or striped over "
-             "every NVMe-oF target (storage.nvme_of) or onto the appliance (storage.appliance), through the node's "
-             "NICs."),
-      number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
-             "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
-             "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 weights "
-             "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
-      choice("checkpoint.mode", {"blocking", "background"}, defaulted, "blocking",
-             "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
-             "only for the copy from device to host memory, and the write overlaps the following steps "
-             "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is written waits "
-             "for it."),
-      boolean("checkpoint.sharded", "false",
-              "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
-              "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
+      at_most(integer("checkpoint.every_steps", optional, "", 1,
+                      "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
+              "1000000000"),
+      when(
+          choice("checkpoint.to", texts(checkpoint_storage_choices), optional, "",
+                 "Where checkpoints are written: the writers' local NVMe drives (storage.local_nvme), or striped over "
+                 "every NVMe-oF target (storage.nvme_of) or onto the appliance (storage.appliance), through the node's "
+                 "NICs."),
+          "checkpoint.every_steps"),
+      at_most(
+          when(number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
+                      "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
+                      "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 "
+                      "weights "
+                      "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
+               "checkpoint.every_steps"),
+          "1024"),
+      when(choice(
+               "checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
+               "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
+               "only for the copy from device to host memory, and the write overlaps the following steps "
+               "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is written waits "
+               "for it."),
+           "checkpoint.every_steps"),
+      when(boolean("checkpoint.sharded", "false",
+                   "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
+                   "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
+           "checkpoint.every_steps"),
 
-      choice("cost.model", {"none", "hourly", "purchase"}, defaulted, "none",
+      choice("cost.model", texts(cost_model_choices), defaulted, "none",
              "How a run is priced: not at all; rented by the device-hour (plus remote storage per GB-month); or "
              "bought, the cluster's purchase price amortised straight-line over a service life, plus energy. "
              "Energy is reported whatever the model."),
-      number("cost.device_hour_usd", optional, "", 0, true,
-             "hourly: price of one device-hour in USD, the instance's CPUs, memory, NICs and local NVMe included."),
-      number("cost.storage_usd_per_gb_month", optional, "", 0, true,
-             "hourly: USD per GB-month of the dataset and checkpoints kept on remote storage (NVMe-oF or "
-             "appliance) for the run. Default: the catalog's cloud file-system price "
-             "(catalog/infrastructure.yaml)."),
-      number("cost.service_life_years", defaulted, "4", 0, false,
-             "purchase: years over which the purchase price is amortised."),
-      number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
-      number("cost.pue", defaulted, "1.3", 1, true,
-             "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
-             "includes it."),
-      number("cost.accelerator_usd", optional, "", 0, true,
-             "Price of one device of cluster.accelerator in USD. Default: the catalog price."),
-      number("cost.mixed_accelerator_usd", optional, "", 0, true,
-             "Price of one device of cluster.mixed.accelerator in USD. Default: the catalog price."),
-      number("cost.server_usd", optional, "", 0, true,
-             "Price of one compute node's server without accelerators, CPU cores, NICs and drives (chassis, "
-             "board, memory, power supplies, NVLink baseboard). Default: catalog/infrastructure.yaml's share per "
-             "accelerator times cluster.accelerators_per_node."),
+      when(
+          number("cost.device_hour_usd", optional, "", 0, true,
+                 "hourly: price of one device-hour in USD, the instance's CPUs, memory, NICs and local NVMe included."),
+          "cost.model", {"hourly"}),
+      when(number("cost.storage_usd_per_gb_month", optional, "", 0, true,
+                  "hourly: USD per GB-month of the dataset and checkpoints kept on remote storage (NVMe-oF or "
+                  "appliance) for the run. Default: the catalog's cloud file-system price "
+                  "(catalog/infrastructure.yaml)."),
+           "cost.model", {"hourly"}),
+      at_most(when(bound_to(number("cost.service_life_years", defaulted, "4", 0, false,
+                                   "purchase: years over which the purchase price is amortised."),
+                            &Scenario::cost, &CostSpec::service_life_years),
+                   "cost.model", {"purchase"}),
+              "100"),
+      when(bound_to(
+               number("cost.energy_usd_per_kwh", defaulted, "0.12", 0, true, "purchase: energy price in USD per kWh."),
+               &Scenario::cost, &CostSpec::energy_usd_per_kwh),
+           "cost.model", {"purchase"}),
+      at_most(
+          bound_to(
+              number(
+                  "cost.pue",
+                  defaulted, "1.3", 1, true,
+                  "Power usage effectiveness of the data centre: facility energy over IT energy. The reported energy "
+                  "includes it."),
+              &Scenario::cost, &CostSpec::pue),
+          "10"),
+      at_most(number("cost.accelerator_usd", optional, "", 0, true,
+                     "Price of one device of cluster.accelerator in USD. Default: the catalog price."),
+              "1e9"),
+      at_most(when(number("cost.mixed_accelerator_usd", optional, "", 0, true,
+                          "Price of one device of cluster.mixed.accelerator in USD. Default: the catalog price."),
+                   "cluster.mixed.nodes"),
+              "1e9"),
+      at_most(
+          number("cost.server_usd", optional, "", 0, true,
+                 "Price of one compute node's server without accelerators, CPU cores, NICs and drives (chassis, "
+                 "board, memory, power supplies, NVLink baseboard). Default: catalog/infrastructure.yaml's share per "
+                 "accelerator times cluster.accelerators_per_node."),
+          "1e9"),
       number("cost.cpu_core_usd", optional, "", 0, true,
              "Price of one CPU core of a node. Default: catalog/infrastructure.yaml."),
       number("cost.nic_usd", optional, "", 0, true, "Price of one cluster.nic adapter. Default: the catalog price."),
-      number("cost.storage_nic_usd", optional, "", 0, true,
-             "Price of one network.storage_nic adapter. Default: the catalog price."),
-      number("cost.target_nic_usd", optional, "", 0, true,
-             "Price of one storage.nvme_of.nic adapter. Default: the catalog price."),
-      number("cost.drive_usd", optional, "", 0, true,
-             "Price of one storage.local_nvme.drive. Default: the catalog price."),
-      number("cost.target_drive_usd", optional, "", 0, true,
-             "Price of one storage.nvme_of.drive. Default: the catalog price."),
-      number("cost.storage_server_usd", optional, "", 0, true,
-             "Price of one NVMe-oF target's server without drives and NICs. Default: catalog/infrastructure.yaml."),
-      number("cost.appliance_usd", optional, "", 0, true,
-             "Price of the whole storage appliance, its ports included. No default: appliances are quoted, not "
-             "listed."),
+      when(number("cost.storage_nic_usd", optional, "", 0, true,
+                  "Price of one network.storage_nic adapter. Default: the catalog price."),
+           "network.storage_network", {"separate"}),
+      when_stored_on(number("cost.target_nic_usd", optional, "", 0, true,
+                            "Price of one storage.nvme_of.nic adapter. Default: the catalog price."),
+                     "nvme-of"),
+      when_stored_on(number("cost.drive_usd", optional, "", 0, true,
+                            "Price of one storage.local_nvme.drive. Default: the catalog price."),
+                     "local-nvme"),
+      when_stored_on(number("cost.target_drive_usd", optional, "", 0, true,
+                            "Price of one storage.nvme_of.drive. Default: the catalog price."),
+                     "nvme-of"),
+      at_most(when_stored_on(number("cost.storage_server_usd", optional, "", 0, true,
+                                    "Price of one NVMe-oF target's server without drives and NICs. Default: "
+                                    "catalog/infrastructure.yaml."),
+                             "nvme-of"),
+              "1e9"),
+      at_most(
+          when_stored_on(
+              number("cost.appliance_usd", optional, "", 0, true,
+                     "Price of the whole storage appliance, its ports included. No default: appliances are quoted, not "
+                     "listed."),
+              "appliance"),
+          "1e9"),
       number("cost.switch_port_usd", optional, "", 0, true,
              "Price of one network switch port, its share of the chassis included. Default: "
              "catalog/infrastructure.yaml."),
@@ -521,7 +817,9 @@ const std::vector<Parameter>& scenario_parameters()
              "Price of one GB of server memory set aside as page cache (storage.page_cache). Default: "
              "catalog/infrastructure.yaml."),
 
-      boolean("simulation.reuse_collectives", "true",
+      bound_to(
+          boolean(
+              "simulation.reuse_collectives", "true",
               "Speed knob: an all-reduce of a size already simulated takes the duration it took then instead of "
               "being simulated flow by flow again. Exact when no other traffic crosses the network (dataset in "
               "memory or on local NVMe, or remote storage on a separate storage network). With remote storage on "
@@ -529,14 +827,17 @@ const std::vector<Parameter>& scenario_parameters()
               "and reused only when none is in flight as it starts: a transfer that starts during a reused "
               "all-reduce neither slows it nor is slowed by it (simulation.exact: true simulates every such "
               "all-reduce)."),
-      boolean("simulation.exact", "false",
-              "A run stops simulating once its steps have settled and extrapolates the rest at the steady step "
-              "time: time to train, energy, cost and totals count every step. Settled: checked at 32, 48, 72, 108, "
-              "... steps, after the page cache has stopped warming, the steady state's two halves within 1% of "
-              "each other, its step time within 0.5% of the previous check's and two standard errors of it below "
-              "0.5% (runs whose steps jitter, such as emulated accelerators reading samples of random sizes, "
-              "rarely stop). The per-step records cover the simulated steps. true simulates every step, and every "
-              "all-reduce beside storage traffic (simulation.reuse_collectives)."),
+          &Scenario::training, &TrainingSpec::reuse_collectives),
+      bound_to(
+          boolean("simulation.exact", "false",
+                  "A run stops simulating once its steps have settled and extrapolates the rest at the steady step "
+                  "time: time to train, energy, cost and totals count every step. Settled: checked at 32, 48, 72, 108, "
+                  "... steps, after the page cache has stopped warming, the steady state's two halves within 1% of "
+                  "each other, its step time within 0.5% of the previous check's and two standard errors of it below "
+                  "0.5% (runs whose steps jitter, such as emulated accelerators reading samples of random sizes, "
+                  "rarely stop). The per-step records cover the simulated steps. true simulates every step, and every "
+                  "all-reduce beside storage traffic (simulation.reuse_collectives)."),
+          &Scenario::training, &TrainingSpec::exact),
   };
   return table;
 }
@@ -544,9 +845,12 @@ const std::vector<Parameter>& scenario_parameters()
 std::string Parameter::expected() const
 {
   const auto bound = [this](const std::string& what) {
-    if (minimum == -inf)
-      return what;
-    return fmt::format("{} {} {}", what, minimum_inclusive ? ">=" : ">", minimum);
+    std::string text = what;
+    if (!minimum_text.empty())
+      text += fmt::format(" {} {}", minimum_inclusive ? ">=" : ">", minimum_text);
+    if (!maximum_text.empty())
+      text += fmt::format("{} <= {}", minimum_text.empty() ? "" : " and", maximum_text);
+    return text;
   };
   switch (kind) {
   case ValueKind::integer:
@@ -554,7 +858,7 @@ std::string Parameter::expected() const
   case ValueKind::number:
     return bound("a number");
   case ValueKind::quantity:
-    return units::expected_form(dimension) + (minimum_inclusive ? " (zero or more)" : " (more than zero)");
+    return bound(units::expected_form(dimension) + ",");
   case ValueKind::text:
     return "a text value";
   case ValueKind::choice:
@@ -563,6 +867,37 @@ std::string Parameter::expected() const
     return "true or false";
   }
   return "a value";
+}
+
+namespace {
+
+/// "a", "a or b", "a, b or c".
+std::string one_of(const std::vector<std::string>& words)
+{
+  if (words.size() < 2)
+    return words.empty() ? "" : words.front();
+  const std::vector<std::string> head(words.begin(), words.end() - 1);
+  return fmt::format("{} or {}", fmt::join(head, ", "), words.back());
+}
+
+std::string sentence(const Condition& c)
+{
+  const std::string is = c.negated ? "is not" : "is";
+  return c.values.empty() ? fmt::format("{} {} set", c.key, is) : fmt::format("{} {} {}", c.key, is, one_of(c.values));
+}
+
+} // namespace
+
+std::string Parameter::condition() const
+{
+  std::vector<std::string> clauses;
+  for (const auto& clause : applies_when) {
+    std::vector<std::string> terms;
+    for (const auto& c : clause)
+      terms.push_back(sentence(c));
+    clauses.push_back(fmt::format("{}", fmt::join(terms, " and ")));
+  }
+  return fmt::format("{}", fmt::join(clauses, " or "));
 }
 
 namespace {
@@ -613,6 +948,15 @@ ResolvedValue read_value(const Document& doc, const Parameter& p, const YAML::No
   if ((p.kind == ValueKind::integer || p.kind == ValueKind::number || p.kind == ValueKind::quantity) &&
       out_of_range(v.number))
     fail(doc, p.path, node, fmt::format("expected {}, found \"{}\"", p.expected(), v.text));
+  return v;
+}
+
+ResolvedValue default_of(const Parameter& p)
+{
+  const Document fallback = Document::parse("value: " + p.default_value, "default of " + p.path);
+  ResolvedValue v = read_value(fallback, p, fallback.root()["value"]);
+  v.from_default = true;
+  v.location = {"default", 0, 0};
   return v;
 }
 
@@ -691,17 +1035,92 @@ ResolvedParameters ResolvedParameters::resolve(const Document& doc, const std::v
       throw ConfigError(doc.locate(deepest_path, deepest), p.path,
                         fmt::format("missing key: expected {} ({})", p.expected(), p.help));
     } else if (p.presence == Presence::defaulted) {
-      const Document fallback = Document::parse("value: " + p.default_value, "default of " + p.path);
-      ResolvedValue v = read_value(fallback, p, fallback.root()["value"]);
-      v.from_default = true;
-      v.location = {"default", 0, 0};
-      result.values_.emplace(p.path, v);
+      result.values_.emplace(p.path, default_of(p));
     } else {
       continue;
     }
     result.order_.push_back(p.path);
   }
+  result.refuse_inapplicable();
   return result;
+}
+
+const ResolvedValue* ResolvedParameters::applying(const std::string& path) const
+{
+  const auto it = values_.find(path);
+  return it != values_.end() && applies(*it->second.parameter) ? &it->second : nullptr;
+}
+
+bool ResolvedParameters::holds(const Condition& c) const
+{
+  const ResolvedValue* v = applying(c.key);
+  const bool affirmed =
+      v && (c.values.empty() || std::find(c.values.begin(), c.values.end(), v->text) != c.values.end());
+  return affirmed != c.negated;
+}
+
+bool ResolvedParameters::applies(const Parameter& p) const
+{
+  if (p.applies_when.empty())
+    return true;
+  return std::any_of(p.applies_when.begin(), p.applies_when.end(), [this](const std::vector<Condition>& clause) {
+    return std::all_of(clause.begin(), clause.end(), [this](const Condition& c) { return holds(c); });
+  });
+}
+
+std::string ResolvedParameters::why_not(const Parameter& p) const
+{
+  std::vector<std::string> keys, reasons;
+  for (const auto& clause : p.applies_when)
+    for (const auto& c : clause)
+      if (std::find(keys.begin(), keys.end(), c.key) == keys.end())
+        keys.push_back(c.key);
+  for (const auto& key : keys) {
+    if (const ResolvedValue* v = applying(key))
+      reasons.push_back(fmt::format("{} is {}", key, v->text));
+    else
+      reasons.push_back(fmt::format("{} {}", key, has(key) ? "does not apply" : "is not set"));
+  }
+  return fmt::format("{}", fmt::join(reasons, " and "));
+}
+
+/// A key the scenario sets (not a default) where its declared condition does not hold is an error, except a
+/// key of the file whose condition names a key a --set option changed: that option replaces it, as a --set of
+/// workload.steps replaces the file's workload.epochs.
+void ResolvedParameters::refuse_inapplicable()
+{
+  for (std::size_t i = 0; i < order_.size();) {
+    const std::string path = order_[i];
+    const ResolvedValue& v = values_.at(path);
+    if (v.from_default || applies(*v.parameter)) {
+      ++i;
+    } else if (!set_by_option(v) && condition_set_by_option(*v.parameter)) {
+      if (v.parameter->presence == Presence::defaulted) {
+        values_.at(path) = default_of(*v.parameter);
+        ++i;
+      } else {
+        values_.erase(path);
+        order_.erase(order_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    } else {
+      fail(path, fmt::format("expected no {}, since {} (it applies when {})", path, why_not(*v.parameter),
+                             v.parameter->condition()));
+    }
+  }
+}
+
+bool ResolvedParameters::set_by_option(const ResolvedValue& v)
+{
+  return v.location.origin.starts_with("--set ");
+}
+
+bool ResolvedParameters::condition_set_by_option(const Parameter& p) const
+{
+  for (const auto& clause : p.applies_when)
+    for (const auto& c : clause)
+      if (const auto it = values_.find(c.key); it != values_.end() && set_by_option(it->second))
+        return true;
+  return false;
 }
 
 const ResolvedValue& ResolvedParameters::at(const std::string& path) const
@@ -766,21 +1185,26 @@ std::string reference_markdown(const std::vector<Parameter>& table)
                     "Values with a unit carry it in the value, with or without a space: `\"200 Gb/s\"`, `\"25 MiB\"`, "
                     "`\"2 us\"`, `\"312 TFLOPS\"`. Bits are `b`, bytes `B`; `kB`, `MB`, `GB` are decimal and `KiB`, "
                     "`MiB`, `GiB` binary. Unknown keys are errors. Any key can be overridden with "
-                    "`--set key.path=value` (the value is read as YAML).\n";
+                    "`--set key.path=value` (the value is read as YAML).\n\n"
+                    "A key applies only where the column *applies when* says; set anywhere else it is an error that "
+                    "says why. A `--set` of the key a condition names replaces the file's keys that it makes "
+                    "inapplicable (their defaults return), as a `--set` of `workload.steps` replaces the file's "
+                    "`workload.epochs`; a key the options set themselves where it does not apply is still an error.\n";
   std::string section = "-";
   for (const auto& p : table) {
     const auto dot = p.path.rfind('.');
     const std::string owner = dot == std::string::npos ? "" : p.path.substr(0, dot);
     if (owner != section) {
       section = owner;
-      out += fmt::format("\n## `{}`\n\n| key | expects | default | meaning |\n|---|---|---|---|\n",
+      out += fmt::format("\n## `{}`\n\n| key | expects | default | applies when | meaning |\n|---|---|---|---|---|\n",
                          owner.empty() ? "top level" : owner);
     }
     const std::string fallback = p.presence == Presence::required   ? "required"
                                  : p.presence == Presence::optional ? "—"
                                                                     : fmt::format("`{}`", p.default_value);
     const std::string why = p.assumption.empty() ? "" : fmt::format(" Default is an assumption: {}", p.assumption);
-    out += fmt::format("| `{}` | {} | {} | {}{} |\n", p.path, p.expected(), fallback, p.help, why);
+    const std::string condition = p.applies_when.empty() ? "always" : p.condition();
+    out += fmt::format("| `{}` | {} | {} | {} | {}{} |\n", p.path, p.expected(), fallback, condition, p.help, why);
   }
   return out;
 }

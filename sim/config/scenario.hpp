@@ -3,6 +3,7 @@
 ///
 /// Nothing downstream reads YAML: the platform, the training model and the report take these structs.
 #include "config/catalog.hpp"
+#include "config/choices.hpp"
 #include "config/config_error.hpp"
 
 #include <algorithm>
@@ -13,19 +14,6 @@
 #include <vector>
 
 namespace dtsim::config {
-
-enum class IntraNode { nvswitch, nvlink_mesh, hybrid_cube_mesh, mi250x_node, pcie };
-enum class Topology { single_switch, leaf_spine, rail_optimized, fat_tree, dragonfly, torus };
-enum class DatasetLocation { synthetic, memory, local_nvme, nvme_of, appliance };
-enum class Transport { rdma, tcp };
-enum class Sharding { fixed, reshuffled };
-enum class CheckpointStorage { local_nvme, nvme_of, appliance };
-enum class CheckpointMode { blocking, background };
-/// automatic: chosen per collective by NCCL's cost model (ring or tree), torus on a torus network.
-enum class AllReduceAlgorithm { automatic, ring, tree, hierarchical, torus };
-/// NCCL's protocols; automatic: chosen per collective by NCCL's cost model.
-enum class Protocol { automatic, ll, ll128, simple };
-enum class CostModel { none, hourly, purchase };
 
 /// @brief A mixed cluster: the last `nodes` nodes carry another accelerator, all else alike.
 struct MixedNodes {
@@ -258,13 +246,5 @@ Scenario parse_scenario(const std::string& text, const std::string& name, const 
 
 /// Why `batch` samples per device do not fit in `accelerator`'s memory (model state + activations), or nothing.
 std::optional<std::string> memory_shortfall(const Scenario& scenario, const Accelerator& accelerator, int batch);
-
-std::string to_string(IntraNode v);
-std::string to_string(Topology v);
-std::string to_string(DatasetLocation v);
-std::string to_string(Transport v);
-std::string to_string(CheckpointStorage v);
-std::string to_string(AllReduceAlgorithm v);
-std::string to_string(Protocol v);
 
 } // namespace dtsim::config

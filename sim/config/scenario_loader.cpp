@@ -67,13 +67,19 @@ const Entry& find_entry_or(const ResolvedParameters& values, const std::string& 
   return it->second;
 }
 
+const Parameter& declared(const std::string& path)
+{
+  const auto& table = scenario_parameters();
+  const auto p = std::find_if(table.begin(), table.end(), [&](const Parameter& q) { return q.path == path; });
+  if (p == table.end())
+    throw std::logic_error("dtsim bug: no parameter " + path);
+  return *p;
+}
+
 void require(const ResolvedParameters& values, const std::string& path, const std::string& why)
 {
-  if (!values.has(path)) {
-    const auto& table = scenario_parameters();
-    const auto p = std::find_if(table.begin(), table.end(), [&](const Parameter& q) { return q.path == path; });
-    values.fail(path, fmt::format("missing key: expected {}, since {}", p->expected(), why));
-  }
+  if (!values.has(path))
+    values.fail(path, fmt::format("missing key: expected {}, since {}", declared(path).expected(), why));
 }
 
 class Builder {
@@ -93,15 +99,23 @@ public:
     s.version = v_.count("version");
     s.name = v_.text("name");
     s.seed = static_cast<std::uint64_t>(v_.integer("seed"));
+    // Each section's bound keys are copied in as soon as it is built: the sections after it read them.
     s.cluster = cluster();
+    set_bound_keys(s, "cluster.");
     s.network = network(s.cluster);
+    set_bound_keys(s, "network.");
     s.workload = workload(s.cluster);
+    set_bound_keys(s, "workload.");
     s.storage = storage(s.workload);
+    set_bound_keys(s, "storage.");
     s.training = training(s.cluster);
+    set_bound_keys(s, "training.");
+    set_bound_keys(s, "simulation.");
     note_input_pipeline_figures(s);
     s.checkpoint = checkpoint(s.workload);
     s.infrastructure = catalog_.infrastructure();
     s.cost = cost(s);
+    set_bound_keys(s, "cost.");
     check_memory(s);
     collect_assumptions(s);
     for (const auto& [path, value] : v_.entries()) {
@@ -114,6 +128,14 @@ public:
   }
 
 private:
+  /// Copies the values of the keys under `section` that are bound to their fields (Parameter::set).
+  void set_bound_keys(Scenario& s, const std::string& section) const
+  {
+    for (const auto& [path, value] : v_.entries())
+      if (path.starts_with(section) && value->parameter->set)
+        value->parameter->set(s, *value);
+  }
+
   ClusterSpec cluster()
   {
     ClusterSpec c;
@@ -125,31 +147,18 @@ private:
       v_.fail("cluster.accelerators_per_node",
               fmt::format("expected at most {} devices in all, found {} nodes x {} = {}", max_devices, c.nodes,
                           c.accelerators_per_node, static_cast<long long>(c.nodes) * c.accelerators_per_node));
-    c.cpu_cores_per_node = v_.count("cluster.cpu_cores_per_node");
     c.cpu = find_entry(v_, "cluster.cpu", catalog_.cpus(), "catalog/cpus.yaml");
-    c.smt_yield = v_.number("cluster.smt_yield");
-    if (c.smt_yield > 1)
-      v_.fail("cluster.smt_yield",
-              fmt::format("expected at most 1 (a second hardware thread adds at most a core), found {}",
-                          v_.text("cluster.smt_yield")));
-    const std::string& intra = v_.text("cluster.intra_node");
-    c.intra_node = intra == "nvswitch"           ? IntraNode::nvswitch
-                   : intra == "pcie"             ? IntraNode::pcie
-                   : intra == "hybrid-cube-mesh" ? IntraNode::hybrid_cube_mesh
-                   : intra == "mi250x-node"      ? IntraNode::mi250x_node
-                                                 : IntraNode::nvlink_mesh;
+    c.intra_node = chosen("cluster.intra_node", intra_node_choices);
     if ((c.intra_node == IntraNode::hybrid_cube_mesh || c.intra_node == IntraNode::mi250x_node) &&
         c.accelerators_per_node != 8)
       v_.fail("cluster.accelerators_per_node",
-              fmt::format("expected 8 accelerators per node for the {} (cluster.intra_node), found {}", intra,
-                          c.accelerators_per_node));
+              fmt::format("expected 8 accelerators per node for the {} (cluster.intra_node), found {}",
+                          v_.text("cluster.intra_node"), c.accelerators_per_node));
     const Figure& intra_default =
         c.intra_node == IntraNode::pcie ? c.accelerator.host_link_bandwidth : c.accelerator.link_bandwidth;
     c.intra_node_bandwidth =
         v_.has("cluster.intra_node_bandwidth") ? v_.number("cluster.intra_node_bandwidth") : intra_default.value;
-    c.intra_node_latency = v_.number("cluster.intra_node_latency");
     c.nic = find_entry(v_, "cluster.nic", catalog_.nics(), "catalog/nics.yaml");
-    c.nics_per_node = v_.count("cluster.nics_per_node");
     c.nic_bandwidth = v_.has("cluster.nic_bandwidth") ? v_.number("cluster.nic_bandwidth") : c.nic.bandwidth.value;
     const Nic& nic = catalog_.nics().at(c.nic.name);
     used_.push_back(&nic.latency);
@@ -166,12 +175,8 @@ private:
     if (v_.has("cluster.mixed.nodes") != v_.has("cluster.mixed.accelerator"))
       v_.fail(v_.has("cluster.mixed.nodes") ? "cluster.mixed.nodes" : "cluster.mixed.accelerator",
               "expected both cluster.mixed.nodes and cluster.mixed.accelerator for a mixed cluster, found only one");
-    if (!v_.has("cluster.mixed.nodes")) {
-      if (v_.has("cluster.mixed.intra_node_bandwidth"))
-        v_.fail("cluster.mixed.intra_node_bandwidth",
-                "expected cluster.mixed.nodes and cluster.mixed.accelerator alongside, found neither");
+    if (!v_.has("cluster.mixed.nodes"))
       return std::nullopt;
-    }
     MixedNodes m;
     m.nodes = v_.count("cluster.mixed.nodes");
     if (m.nodes >= c.nodes)
@@ -226,13 +231,7 @@ private:
   NetworkSpec network(const ClusterSpec& cluster)
   {
     NetworkSpec n;
-    const std::string& topology = v_.text("network.topology");
-    n.topology = topology == "leaf-spine"       ? Topology::leaf_spine
-                 : topology == "rail-optimized" ? Topology::rail_optimized
-                 : topology == "fat-tree"       ? Topology::fat_tree
-                 : topology == "dragonfly"      ? Topology::dragonfly
-                 : topology == "torus"          ? Topology::torus
-                                                : Topology::single_switch;
+    n.topology = chosen("network.topology", topology_choices);
     if (n.topology == Topology::rail_optimized && cluster.nics_per_node > cluster.accelerators_per_node)
       v_.fail("cluster.nics_per_node",
               fmt::format("expected at most one rail per accelerator on a rail-optimized network (rail k serves "
@@ -244,28 +243,15 @@ private:
     if (n.topology == Topology::torus) {
       n.torus_dimensions = torus_dimensions(cluster);
       n.slices = v_.count("network.slices");
-    } else if (v_.count("network.slices") > 1) {
-      v_.fail("network.slices",
-              "expected slices only on network.topology: torus, found " + v_.text("network.topology"));
     }
     if (n.topology == Topology::dragonfly)
       n.dragonfly = dragonfly(cluster);
-    else
-      refuse_section("network.dragonfly", "network.topology is " + topology);
-    n.nodes_per_leaf = v_.count("network.nodes_per_leaf");
-    n.oversubscription = v_.number("network.oversubscription");
-    n.leaves_per_pod = v_.count("network.leaves_per_pod");
-    n.pod_oversubscription = v_.number("network.pod_oversubscription");
-    n.switch_latency = v_.number("network.switch_latency");
-    n.separate_storage = v_.text("network.storage_network") == "separate";
+    n.separate_storage = chosen("network.storage_network", storage_network_choices) == StorageNetwork::separate;
     if (n.separate_storage) {
       n.storage_nic = v_.has("network.storage_nic")
                           ? find_entry(v_, "network.storage_nic", catalog_.nics(), "catalog/nics.yaml")
                           : cluster.nic;
       n.storage_nics_per_node = v_.count("network.storage_nics_per_node");
-    } else {
-      for (const char* key : {"network.storage_nic", "network.storage_nics_per_node"})
-        refuse_key(key, "network.storage_network is shared");
     }
     return n;
   }
@@ -294,22 +280,6 @@ private:
     return d;
   }
 
-  /// Keys of `section` set in the scenario (not defaulted) are an error: `why` they do not apply.
-  /// `path`, when set in the scenario, is an error: `why` it does not apply.
-  void refuse_key(const std::string& path, const std::string& why) const
-  {
-    for (const auto& [set, value] : v_.entries())
-      if (set == path && !value->from_default)
-        v_.fail(path, fmt::format("expected no {}, since {}; found it set", path, why));
-  }
-
-  void refuse_section(const std::string& section, const std::string& why) const
-  {
-    for (const auto& [path, value] : v_.entries())
-      if (path.starts_with(section + ".") && !value->from_default)
-        v_.fail(path, fmt::format("expected no {} keys, since {}; found {}", section, why, path));
-  }
-
   StoragePool pool(const std::string& section, const std::string& drives_key, const std::string& why)
   {
     require(v_, section + ".drive", why);
@@ -321,24 +291,25 @@ private:
   }
 
   /// Why the scenario needs storage of `kind` ("storage.dataset_on is nvme-of"), or "" if nothing does.
-  std::string needs_storage(const std::string& kind) const
+  std::string needs_storage(DatasetLocation dataset, CheckpointStorage checkpoint) const
   {
-    if (v_.text("storage.dataset_on") == kind)
-      return "storage.dataset_on is " + kind;
-    if (v_.has("checkpoint.every_steps") && v_.has("checkpoint.to") && v_.text("checkpoint.to") == kind)
-      return "checkpoint.to is " + kind;
+    if (chosen("storage.dataset_on", dataset_location_choices) == dataset)
+      return "storage.dataset_on is " + to_string(dataset);
+    if (v_.has("checkpoint.every_steps") && v_.has("checkpoint.to") &&
+        chosen("checkpoint.to", checkpoint_storage_choices) == checkpoint)
+      return "checkpoint.to is " + to_string(checkpoint);
     return "";
   }
 
   /// Remote storage is laid out only on the fabrics that have a storage switch.
   void refuse_remote_on(const std::string& why, const std::string& kind) const
   {
-    const std::string& topology = v_.text("network.topology");
-    if (topology == "torus" || topology == "dragonfly")
+    const Topology topology = chosen("network.topology", topology_choices);
+    if (topology == Topology::torus || topology == Topology::dragonfly)
       v_.fail(why.starts_with("storage") ? "storage.dataset_on" : "checkpoint.to",
               fmt::format("expected storage other than {} with a {} network (remote storage on a {} is not "
                           "modelled yet), found {}",
-                          kind, topology, topology, why));
+                          kind, to_string(topology), to_string(topology), why));
   }
 
   RemoteStorage nvme_of(const std::string& why)
@@ -350,12 +321,12 @@ private:
     t.pool = pool("storage.nvme_of", "drives_per_target", why);
     t.nic = find_entry(v_, "storage.nvme_of.nic", catalog_.nics(), "catalog/nics.yaml");
     t.nics_per_target = v_.count("storage.nvme_of.nics_per_target");
-    t.transport = v_.text("storage.nvme_of.transport") == "tcp" ? Transport::tcp : Transport::rdma;
+    t.transport = chosen("storage.nvme_of.transport", transport_choices);
     // Sources in the parameter table's help for storage.nvme_of.transport.
     constexpr double rdma_fabric_latency = 20e-6, tcp_extra_latency = 90e-6;
     t.transport_latency = rdma_fabric_latency + (t.transport == Transport::tcp ? tcp_extra_latency : 0);
     t.target_cores = v_.count("storage.nvme_of.target_cores");
-    if (t.transport == Transport::tcp && v_.text("storage.nvme_of.offload") == "none")
+    if (t.transport == Transport::tcp && chosen("storage.nvme_of.offload", offload_choices) == Offload::none)
       t.cpu_seconds_per_byte = v_.number("storage.nvme_of.tcp_cpu_cost") / 1e9;
     for (const Figure* f : catalog_.nics().at(t.nic.name).figures())
       used_.push_back(f);
@@ -417,25 +388,18 @@ private:
   StorageSpec storage(const WorkloadSpec& workload)
   {
     StorageSpec st;
-    if (v_.text("storage.layout") == "records") {
+    if (chosen("storage.layout", storage_layout_choices) == StorageLayout::records) {
       require(v_, "storage.samples_per_record", "storage.layout is records");
       st.samples_per_file = v_.count("storage.samples_per_record");
-    } else if (v_.has("storage.samples_per_record")) {
-      v_.fail("storage.samples_per_record", "expected storage.layout: records alongside it, found one file per sample");
     }
-    st.page_cache_bytes = v_.number("storage.page_cache");
-    st.sharding = v_.text("storage.sharding") == "reshuffled" ? Sharding::reshuffled : Sharding::fixed;
+    st.sharding = chosen("storage.sharding", sharding_choices);
     const double file_bytes = st.samples_per_file * workload.model.sample_bytes.value;
     st.request_bytes = file_bytes / std::ceil(file_bytes / v_.number("storage.max_request"));
-    const std::string& where = v_.text("storage.dataset_on");
-    st.dataset_on = where == "synthetic"    ? DatasetLocation::synthetic
-                    : where == "local-nvme" ? DatasetLocation::local_nvme
-                    : where == "nvme-of"    ? DatasetLocation::nvme_of
-                    : where == "appliance"  ? DatasetLocation::appliance
-                                            : DatasetLocation::memory;
-    if (const std::string why = needs_storage("local-nvme"); !why.empty())
+    st.dataset_on = chosen("storage.dataset_on", dataset_location_choices);
+    if (const std::string why = needs_storage(DatasetLocation::local_nvme, CheckpointStorage::local_nvme); !why.empty())
       st.local_nvme = pool("storage.local_nvme", "drives_per_node", why);
-    const std::string nvme_of_why = needs_storage("nvme-of"), appliance_why = needs_storage("appliance");
+    const std::string nvme_of_why = needs_storage(DatasetLocation::nvme_of, CheckpointStorage::nvme_of);
+    const std::string appliance_why = needs_storage(DatasetLocation::appliance, CheckpointStorage::appliance);
     if (!nvme_of_why.empty() && !appliance_why.empty())
       v_.fail("checkpoint.to", fmt::format("expected the same remote storage as the dataset, found {} and {}",
                                            nvme_of_why, appliance_why));
@@ -453,18 +417,13 @@ private:
   CheckpointSpec checkpoint(const WorkloadSpec& workload)
   {
     CheckpointSpec c;
-    if (!v_.has("checkpoint.every_steps")) {
-      refuse_section("checkpoint", "checkpoint.every_steps is not set");
+    if (!v_.has("checkpoint.every_steps"))
       return c;
-    }
     require(v_, "checkpoint.to", "checkpoint.every_steps is set");
     c.every_steps = v_.integer("checkpoint.every_steps");
-    const std::string& to = v_.text("checkpoint.to");
-    c.to = to == "nvme-of"     ? CheckpointStorage::nvme_of
-           : to == "appliance" ? CheckpointStorage::appliance
-                               : CheckpointStorage::local_nvme;
+    c.to = chosen("checkpoint.to", checkpoint_storage_choices);
     c.bytes = workload.model.parameters.value * v_.number("checkpoint.bytes_per_param");
-    c.mode = v_.text("checkpoint.mode") == "background" ? CheckpointMode::background : CheckpointMode::blocking;
+    c.mode = chosen("checkpoint.mode", checkpoint_mode_choices);
     c.sharded = v_.boolean("checkpoint.sharded");
     return c;
   }
@@ -503,7 +462,6 @@ private:
                                                            : std::llround(w.model.dataset_samples.value);
     if (v_.has("workload.sample_size"))
       w.model.sample_bytes.value = v_.number("workload.sample_size");
-    w.sample_size_spread = v_.number("workload.sample_size_spread");
     w.batch_per_device = v_.count("workload.batch_per_device");
     w.precision = v_.text("workload.precision");
     w.gradient_accumulation = v_.count("workload.gradient_accumulation");
@@ -557,25 +515,13 @@ private:
   TrainingSpec training(const ClusterSpec& cluster)
   {
     TrainingSpec t;
-    t.bucket_bytes = v_.number("training.bucket_size");
     t.loader = find_entry(v_, "training.loader", catalog_.loaders(), "catalog/loaders.yaml");
-    t.accelerator_preprocess_time = v_.number("training.accelerator_preprocess_time");
-    t.overlap = v_.boolean("training.overlap");
-    const std::string& algorithm = v_.text("training.allreduce");
-    t.allreduce = algorithm == "hierarchical" ? AllReduceAlgorithm::hierarchical
-                  : algorithm == "tree"       ? AllReduceAlgorithm::tree
-                  : algorithm == "torus"      ? AllReduceAlgorithm::torus
-                  : algorithm == "ring"       ? AllReduceAlgorithm::ring
-                                              : AllReduceAlgorithm::automatic;
-    const std::string& protocol = v_.text("training.protocol");
-    t.protocol = protocol == "simple"  ? Protocol::simple
-                 : protocol == "ll128" ? Protocol::ll128
-                 : protocol == "ll"    ? Protocol::ll
-                                       : Protocol::automatic;
+    t.allreduce = chosen("training.allreduce", allreduce_choices);
+    t.protocol = chosen("training.protocol", protocol_choices);
     if (t.protocol == Protocol::ll128 && cluster.intra_node == IntraNode::pcie)
       v_.fail("training.protocol", "expected a protocol NCCL runs on this node: ll128 needs NVLink inside the node "
                                    "(NCCL enables it only there), found ll128 with cluster.intra_node: pcie");
-    if (t.allreduce == AllReduceAlgorithm::torus && v_.text("network.topology") != "torus")
+    if (t.allreduce == AllReduceAlgorithm::torus && chosen("network.topology", topology_choices) != Topology::torus)
       v_.fail("training.allreduce", "expected an algorithm for this network: torus needs network.topology: torus, "
                                     "found \"torus\" with network.topology: " +
                                         v_.text("network.topology"));
@@ -583,36 +529,24 @@ private:
                  : cluster.nodes > 1         ? cluster.nics_per_node
                                              : 1;
     t.loader_workers = v_.has("training.loader_workers") ? v_.count("training.loader_workers")
-                       : t.loader.name == "tf-data"
+                       : is("training.loader", "tf-data")
                            ? std::max(1, cluster.hardware_threads() / cluster.accelerators_per_node)
                            : default_loader_workers;
-    if (!v_.has("training.loader_workers") && t.loader.name != "tf-data")
+    if (!v_.has("training.loader_workers") && !is("training.loader", "tf-data"))
       stated_.push_back({"scenario default: training.loader_workers", std::to_string(default_loader_workers),
                          "PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
                          "common setting in training scripts."});
-    t.prefetch = v_.count("training.prefetch");
-    t.gradient_bytes_per_param = v_.number("training.gradient_bytes_per_param");
-    t.model_state_bytes_per_param = v_.number("training.model_state_bytes_per_param");
-    t.optimizer_traffic_per_param = v_.number("training.optimizer_traffic_per_param");
-    t.step_overhead = v_.number("training.step_overhead");
-    t.startup = v_.number("training.startup");
     if (v_.has("training.evaluation.every_epochs")) {
       require(v_, "training.evaluation.samples", "training.evaluation.every_epochs is given");
       t.evaluation_every_epochs = v_.number("training.evaluation.every_epochs");
       t.evaluation_samples = v_.integer("training.evaluation.samples");
-    } else if (v_.has("training.evaluation.samples")) {
-      v_.fail("training.evaluation.samples",
-              "expected training.evaluation.every_epochs alongside it, found no evaluation interval");
     }
     t.framework = find_entry_or(v_, "training.framework", catalog_.frameworks(), "catalog/frameworks.yaml",
                                 cluster.accelerator.kind == "tpu" ? "jax" : "pytorch-ddp");
     for (const Figure* f : catalog_.frameworks().at(t.framework.name).figures())
       used_.push_back(f);
     t.cycle_time = v_.has("training.cycle_time") ? v_.number("training.cycle_time") : t.framework.cycle_time.value;
-    t.collective_overhead = v_.number("training.collective_overhead");
-    t.reuse_collectives = v_.boolean("simulation.reuse_collectives");
-    t.exact = v_.boolean("simulation.exact");
-    t.batches_by_speed = v_.text("training.batch_split") == "by-speed";
+    t.batches_by_speed = chosen("training.batch_split", batch_split_choices) == BatchSplit::by_speed;
     t.batch_split_at = v_.location("training.batch_split");
     return t;
   }
@@ -621,9 +555,6 @@ private:
   {
     CostSpec c;
     c.prices = prices(s);
-    c.service_life_years = v_.number("cost.service_life_years");
-    c.energy_usd_per_kwh = v_.number("cost.energy_usd_per_kwh");
-    c.pue = v_.number("cost.pue");
     const Infrastructure& parts = catalog_.infrastructure();
     for (const Figure* f : {&parts.server_idle_power, &parts.cpu_core_idle_power, &parts.cpu_core_max_power})
       used_.push_back(f);
@@ -631,14 +562,12 @@ private:
       used_.push_back(&parts.storage_server_power);
     if (cluster_resources(s).switch_ports.total() > 0)
       used_.push_back(&parts.switch_port_power);
-    const std::string& model = v_.text("cost.model");
-    if (model == "hourly") {
-      c.model = CostModel::hourly;
+    c.model = chosen("cost.model", cost_model_choices);
+    if (c.model == CostModel::hourly) {
       require(v_, "cost.device_hour_usd", "cost.model is hourly");
       c.device_hour_usd = v_.number("cost.device_hour_usd");
       c.storage_usd_per_byte_month = priced("cost.storage_usd_per_gb_month", parts.cloud_storage_price, 1e-9, true);
-    } else if (model == "purchase") {
-      c.model = CostModel::purchase;
+    } else if (c.model == CostModel::purchase) {
       Scenario priced_scenario = s;
       priced_scenario.cost = c;
       for (const auto& item : inventory(priced_scenario))
@@ -652,7 +581,7 @@ private:
   /// Each part's price: its cost.*_usd key when set, else the catalog's (nothing when the catalog has none).
   PriceList prices(const Scenario& s)
   {
-    const bool purchase = v_.text("cost.model") == "purchase";
+    const bool purchase = chosen("cost.model", cost_model_choices) == CostModel::purchase;
     const auto catalog_price = [&](const std::string& key, const std::optional<Figure>& price) {
       if (v_.has(key))
         return std::optional(v_.number(key));
@@ -746,6 +675,21 @@ private:
     s.assumptions.erase(std::unique(s.assumptions.begin(), s.assumptions.end(),
                                     [](const Assumption& a, const Assumption& b) { return a.where == b.where; }),
                         s.assumptions.end());
+  }
+
+  /// The enum value of choice key `path`, read through the one table its choices come from.
+  template <typename E, std::size_t N> E chosen(const std::string& path, const ChoiceTable<E, N>& table) const
+  {
+    return from_text(table, v_.text(path));
+  }
+
+  /// Whether the choice key `path`, which has no enum, is `literal`; a literal not among its choices is a bug.
+  bool is(const std::string& path, const std::string& literal) const
+  {
+    const auto& choices = declared(path).choices;
+    if (std::find(choices.begin(), choices.end(), literal) == choices.end())
+      throw std::logic_error(fmt::format("dtsim bug: \"{}\" is not a choice of {}", literal, path));
+    return v_.text(path) == literal;
   }
 
   const ResolvedParameters& v_;
@@ -875,105 +819,6 @@ std::optional<std::string> memory_shortfall(const Scenario& s, const Accelerator
                      size(capacity), accelerator.name, batch, size(state + activations), size(state), batch,
                      size(per_sample),
                      state >= capacity ? 0LL : static_cast<long long>((capacity - state) / per_sample));
-}
-
-std::string to_string(IntraNode v)
-{
-  switch (v) {
-  case IntraNode::nvswitch:
-    return "nvswitch";
-  case IntraNode::nvlink_mesh:
-    return "nvlink-mesh";
-  case IntraNode::hybrid_cube_mesh:
-    return "hybrid-cube-mesh";
-  case IntraNode::mi250x_node:
-    return "mi250x-node";
-  case IntraNode::pcie:
-    return "pcie";
-  }
-  return "?";
-}
-std::string to_string(Topology v)
-{
-  switch (v) {
-  case Topology::single_switch:
-    return "single-switch";
-  case Topology::leaf_spine:
-    return "leaf-spine";
-  case Topology::rail_optimized:
-    return "rail-optimized";
-  case Topology::fat_tree:
-    return "fat-tree";
-  case Topology::dragonfly:
-    return "dragonfly";
-  case Topology::torus:
-    return "torus";
-  }
-  return "?";
-}
-std::string to_string(DatasetLocation v)
-{
-  switch (v) {
-  case DatasetLocation::synthetic:
-    return "synthetic";
-  case DatasetLocation::memory:
-    return "memory";
-  case DatasetLocation::local_nvme:
-    return "local-nvme";
-  case DatasetLocation::nvme_of:
-    return "nvme-of";
-  case DatasetLocation::appliance:
-    return "appliance";
-  }
-  return "?";
-}
-std::string to_string(CheckpointStorage v)
-{
-  switch (v) {
-  case CheckpointStorage::local_nvme:
-    return "local-nvme";
-  case CheckpointStorage::nvme_of:
-    return "nvme-of";
-  case CheckpointStorage::appliance:
-    return "appliance";
-  }
-  return "?";
-}
-
-std::string to_string(Transport v)
-{
-  return v == Transport::tcp ? "tcp" : "rdma";
-}
-std::string to_string(AllReduceAlgorithm v)
-{
-  switch (v) {
-  case AllReduceAlgorithm::ring:
-    return "ring";
-  case AllReduceAlgorithm::tree:
-    return "tree";
-  case AllReduceAlgorithm::hierarchical:
-    return "hierarchical";
-  case AllReduceAlgorithm::torus:
-    return "torus";
-  case AllReduceAlgorithm::automatic:
-    return "auto";
-  }
-  return "?";
-}
-
-std::string to_string(Protocol v)
-{
-  switch (v) {
-  case Protocol::ll:
-    return "LL";
-  case Protocol::ll128:
-    return "LL128";
-  case Protocol::simple:
-    return "Simple";
-  case Protocol::automatic:
-    return "auto";
-  }
-  return "?";
 }
 
 } // namespace dtsim::config

@@ -15,13 +15,13 @@ struct Unit {
   double factor; // SI value of one unit
 };
 
-constexpr double kilo = 1e3, mega = 1e6, giga = 1e9, tera = 1e12, peta = 1e15;
+constexpr double kilo = 1e3, mega = 1e6, giga = 1e9, tera = 1e12, peta = 1e15, exa = 1e18;
 constexpr double kibi = 1024.0, mebi = kibi * 1024, gibi = mebi * 1024, tebi = gibi * 1024, pebi = tebi * 1024;
 
 constexpr std::array size_units{
     Unit{"B", 1},      Unit{"kB", kilo},  Unit{"KB", kilo},  Unit{"MB", mega},  Unit{"GB", giga},
-    Unit{"TB", tera},  Unit{"PB", peta},  Unit{"KiB", kibi}, Unit{"MiB", mebi}, Unit{"GiB", gibi},
-    Unit{"TiB", tebi}, Unit{"PiB", pebi}, Unit{"bytes", 1},  Unit{"byte", 1},
+    Unit{"TB", tera},  Unit{"PB", peta},  Unit{"EB", exa},   Unit{"KiB", kibi}, Unit{"MiB", mebi},
+    Unit{"GiB", gibi}, Unit{"TiB", tebi}, Unit{"PiB", pebi}, Unit{"bytes", 1},  Unit{"byte", 1},
 };
 
 constexpr std::array bandwidth_units{
@@ -29,9 +29,9 @@ constexpr std::array bandwidth_units{
     Unit{"Tb/s", tera / 8}, Unit{"bps", 1.0 / 8},   Unit{"kbps", kilo / 8}, Unit{"Mbps", mega / 8},
     Unit{"Gbps", giga / 8}, Unit{"Tbps", tera / 8}, Unit{"B/s", 1},         Unit{"kB/s", kilo},
     Unit{"KB/s", kilo},     Unit{"MB/s", mega},     Unit{"GB/s", giga},     Unit{"TB/s", tera},
-    Unit{"PB/s", peta},     Unit{"KiB/s", kibi},    Unit{"MiB/s", mebi},    Unit{"GiB/s", gibi},
-    Unit{"TiB/s", tebi},    Unit{"Bps", 1},         Unit{"kBps", kilo},     Unit{"MBps", mega},
-    Unit{"GBps", giga},     Unit{"TBps", tera},
+    Unit{"PB/s", peta},     Unit{"EB/s", exa},      Unit{"KiB/s", kibi},    Unit{"MiB/s", mebi},
+    Unit{"GiB/s", gibi},    Unit{"TiB/s", tebi},    Unit{"Bps", 1},         Unit{"kBps", kilo},
+    Unit{"MBps", mega},     Unit{"GBps", giga},     Unit{"TBps", tera},
 };
 
 constexpr std::array time_units{

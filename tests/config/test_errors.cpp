@@ -4,10 +4,12 @@
 #include "config/cluster_resources.hpp"
 #include "config/config_error.hpp"
 #include "config/document.hpp"
+#include "config/parameters.hpp"
 #include "config/scenario.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -142,7 +144,9 @@ TEST_CASE("config: unknown key suggests the closest one")
   const ConfigError e = example_error("invalid-unknown-key.yaml");
   check_error(e, data_file("invalid-unknown-key.yaml"), 11, 3, "workload.batch_per_devic",
               "unknown key (did you mean \"batch_per_device\"?)");
-  CHECK_THAT(e.message(), Catch::Contains("expected one of: model, dataset_samples, sample_size, sample_size_spread, batch_per_device"));
+  CHECK_THAT(
+      e.message(),
+      Catch::Contains("expected one of: model, dataset_samples, sample_size, sample_size_spread, batch_per_device"));
 }
 
 TEST_CASE("config: unknown top-level section suggests the closest one")
@@ -150,7 +154,9 @@ TEST_CASE("config: unknown top-level section suggests the closest one")
   const ConfigError e = example_error("invalid-unknown-section.yaml");
   check_error(e, data_file("invalid-unknown-section.yaml"), 13, 1, "trainig",
               "unknown key (did you mean \"training\"?)");
-  CHECK_THAT(e.message(), Catch::Contains("version, name, catalog, seed, cluster, network, storage, workload, training, checkpoint, cost"));
+  CHECK_THAT(
+      e.message(),
+      Catch::Contains("version, name, catalog, seed, cluster, network, storage, workload, training, checkpoint, cost"));
 }
 
 TEST_CASE("config: missing required key points into its section")
@@ -166,7 +172,7 @@ TEST_CASE("config: missing required key points into its section")
 TEST_CASE("config: a list where a whole number is expected")
 {
   check_example("invalid-wrong-type-list.yaml", 11, 21, "workload.batch_per_device",
-                "expected a whole number >= 1, found a list");
+                "expected a whole number >= 1 and <= 1000000, found a list");
 }
 
 TEST_CASE("config: text where a whole number is expected")
@@ -191,13 +197,14 @@ TEST_CASE("config: a bandwidth without its unit")
 
 TEST_CASE("config: zero nodes is out of range")
 {
-  check_example("invalid-zero-nodes.yaml", 4, 10, "cluster.nodes", "expected a whole number >= 1, found \"0\"");
+  check_example("invalid-zero-nodes.yaml", 4, 10, "cluster.nodes",
+                "expected a whole number >= 1 and <= 1000000, found \"0\"");
 }
 
 TEST_CASE("config: a negative bandwidth is out of range")
 {
   check_example("invalid-negative-bandwidth.yaml", 7, 18, "cluster.nic_bandwidth",
-                "(more than zero), found \"-5 Gb/s\"");
+                ">= 1 B/s and <= 1 EB/s, found \"-5 Gb/s\"");
 }
 
 TEST_CASE("config: a batch that does not fit in device memory says what it needs and what fits")
@@ -273,7 +280,7 @@ TEST_CASE("config: nvme-of storage without targets")
   // The key is missing, so there is no value to point at: the error points at the first line of the
   // scenario (line 2, after the comment), not at the storage section.
   check_example("invalid-nvme-of-without-targets.yaml", 2, 1, "storage.nvme_of.targets",
-                "missing key: expected a whole number >= 1, since storage.dataset_on is nvme-of");
+                "missing key: expected a whole number >= 1 and <= 1000000, since storage.dataset_on is nvme-of");
 }
 
 TEST_CASE("config: local-nvme storage without a drive")
@@ -316,11 +323,11 @@ TEST_CASE("config: more errors written from strings")
        "expected true or false, found \"yes\""},
       {"fraction", "  nodes: 1\n", "  nodes: 1.5\n", 3, 10, "cluster.nodes", "expected a whole number, found \"1.5\""},
       {"section-for-value", "  nodes: 1\n", "  nodes:\n    count: 1\n", 4, 5, "cluster.nodes",
-       "expected a whole number >= 1, found a section"},
+       "expected a whole number >= 1 and <= 1000000, found a section"},
       {"oversubscription", "  steps: 10\n", "  steps: 10\nnetwork:\n  oversubscription: 0.5\n", 13, 21,
-       "network.oversubscription", "expected a number >= 1, found \"0.5\""},
+       "network.oversubscription", "expected a number >= 1 and <= 1000, found \"0.5\""},
       {"epochs-zero", "  steps: 10\n", "  epochs: 0\n", 11, 11, "workload.epochs",
-       "expected a number > 0, found \"0\""},
+       "expected a number > 0 and <= 1000000, found \"0\""},
       {"unknown-nic", "  accelerators_per_node: 2\n", "  accelerators_per_node: 2\n  nic: ConnectX-6-HDR-100G\n", 6, 8,
        "cluster.nic", "(did you mean \"ConnectX-6-HDR-200G\"?)"},
       {"version-text", "version: 1\n", "version: one\n", 1, 10, "version", "expected a whole number, found \"one\""},
@@ -332,11 +339,12 @@ TEST_CASE("config: more errors written from strings")
        "expected 8 accelerators per node for the hybrid-cube-mesh (cluster.intra_node), found 2"},
       {"dragonfly-without-groups", "  steps: 10\n",
        "  steps: 10\nnetwork:\n  topology: dragonfly\n  dragonfly:\n    routers_per_group: 2\n", 1, 1,
-       "network.dragonfly.groups", "missing key: expected a whole number >= 1, since network.topology is dragonfly"},
+       "network.dragonfly.groups",
+       "missing key: expected a whole number >= 1 and <= 1000000, since network.topology is dragonfly"},
       {"dragonfly-too-small", "  steps: 10\n",
        "  steps: 10\nnetwork:\n  topology: dragonfly\n  dragonfly: {groups: 1, routers_per_group: 1, "
        "nodes_per_router: 0}\n",
-       14, 66, "network.dragonfly.nodes_per_router", "expected a whole number >= 1, found \"0\""},
+       14, 66, "network.dragonfly.nodes_per_router", "expected a whole number >= 1 and <= 1000000, found \"0\""},
       {"dragonfly-more-nodes", "  nodes: 1\n  accelerator: A100-SXM4-80GB\n  accelerators_per_node: 2\n",
        "  nodes: 3\n  accelerator: A100-SXM4-80GB\n  accelerators_per_node: 2\nnetwork:\n  topology: dragonfly\n"
        "  dragonfly: {groups: 1, routers_per_group: 2, nodes_per_router: 1}\n",
@@ -357,7 +365,8 @@ TEST_CASE("config: more errors written from strings")
       {"dragonfly-keys-elsewhere", "  steps: 10\n",
        "  steps: 10\nnetwork:\n  topology: leaf-spine\n  dragonfly:\n    global_links: 2\n", 15, 19,
        "network.dragonfly.global_links",
-       "expected no network.dragonfly keys, since network.topology is leaf-spine; found network.dragonfly.global_links"},
+       "expected no network.dragonfly.global_links, since network.topology is leaf-spine (it applies when "
+       "network.topology is dragonfly)"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -408,7 +417,7 @@ TEST_CASE("config: --set of a list for a whole number")
   CHECK(e.where().origin == "--set cluster.nodes=[1,2]");
   CHECK(e.where().line == 0);
   CHECK(e.key() == "cluster.nodes");
-  CHECK(e.message() == "expected a whole number >= 1, found a list");
+  CHECK(e.message() == "expected a whole number >= 1 and <= 1000000, found a list");
 }
 
 TEST_CASE("config: malformed --set options")
@@ -455,7 +464,7 @@ TEST_CASE("config: --set errors found after validation also name the option")
     // The last of two overrides of the same key wins, and is the one named.
     const ConfigError e = load_error("scenarios/quickstart.yaml", {"cluster.nodes=2", "cluster.nodes=0"});
     CHECK(e.where().origin == "--set cluster.nodes=0");
-    CHECK(e.message() == "expected a whole number >= 1, found \"0\"");
+    CHECK(e.message() == "expected a whole number >= 1 and <= 1000000, found \"0\"");
   }
 }
 
@@ -581,9 +590,10 @@ TEST_CASE("config: a catalog figure with both source and assumption names its fi
 
 TEST_CASE("config: a catalog figure with a bad unit names its file")
 {
-  const fs::path dir = data_dir_with("catalog/accelerators.yaml",
-                                     R"(memory: {value: "80 GB", source: "glennklockwood.com/garden/processors/A100: 80 GB HBM2e"})",
-                                     R"(memory: {value: "80 GBs", source: "glennklockwood.com/garden/processors/A100: 80 GB HBM2e"})");
+  const fs::path dir =
+      data_dir_with("catalog/accelerators.yaml",
+                    R"(memory: {value: "80 GB", source: "glennklockwood.com/garden/processors/A100: 80 GB HBM2e"})",
+                    R"(memory: {value: "80 GBs", source: "glennklockwood.com/garden/processors/A100: 80 GB HBM2e"})");
   const fs::path file = dir / "catalog" / "accelerators.yaml";
   const ConfigError e = load_error("scenarios/quickstart.yaml", {}, dir.string());
   CHECK(e.where().origin == file.string());
@@ -611,7 +621,8 @@ TEST_CASE("config: samples_per_record without the records layout")
   text.replace(text.find("dataset_on: memory"), 18, "dataset_on: memory\n  samples_per_record: 64");
   const auto path = write_file(scratch_dir() / "records-without-layout.yaml", text);
   check_error(load_error(path.string()), path.string(), 8, 23, "storage.samples_per_record",
-              "expected storage.layout: records alongside it, found one file per sample");
+              "expected no storage.samples_per_record, since storage.layout is file-per-sample (it applies when "
+              "storage.layout is records)");
 }
 
 TEST_CASE("config: checkpoint keys without checkpoint.every_steps")
@@ -619,7 +630,8 @@ TEST_CASE("config: checkpoint keys without checkpoint.every_steps")
   const auto path = write_file(scratch_dir() / "checkpoint-without-interval.yaml",
                                std::string(kValidBase) + "checkpoint:\n  to: local-nvme\n");
   check_error(load_error(path.string()), path.string(), 13, 7, "checkpoint.to",
-              "expected no checkpoint keys, since checkpoint.every_steps is not set; found checkpoint.to");
+              "expected no checkpoint.to, since checkpoint.every_steps is not set (it applies when "
+              "checkpoint.every_steps is set)");
 }
 
 TEST_CASE("config: checkpoints to local NVMe need its drive")
@@ -636,8 +648,8 @@ TEST_CASE("config: a catalog file of one's own cannot redefine a name the catalo
   const auto catalog = write_file(scratch_dir() / "own-catalog.yaml",
                                   "nics:\n  ConnectX-6-HDR-200G:\n    bandwidth: {value: \"100 Gb/s\", source: x}\n"
                                   "    latency: {value: \"1 us\", source: x}\n");
-  const auto path = write_file(scratch_dir() / "own-catalog-scenario.yaml",
-                               std::string(kValidBase) + "catalog: own-catalog.yaml\n");
+  const auto path =
+      write_file(scratch_dir() / "own-catalog-scenario.yaml", std::string(kValidBase) + "catalog: own-catalog.yaml\n");
   // The position yaml-cpp gives the entry is that of its mapping, the first key inside it.
   check_error(load_error(path.string()), catalog.string(), 3, 5, "nics.ConnectX-6-HDR-200G",
               "expected a name not already in catalog/nics.yaml, found \"ConnectX-6-HDR-200G\"");
@@ -655,7 +667,8 @@ TEST_CASE("config: a catalog file of one's own is checked like the catalog: unkn
 
 TEST_CASE("config: a catalog file that does not exist is an error at the catalog key")
 {
-  const auto path = write_file(scratch_dir() / "missing-catalog.yaml", std::string(kValidBase) + "catalog: nope.yaml\n");
+  const auto path =
+      write_file(scratch_dir() / "missing-catalog.yaml", std::string(kValidBase) + "catalog: nope.yaml\n");
   check_error(load_error(path.string()), path.string(), 12, 10, "catalog", "expected a catalog file, found no file at");
 }
 
@@ -672,8 +685,9 @@ TEST_CASE("config: input-pipeline, framework and appliance keys say what they ex
   CHECK_THAT(message("invalid-unknown-cpu.yaml"),
              Catch::Contains("invalid-unknown-cpu.yaml:7:8: cluster.cpu: expected a name from catalog/cpus.yaml") &&
                  Catch::Contains("did you mean \"EPYC-7742\"?"));
-  CHECK_THAT(message("invalid-smt-yield.yaml"),
-             Catch::Contains("invalid-smt-yield.yaml:7:14: cluster.smt_yield: expected at most 1"));
+  CHECK_THAT(
+      message("invalid-smt-yield.yaml"),
+      Catch::Contains("invalid-smt-yield.yaml:7:14: cluster.smt_yield: expected a number >= 0 and <= 1, found \"2\""));
   CHECK_THAT(message("invalid-appliance-without-figures.yaml"),
              Catch::Contains("storage.appliance.write_bandwidth: missing key") &&
                  Catch::Contains("storage.appliance.model is not given"));
@@ -911,17 +925,199 @@ TEST_CASE("config: a whole number past 2^53 is refused, not rounded or cast back
 
 TEST_CASE("config: a torus of 10^18 accelerators per slice is compared with the cluster without overflow")
 {
-  check_example("fuzz-torus-overflow.yaml", 15, 10, "network.torus",
-                "expected dimensions whose product is the 0 accelerators of each of the 2000000 slices, found "
-                "\"999999x999999x999999\" = 999997000002999999");
+  // The fuzzer's 2,000,000 slices are past the bound; at the bound the product is still compared by division.
+  check_example("fuzz-torus-overflow.yaml", 16, 11, "network.slices",
+                "expected a whole number >= 1 and <= 1000000, found \"2000000\"");
+  const ConfigError e = load_error(data_file("fuzz-torus-overflow.yaml"), {"network.slices=1000000"});
+  CHECK(e.key() == "network.torus");
+  CHECK(e.message() == "expected dimensions whose product is the 0 accelerators of each of the 1000000 slices, found "
+                       "\"999999x999999x999999\" = 999997000002999999");
 }
 
-TEST_CASE("config: a dragonfly of 2^93 ports loads and counts its links in floating point")
+TEST_CASE("config: a dragonfly of 10^18 ports loads and counts its links in floating point")
 {
-  const auto s = load_scenario(data_file("fuzz-dragonfly-overflow.yaml"), {}, DTSIM_SOURCE_DIR);
+  // The fuzzer's 2^31 - 1 groups, routers and nodes per router are past the bound of a million each.
+  check_example("fuzz-dragonfly-overflow.yaml", 15, 23, "network.dragonfly.groups",
+                "expected a whole number >= 1 and <= 1000000, found \"2147483647\"");
+  const auto s = load_scenario(data_file("fuzz-dragonfly-overflow.yaml"),
+                               {"network.dragonfly.groups=1000000", "network.dragonfly.routers_per_group=1000000",
+                                "network.dragonfly.nodes_per_router=1000000"},
+                               DTSIM_SOURCE_DIR);
   const double groups = s.network.dragonfly.groups;
   const double routers = s.network.dragonfly.routers_per_group;
-  REQUIRE(groups == 2147483647.0);
+  REQUIRE(groups == 1e6);
   // At least one local link between each pair of routers of each group.
   CHECK(dtsim::config::cluster_resources(s).switch_ports.compute >= groups * routers * (routers - 1));
+}
+
+// --- Physical bounds: every number has a finite range, printed in the error and the reference ------------
+
+TEST_CASE("config: a value just past a physical bound is refused with its range; one just inside loads")
+{
+  struct Case {
+    std::string section, key, past, inside, range;
+  };
+  const std::vector<Case> cases{
+      {"cluster", "nic_bandwidth", "0.9 B/s", "1 B/s", ">= 1 B/s and <= 1 EB/s"},
+      {"cluster", "nic_bandwidth", "1.001 EB/s", "1 EB/s", ">= 1 B/s and <= 1 EB/s"},
+      {"network", "switch_latency", "3601 s", "1 h", ">= 0 s and <= 1 h"},
+      {"network", "switch_latency", "-1 ns", "0 s", ">= 0 s and <= 1 h"},
+      {"training", "startup", "169 h", "168 h", ">= 0 s and <= 168 h"},
+      {"training", "bucket_size", "1.001 EB", "1 EB", "> 0 B and <= 1 EB"},
+      {"training", "bucket_size", "0 B", "1 B", "> 0 B and <= 1 EB"},
+      {"training", "prefetch", "1025", "1024", "a whole number >= 1 and <= 1024"},
+      {"cluster", "cpu_cores_per_node", "1000001", "1000000", "a whole number >= 1 and <= 1000000"},
+      {"training", "gradient_bytes_per_param", "1024.5", "1024", "a number > 0 and <= 1024"},
+      {"cost", "pue", "0.99", "1", "a number >= 1 and <= 10"},
+  };
+  const auto dir = scratch_dir();
+  for (const auto& c : cases) {
+    const std::string path = c.section + "." + c.key;
+    INFO(path << " = " << c.past);
+    // cluster: is line 2 of kValidBase; another section is appended after its last line, 11.
+    const bool in_cluster = c.section == "cluster";
+    const auto scenario = [&](const std::string& value) {
+      std::string text = kValidBase;
+      const std::string line = fmt::format("  {}: {}\n", c.key, value);
+      if (in_cluster)
+        text.insert(text.find("storage:"), line);
+      else
+        text += c.section + ":\n" + line;
+      return text;
+    };
+    const auto past = write_file(dir / "past-bound.yaml", scenario(c.past));
+    check_error(load_error(past.string()), past.string(), in_cluster ? 6 : 13, static_cast<int>(c.key.size()) + 5, path,
+                fmt::format("{}, found \"{}\"", c.range, c.past));
+    const auto inside = write_file(dir / "inside-bound.yaml", scenario(c.inside));
+    CHECK_NOTHROW(load_scenario(inside.string(), {}, DTSIM_SOURCE_DIR));
+  }
+}
+
+TEST_CASE("config: every number, count and quantity of the table has a finite range the reference prints")
+{
+  for (const auto& p : dtsim::config::scenario_parameters()) {
+    using dtsim::config::ValueKind;
+    if (p.kind != ValueKind::integer && p.kind != ValueKind::number && p.kind != ValueKind::quantity)
+      continue;
+    INFO(p.path);
+    CHECK(std::isfinite(p.minimum));
+    CHECK(std::isfinite(p.maximum));
+    CHECK(p.minimum < p.maximum);
+    CHECK_THAT(p.expected(), Catch::Contains(" <= " + p.maximum_text));
+  }
+}
+
+// --- When a key applies: a key set where its declared condition does not hold is refused, saying why ----------
+
+namespace {
+
+/// kValidBase with `section:` and its `lines` appended (line 12 on), loaded; the ConfigError it throws.
+ConfigError appended_error(const std::string& name, const std::string& lines,
+                           const std::vector<std::string>& overrides = {})
+{
+  const auto path = write_file(scratch_dir() / (name + ".yaml"), std::string(kValidBase) + lines);
+  return load_error(path.string(), overrides);
+}
+
+} // namespace
+
+TEST_CASE("config: a key for another value of a choice is refused, naming the value it applies for")
+{
+  const ConfigError e = appended_error("torus-on-switch", "network:\n  torus: 4x4\n");
+  check_error(e, (scratch_dir() / "torus-on-switch.yaml").string(), 13, 10, "network.torus",
+              "expected no network.torus, since network.topology is single-switch (it applies when network.topology "
+              "is torus)");
+  const ConfigError leaf = appended_error("leaf-on-dragonfly", "network:\n  topology: torus\n  nodes_per_leaf: 4\n");
+  CHECK(leaf.message() == "expected no network.nodes_per_leaf, since network.topology is torus (it applies when "
+                          "network.topology is leaf-spine, rail-optimized or fat-tree)");
+}
+
+TEST_CASE("config: a storage key applies when either the dataset or the checkpoints are on that storage")
+{
+  std::string text = kValidBase;
+  text.replace(text.find("dataset_on: memory"), 18,
+               "dataset_on: local-nvme\n  local_nvme: {drive: Micron-9400-7.68TB}\n  nvme_of:\n    targets: 2");
+  const auto path = write_file(scratch_dir() / "targets-on-local.yaml", text);
+  check_error(
+      load_error(path.string()), path.string(), 10, 14, "storage.nvme_of.targets",
+      "expected no storage.nvme_of.targets, since storage.dataset_on is local-nvme and checkpoint.to is not set "
+      "(it applies when storage.dataset_on is nvme-of or checkpoint.to is nvme-of)");
+  // Checkpoints written to NVMe-oF make the targets apply, the dataset staying on local NVMe.
+  const auto s = load_scenario(
+      path.string(), {"checkpoint.every_steps=5", "checkpoint.to=nvme-of", "storage.nvme_of.drive=Micron-9400-7.68TB"},
+      DTSIM_SOURCE_DIR);
+  REQUIRE(s.storage.remote);
+  CHECK(s.storage.remote->targets == 2);
+}
+
+TEST_CASE("config: a key that needs two conditions is refused when either fails")
+{
+  const auto scenario = [](const std::string& name, const std::string& target) {
+    std::string text = kValidBase;
+    text.replace(text.find("dataset_on: memory"), 18,
+                 "dataset_on: nvme-of\n  nvme_of: {targets: 1, drive: Micron-9400-7.68TB, " + target +
+                     "tcp_cpu_cost: 1}");
+    return write_file(scratch_dir() / (name + ".yaml"), text).string();
+  };
+  const std::string rule = "(it applies when storage.nvme_of.transport is tcp and storage.nvme_of.offload is none)";
+  CHECK(load_error(scenario("tcp-cost-on-rdma", "")).message() ==
+        "expected no storage.nvme_of.tcp_cpu_cost, since storage.nvme_of.transport is rdma and "
+        "storage.nvme_of.offload does not apply " +
+            rule);
+  CHECK(load_error(scenario("tcp-cost-behind-dpu", "transport: tcp, offload: dpu, ")).message() ==
+        "expected no storage.nvme_of.tcp_cpu_cost, since storage.nvme_of.transport is tcp and "
+        "storage.nvme_of.offload is dpu " +
+            rule);
+  CHECK_NOTHROW(load_scenario(scenario("tcp-cost-on-tcp", "transport: tcp, "), {}, DTSIM_SOURCE_DIR));
+}
+
+TEST_CASE("config: a key that depends on a key that does not apply is refused, saying so")
+{
+  const ConfigError e = appended_error("offload-without-target", "", {"storage.nvme_of.offload=dpu"});
+  CHECK(e.where().origin == "--set storage.nvme_of.offload=dpu");
+  CHECK(e.message() == "expected no storage.nvme_of.offload, since storage.nvme_of.transport does not apply (it "
+                       "applies when storage.nvme_of.transport is tcp)");
+}
+
+TEST_CASE("config: a key that applies when another is set is refused without it")
+{
+  const ConfigError e = appended_error("batch-split-unmixed", "training:\n  batch_split: by-speed\n");
+  CHECK(e.key() == "training.batch_split");
+  CHECK(e.message() == "expected no training.batch_split, since cluster.mixed.nodes is not set (it applies when "
+                       "cluster.mixed.nodes is set)");
+}
+
+TEST_CASE("config: a --set of the key a condition names replaces the file's keys that no longer apply")
+{
+  // The file's dragonfly keys give way to a --set of another topology, as a --set of steps replaces epochs...
+  const auto path =
+      write_file(scratch_dir() / "dragonfly-file.yaml",
+                 std::string(kValidBase) + "network:\n  topology: dragonfly\n  dragonfly: {groups: 2, "
+                                           "routers_per_group: 2, nodes_per_router: 1, local_links: 2}\n");
+  const auto s = load_scenario(path.string(), {"network.topology=leaf-spine"}, DTSIM_SOURCE_DIR);
+  CHECK(s.network.topology == dtsim::config::Topology::leaf_spine);
+  for (const auto& setting : s.settings)
+    if (setting.path.starts_with("network.dragonfly."))
+      CHECK(setting.from_default);
+  // ...but a key the options set themselves where it does not apply is still refused.
+  const ConfigError e = load_error(path.string(), {"network.topology=leaf-spine", "network.dragonfly.groups=3"});
+  CHECK(e.key() == "network.dragonfly.groups");
+  CHECK(e.where().origin == "--set network.dragonfly.groups=3");
+}
+
+TEST_CASE("config: a key that applies only while another is not set is refused beside it")
+{
+  const auto path =
+      write_file(scratch_dir() / "emulated-with-buckets.yaml",
+                 std::string(kValidBase) + "  emulated_batch_time: 10 ms\ntraining:\n  bucket_size: 50 MiB\n");
+  check_error(load_error(path.string()), path.string(), 14, 16, "training.bucket_size",
+              "expected no training.bucket_size, since workload.emulated_batch_time is 10 ms (it applies when "
+              "workload.emulated_batch_time is not set)");
+  // Decoding on the device applies to a dataset that is read, on a device that computes.
+  const ConfigError synthetic = load_error(
+      data_file("../../scenarios/quickstart.yaml"),
+      {"storage.dataset_on=synthetic", "training.loader=dali-gpu", "training.accelerator_preprocess_time=100 us"});
+  CHECK(synthetic.key() == "training.accelerator_preprocess_time");
+  CHECK_THAT(synthetic.message(),
+             Catch::Contains("since training.loader is dali-gpu and storage.dataset_on is synthetic"));
 }

@@ -17,17 +17,28 @@ Scenario load(const std::string& file, std::vector<std::string> overrides)
   return dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/" + file, overrides, DTSIM_SOURCE_DIR);
 }
 
-/// Round prices for every part, so the totals below can be worked out by hand.
+/// Round prices for every part of a node and the network, so the totals below can be worked out by hand.
 std::vector<std::string> round_prices(std::vector<std::string> more)
 {
   std::vector<std::string> prices{
-      "cost.model=purchase",          "cost.accelerator_usd=10000", "cost.server_usd=5000",
-      "cost.cpu_core_usd=100",        "cost.nic_usd=1000",          "cost.drive_usd=2000",
-      "cost.switch_port_usd=500",     "cost.target_nic_usd=1500",   "cost.target_drive_usd=3000",
-      "cost.storage_server_usd=8000", "cost.memory_usd_per_gb=4",   "cost.service_life_years=4",
-      "cost.energy_usd_per_kwh=0.1"};
+      "cost.model=purchase",      "cost.accelerator_usd=10000", "cost.server_usd=5000",
+      "cost.cpu_core_usd=100",    "cost.nic_usd=1000",          "cost.switch_port_usd=500",
+      "cost.memory_usd_per_gb=4", "cost.service_life_years=4",  "cost.energy_usd_per_kwh=0.1"};
   prices.insert(prices.end(), more.begin(), more.end());
   return prices;
+}
+
+/// Round prices for a cluster whose dataset is on local NVMe drives.
+std::vector<std::string> round_local_prices(std::vector<std::string> more = {})
+{
+  more.push_back("cost.drive_usd=2000");
+  return round_prices(more);
+}
+
+/// Round prices for a cluster whose dataset is on NVMe-oF targets.
+std::vector<std::string> round_remote_prices()
+{
+  return round_prices({"cost.target_nic_usd=1500", "cost.target_drive_usd=3000", "cost.storage_server_usd=8000"});
 }
 
 double energy_of(const dtsim::report::Summary& summary, const std::string& part)
@@ -53,18 +64,18 @@ double cost_of(const dtsim::report::Summary& summary, const std::string& part)
 TEST_CASE("cost: the purchase price of a one-node cluster adds its parts at their prices")
 {
   // quickstart: 1 node, 2 A100, 64 cores, 1 NIC, 1 local drive, on a single switch (1 port).
-  const Scenario s = load("scenarios/quickstart.yaml", round_prices({}));
+  const Scenario s = load("scenarios/quickstart.yaml", round_local_prices());
   CHECK(dtsim::config::cluster_resources(s).switch_ports.total() == 1);
   CHECK(*dtsim::config::purchase_price(s) == Approx(2 * 10000 + 5000 + 64 * 100 + 1000 + 2000 + 500));
   // 40 GB of page cache is 40 x 4 USD more.
-  const Scenario cached = load("scenarios/quickstart.yaml", round_prices({"storage.page_cache=40 GB"}));
+  const Scenario cached = load("scenarios/quickstart.yaml", round_local_prices({"storage.page_cache=40 GB"}));
   CHECK(*dtsim::config::purchase_price(cached) - *dtsim::config::purchase_price(s) == Approx(160));
 }
 
 TEST_CASE("cost: NVMe-oF targets add their servers, drives and NICs, and their NICs' switch ports")
 {
   // 4 nodes x (8 A100, 128 cores, 8 NICs), 1 target with 1 drive and 2 NICs, single switch: 34 ports.
-  const Scenario s = load("scenarios/cluster-4node-a100-storage-bound.yaml", round_prices({}));
+  const Scenario s = load("scenarios/cluster-4node-a100-storage-bound.yaml", round_remote_prices());
   CHECK(dtsim::config::cluster_resources(s).switch_ports.total() == 4 * 8 + 2);
   const double nodes = 4 * (8 * 10000 + 5000 + 128 * 100 + 8 * 1000);
   const double target = 8000 + 3000 + 2 * 1500;
@@ -88,7 +99,7 @@ TEST_CASE("cost: switch ports grow with the fabric's tiers and fall with oversub
 
 TEST_CASE("cost: bought, a run costs its share of the purchase over the service life plus its energy")
 {
-  const Scenario s = load("scenarios/quickstart.yaml", round_prices({}));
+  const Scenario s = load("scenarios/quickstart.yaml", round_local_prices());
   const auto summary = dtsim::report::summarize(s, dtsim::app::simulate(s, {}), std::nullopt);
   const double purchase = 2 * 10000 + 5000 + 64 * 100 + 1000 + 2000 + 500;
   const double amortisation = purchase * summary.time_to_train / (4 * 365.25 * 24 * 3600);
