@@ -124,14 +124,11 @@ std::string describe_file_type(std::filesystem::file_type type)
 /// The size of `path`, refused before anything is read when it is missing, not a regular file, or too large.
 std::uintmax_t readable_size(const std::string& path)
 {
+  if (const auto found = not_a_regular_file(path))
+    throw ConfigError({path, 0, 0}, "",
+                      *found == "no file" ? "cannot open the file"
+                                          : fmt::format("expected a regular file (a YAML document), found {}", *found));
   std::error_code error;
-  const auto status = std::filesystem::status(path, error);
-  if (error || status.type() == std::filesystem::file_type::not_found)
-    throw ConfigError({path, 0, 0}, "", "cannot open the file");
-  if (status.type() != std::filesystem::file_type::regular)
-    throw ConfigError(
-        {path, 0, 0}, "",
-        fmt::format("expected a regular file (a YAML document), found {}", describe_file_type(status.type())));
   const std::uintmax_t bytes = std::filesystem::file_size(path, error);
   if (error)
     throw ConfigError({path, 0, 0}, "", "cannot open the file");
@@ -140,6 +137,17 @@ std::uintmax_t readable_size(const std::string& path)
 }
 
 } // namespace
+
+std::optional<std::string> not_a_regular_file(const std::string& path)
+{
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || status.type() == std::filesystem::file_type::not_found)
+    return "no file";
+  if (status.type() != std::filesystem::file_type::regular)
+    return describe_file_type(status.type());
+  return std::nullopt;
+}
 
 YAML::Node parse_yaml(const std::string& text, const std::string& name)
 {

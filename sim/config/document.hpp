@@ -2,6 +2,7 @@
 #include "config/config_error.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,10 @@ inline constexpr std::size_t max_nesting_depth = 64;
 
 /// Parses `text`, read from `name`, as YAML within the bounds above; duplicate keys, keys that are not
 /// names and aliases that contain themselves are errors too. Throws ConfigError.
+/// What is at `path` when it is not a regular file ("no file", "a directory", "a device", ...); nothing when it
+/// is one. Also "no file" when it cannot be looked up (a name too long, say).
+std::optional<std::string> not_a_regular_file(const std::string& path);
+
 YAML::Node parse_yaml(const std::string& text, const std::string& name);
 
 /// @brief A YAML file with `--set` overrides applied, which can say where each of its values came from.

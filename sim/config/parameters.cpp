@@ -18,30 +18,33 @@ namespace {
 /// Bounds written with their unit, as errors and the reference print them.
 struct Range {
   std::string lowest;
+  std::string smallest_positive; ///< the lowest value of a key that cannot be zero
   std::string highest;
 };
 
 /// The physical bounds of a value of `dim`, for every parameter that does not state its own. Counts and
 /// plain numbers stop at a million: the engine spawns actors and links per node, device, NIC, drive and worker.
+/// A size that cannot be zero is at least a byte, a duration a nanosecond: below, the model would split work
+/// into more pieces (buckets, requests) than it can ever finish.
 Range physical_range(Dimension dim)
 {
   switch (dim) {
   case Dimension::size:
-    return {"0 B", "1 EB"};
+    return {"0 B", "1 B", "1 EB"};
   case Dimension::bandwidth:
-    return {"1 B/s", "1 EB/s"};
+    return {"1 B/s", "1 B/s", "1 EB/s"};
   case Dimension::time:
-    return {"0 s", "1 h"};
+    return {"0 s", "1 ns", "1 h"};
   case Dimension::power:
-    return {"0 W", "1000 MW"};
+    return {"0 W", "1 W", "1000 MW"};
   case Dimension::flop_count:
-    return {"0 FLOP", "1 EFLOP"};
+    return {"0 FLOP", "1 FLOP", "1 EFLOP"};
   case Dimension::flop_rate:
-    return {"0 FLOPS", "1 EFLOPS"};
+    return {"0 FLOPS", "1 FLOPS", "1 EFLOPS"};
   case Dimension::number:
-    return {"0", "1000000"};
+    return {"0", "0", "1000000"};
   }
-  return {"0", "0"};
+  return {"0", "0", "0"};
 }
 
 /// The kind of value a parameter's bounds are written in: plain numbers for integers and numbers.
@@ -104,10 +107,9 @@ Parameter quantity(std::string path, Dimension dim, Presence presence, std::stri
                    std::string help)
 {
   const Range range = physical_range(dim);
-  // A bandwidth's lowest value is 1 B/s, not zero.
-  const bool inclusive = zero_allowed || dim == Dimension::bandwidth;
-  Parameter p =
-      at_most(at_least(make(std::move(path), ValueKind::quantity, dim), range.lowest, inclusive), range.highest);
+  Parameter p = at_most(at_least(make(std::move(path), ValueKind::quantity, dim),
+                                 zero_allowed ? range.lowest : range.smallest_positive, true),
+                        range.highest);
   p.presence = presence;
   p.default_value = std::move(fallback);
   p.help = std::move(help);

@@ -30,13 +30,6 @@ std::string relative_to(const std::string& scenario_file, const std::string& pat
   return p.is_absolute() ? path : (std::filesystem::path(scenario_file).parent_path() / p).string();
 }
 
-/// Whether `path` names a file; false too when it cannot be looked up (a name too long, say).
-bool file_exists(const std::string& path)
-{
-  std::error_code unreadable;
-  return std::filesystem::exists(path, unreadable);
-}
-
 template <typename Entry>
 const Entry& find_entry(const ResolvedParameters& values, const std::string& path,
                         const std::map<std::string, Entry>& entries, const std::string& file)
@@ -440,10 +433,10 @@ private:
   {
     WorkloadSpec w;
     w.model_file = workload_file();
-    if (!file_exists(w.model_file))
+    if (const auto found = not_a_regular_file(w.model_file))
       v_.fail("workload.model", fmt::format("expected a workload in workloads/ or a workload file path, found \"{}\" "
-                                            "(no file {})",
-                                            v_.text("workload.model"), w.model_file));
+                                            "({} at {})",
+                                            v_.text("workload.model"), *found, w.model_file));
     w.model = load_workload(w.model_file);
     const auto kinds_list = kinds(cluster);
     const bool calibrated = std::all_of(kinds_list.begin(), kinds_list.end(), [&](const Accelerator* a) {
@@ -712,7 +705,7 @@ void inherit_node(Document& doc, const std::string& data_dir)
   const std::filesystem::path file = name.find('/') == std::string::npos && !name.ends_with(".yaml")
                                          ? std::filesystem::path(data_dir) / "topologies" / (name + ".yaml")
                                          : std::filesystem::path(relative_to(doc.file(), name));
-  if (!file_exists(file.string())) {
+  if (const auto found = not_a_regular_file(file.string()); found == "no file") {
     std::vector<std::string> known;
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(data_dir) / "topologies"))
       if (entry.path().extension() == ".yaml")
@@ -722,6 +715,10 @@ void inherit_node(Document& doc, const std::string& data_dir)
     fail(doc, "cluster.node", name_node,
          fmt::format("expected a node in topologies/ ({}) or a file path, found \"{}\"{}", fmt::join(known, ", "), name,
                      near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
+  } else if (found) {
+    fail(doc, "cluster.node", name_node,
+         fmt::format("expected a node in topologies/ or a node file, found \"{}\" ({} at {})", name, *found,
+                     file.string()));
   }
   const Document block = Document::load(file.string());
   check_keys(block, block.root(), "", {"about", "source", "cluster"});
@@ -782,9 +779,8 @@ Scenario resolve_scenario(Document doc, const std::vector<std::string>& override
   Catalog catalog = Catalog::load(data_dir);
   if (values.has("catalog")) {
     const std::string file = relative_to(path, values.text("catalog"));
-    std::error_code unreadable;
-    if (!std::filesystem::is_regular_file(file, unreadable))
-      values.fail("catalog", fmt::format("expected a catalog file, found no file at {}", file));
+    if (const auto found = not_a_regular_file(file))
+      values.fail("catalog", fmt::format("expected a catalog file, found {} at {}", *found, file));
     catalog.add_file(file);
   }
   return Builder(values, catalog, path, data_dir).build();

@@ -426,22 +426,23 @@ TEST_CASE("app: an empty file, a sweep definition or a list of cases given to ru
   CHECK(cases.output.find("a list of validation cases (run it with dtsim check)") != std::string::npos);
 }
 
-TEST_CASE("app: a node, workload or catalog that is not a regular file is bad input with exit code 2")
+TEST_CASE("app: a node, workload or catalog that is not a regular file is bad input naming its key, exit code 2")
 {
   const Outcome device = dtsim("validate scenarios/quickstart.yaml --set cluster.node=/dev/zero");
   CHECK(device.exit_code == 2);
-  CHECK(device.output.find("/dev/zero: expected a regular file (a YAML document), found a device") !=
-        std::string::npos);
+  CHECK(device.output.find("--set cluster.node=/dev/zero: cluster.node: expected a node in topologies/ or a node "
+                           "file, found \"/dev/zero\" (a device at /dev/zero)") != std::string::npos);
   const Outcome folder = dtsim("validate scenarios/quickstart.yaml --set workload.model=/tmp");
   CHECK(folder.exit_code == 2);
-  CHECK(folder.output.find("/tmp: expected a regular file (a YAML document), found a directory") !=
-        std::string::npos);
+  CHECK(folder.output.find("--set workload.model=/tmp: workload.model: expected a workload in workloads/ or a "
+                           "workload file path, found \"/tmp\" (a directory at /tmp)") != std::string::npos);
   const Outcome too_long = dtsim("validate scenarios/quickstart.yaml --set workload.model=" + std::string(5000, 'x'));
   CHECK(too_long.exit_code == 2);
   CHECK(too_long.output.find("workload.model: expected a workload") != std::string::npos);
   const Outcome catalog = dtsim("validate scenarios/quickstart.yaml --set catalog=/dev/zero");
   CHECK(catalog.exit_code == 2);
-  CHECK(catalog.output.find("catalog: expected a catalog file") != std::string::npos);
+  CHECK(catalog.output.find("--set catalog=/dev/zero: catalog: expected a catalog file, found a device at /dev/zero") !=
+        std::string::npos);
 }
 
 TEST_CASE("app: an output file that cannot be written fails before anything is simulated, with exit code 5")

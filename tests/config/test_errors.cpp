@@ -779,7 +779,7 @@ TEST_CASE("config: an alias inside the value it names is refused, not followed f
   CHECK_THAT(e.message(), Catch::Contains("the value would contain itself"));
 }
 
-TEST_CASE("config: sections nested past the bound are refused; at the bound they parse")
+TEST_CASE("config: sections nested past the bound are refused, and at the bound they parse")
 {
   const std::string path = data_file("limit-deep-nesting.yaml");
   const std::string line = line_of_file(path, 2);
@@ -871,15 +871,19 @@ TEST_CASE("config: a directory, a named pipe or a device given as a file is refu
   const ConfigError proc = load_error("/proc/self/status");
   CHECK(proc.where().origin == "/proc/self/status");
   CHECK_THAT(proc.message(), Catch::StartsWith("expected 0 bytes, the file's size, found more reading it"));
-  // The node building block and the workload a scenario names are read the same way.
+  // The node building block and the workload a scenario names are refused at the key that names them.
   std::string text = kValidBase;
   text.replace(text.find("  nodes: 1\n"), 11, "  nodes: 1\n  node: /dev/zero\n");
-  CHECK_THROWS_WITH(load_scenario(write_file(dir / "node-is-a-device.yaml", text).string(), {}, DTSIM_SOURCE_DIR),
-                    "/dev/zero: expected a regular file (a YAML document), found a device");
+  const ConfigError node = load_error(write_file(dir / "node-is-a-device.yaml", text).string());
+  CHECK(node.key() == "cluster.node");
+  CHECK(node.where().line > 0);
+  CHECK_THAT(node.message(), Catch::EndsWith("(a device at /dev/zero)"));
   text = kValidBase;
   text.replace(text.find("model: resnet50"), 15, "model: " + pipe.string());
-  CHECK_THROWS_WITH(load_scenario(write_file(dir / "workload-is-a-pipe.yaml", text).string(), {}, DTSIM_SOURCE_DIR),
-                    pipe.string() + ": expected a regular file (a YAML document), found a named pipe (FIFO)");
+  const ConfigError workload = load_error(write_file(dir / "workload-is-a-pipe.yaml", text).string());
+  CHECK(workload.key() == "workload.model");
+  CHECK(workload.where().line > 0);
+  CHECK_THAT(workload.message(), Catch::EndsWith("(a named pipe (FIFO) at " + pipe.string() + ")"));
 }
 
 // --- Inputs the fuzz targets (tests/fuzz) found ---------------------------------------------------
@@ -952,7 +956,7 @@ TEST_CASE("config: a dragonfly of 10^18 ports loads and counts its links in floa
 
 // --- Physical bounds: every number has a finite range, printed in the error and the reference ------------
 
-TEST_CASE("config: a value just past a physical bound is refused with its range; one just inside loads")
+TEST_CASE("config: a value just past a physical bound is refused with its range, and one just inside loads")
 {
   struct Case {
     std::string section, key, past, inside, range;
@@ -963,8 +967,8 @@ TEST_CASE("config: a value just past a physical bound is refused with its range;
       {"network", "switch_latency", "3601 s", "1 h", ">= 0 s and <= 1 h"},
       {"network", "switch_latency", "-1 ns", "0 s", ">= 0 s and <= 1 h"},
       {"training", "startup", "169 h", "168 h", ">= 0 s and <= 168 h"},
-      {"training", "bucket_size", "1.001 EB", "1 EB", "> 0 B and <= 1 EB"},
-      {"training", "bucket_size", "0 B", "1 B", "> 0 B and <= 1 EB"},
+      {"training", "bucket_size", "1.001 EB", "1 EB", ">= 1 B and <= 1 EB"},
+      {"training", "bucket_size", "0.9 B", "1 B", ">= 1 B and <= 1 EB"},
       {"training", "prefetch", "1025", "1024", "a whole number >= 1 and <= 1024"},
       {"cluster", "cpu_cores_per_node", "1000001", "1000000", "a whole number >= 1 and <= 1000000"},
       {"training", "gradient_bytes_per_param", "1024.5", "1024", "a number > 0 and <= 1024"},

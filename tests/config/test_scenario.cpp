@@ -461,7 +461,7 @@ TEST_CASE("config: the reference has a row for every parameter")
     CHECK_THAT(markdown, Catch::Contains(fmt::format("| `{}` | {} |", p.path, p.expected())));
   }
   CHECK_THAT(markdown,
-             Catch::Contains("| `training.bucket_size` | a size such as \"25 MiB\", > 0 B and <= 1 EB | `25 MiB` |"));
+             Catch::Contains("| `training.bucket_size` | a size such as \"25 MiB\", >= 1 B and <= 1 EB | `25 MiB` |"));
   CHECK_THAT(markdown, Catch::Contains("| `cluster.nodes` | a whole number >= 1 and <= 1000000 | required |"));
   CHECK_THAT(markdown,
              Catch::Contains("| `training.allreduce` | one of auto, ring, tree, hierarchical, torus | `auto` |"));

@@ -148,7 +148,7 @@ TEST_CASE("platform: a dragonfly route is minimal: local link to the router hold
   CHECK(r.latency("node-1-acc-0", "node-3-acc-0") == Approx(2 * (intra / 2 + nic + hop / 2) + 3 * hop));
 }
 
-TEST_CASE("platform: in a DGX-1 each V100 has 6 NVLinks; a pair without one goes through the best-linked third GPU")
+TEST_CASE("platform: in a DGX-1 each V100 has 6 NVLinks, and a pair without one goes through the best-linked third GPU")
 {
   const auto s = dtsim::config::load_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/dgx1-v100-4node.yaml",
                                               {"cluster.nodes=1"}, DTSIM_SOURCE_DIR);
