@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <iterator>
 #include <simgrid/kernel/routing/NetZoneImpl.hpp>
 #include <simgrid/s4u.hpp>
 #include <stdexcept>
@@ -179,16 +178,9 @@ uint64_t whole_bytes(double bytes)
 
 Simulation::Simulation(const platform::ZoneSpec& root, const Options& options)
 {
+  int argc = 1;
   char name[] = "dtsim";
-#ifdef DTSIM_CONTEXT_FACTORY
-  // Read as the engine starts, which is too late for set_config.
-  std::string experiment = std::string("--cfg=contexts/factory:") + DTSIM_CONTEXT_FACTORY;
-  char* factory = experiment.data();
-  char* argv[] = {name, factory, nullptr};
-#else
   char* argv[] = {name, nullptr};
-#endif
-  int argc = static_cast<int>(std::size(argv)) - 1;
   xbt_log_control_set("root.thresh:critical");
   engine_ = std::make_unique<s4u::Engine>(&argc, argv);
   engine_->set_config("network/model:CM02");
