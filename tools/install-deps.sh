@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages dtsim needs to build and test, and only those that are missing.
+# Installs the Debian packages dtsim needs to build and run.
 set -euo pipefail
+# With --for-tests, also what only the tests need. Installs only the packages that are missing.
 packages=(cmake ninja-build g++ pkg-config libsimgrid-dev libboost-graph-dev libyaml-cpp-dev
-          catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
-          slurmctld slurmd slurm-client munge) # the last four: a one-machine Slurm for the job-array test
+          catch2 libcli11-dev nlohmann-json3-dev libfmt-dev)
+if [ $# -gt 1 ] || { [ $# -eq 1 ] && [ "$1" != "--for-tests" ]; }; then
+  echo "usage: tools/install-deps.sh [--for-tests]" >&2
+  exit 2
+fi
+if [ $# -eq 1 ]; then
+  packages+=(slurmctld slurmd slurm-client munge # a one-machine Slurm for the job-array test
+             clang libclang-rt-14-dev)           # libFuzzer and clang's sanitizer runtimes (tools/fuzz.sh)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
-# Second README command: install what is missing, build, run every test.
+# Second README command (what .ci/run calls): install what is missing, then every test on a build with
+# AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize/, tools/test-sanitizers.sh), the Slurm
+# job-array test among them when run as root, then a minute of fuzzing the scenario and sweep loaders.
+# For a quicker loop on the ordinary build: tools/build.sh && ctest --test-dir build --parallel "$(nproc)".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
-tools/build.sh
-ctest --test-dir build --output-on-failure --parallel "$(nproc)"
-# A sweep as a Slurm job array on a one-machine Slurm that the test starts and stops; it runs daemons as root.
-if [ "$(id -u)" -eq 0 ]; then
-  tests/slurm/test-sweep-array.sh
-else
-  echo "test.sh: the Slurm job-array test needs root (it starts munged, slurmctld and slurmd): not run"
-fi
+tools/install-deps.sh --for-tests
+tools/test-sanitizers.sh
+tools/fuzz.sh 60

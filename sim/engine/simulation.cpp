@@ -32,31 +32,50 @@ public:
         spec.kind == platform::ZoneKind::star ? s4u::create_star_zone(spec.name) : s4u::create_full_zone(spec.name);
     if (parent)
       inherit_models(*zone, *parent);
-    for (const auto& host : spec.hosts)
-      create_host(*zone, host);
-    for (const auto& router : spec.routers)
-      points_[router] = zone->create_router(router);
-    for (const auto& link : spec.links) {
-      check_new(links_, link.name);
-      s4u::SplitDuplexLink* created = zone->create_split_duplex_link(link.name, link.bandwidth);
-      created->set_latency(link.latency)->seal();
-      links_[link.name] = created;
-    }
-    zone_points_[spec.name] = zone->get_netpoint();
     std::vector<s4u::NetZone*> children;
-    for (const auto& child : spec.children)
-      children.push_back(build(child, zone));
-    for (s4u::NetZone* child : children)
-      if (child->get_parent() != zone) // a torus joins its parent as SimGrid creates it
-        child->set_parent(zone);
-    for (const auto& route : spec.routes)
-      add_route(*zone, route);
-    for (const auto& route : spec.bypass_routes)
-      add_bypass_route(*zone, route);
+    try {
+      fill(*zone, spec, children);
+    } catch (...) {
+      // SimGrid frees the zones in the tree only: a platform that fails to build joins it all the same.
+      adopt(*zone, children);
+      if (parent)
+        zone->set_parent(parent);
+      throw;
+    }
     return zone;
   }
 
 private:
+  /// Builds what `spec` holds into `zone`; `children` are its child zones built so far.
+  void fill(s4u::NetZone& zone, const platform::ZoneSpec& spec, std::vector<s4u::NetZone*>& children)
+  {
+    for (const auto& host : spec.hosts)
+      create_host(zone, host);
+    for (const auto& router : spec.routers)
+      points_[router] = zone.create_router(router);
+    for (const auto& link : spec.links) {
+      check_new(links_, link.name);
+      s4u::SplitDuplexLink* created = zone.create_split_duplex_link(link.name, link.bandwidth);
+      created->set_latency(link.latency)->seal();
+      links_[link.name] = created;
+    }
+    zone_points_[spec.name] = zone.get_netpoint();
+    for (const auto& child : spec.children)
+      children.push_back(build(child, &zone));
+    adopt(zone, children);
+    for (const auto& route : spec.routes)
+      add_route(zone, route);
+    for (const auto& route : spec.bypass_routes)
+      add_bypass_route(zone, route);
+  }
+
+  static void adopt(s4u::NetZone& zone, const std::vector<s4u::NetZone*>& children)
+  {
+    for (s4u::NetZone* child : children)
+      if (child->get_parent() != &zone) // a torus joins its parent as SimGrid creates it
+        child->set_parent(&zone);
+  }
+
   /// SimGrid's torus zone creates the links and routes itself (dimension-order routing).
   s4u::NetZone* build_torus(const platform::ZoneSpec& spec, const s4u::NetZone* parent)
   {

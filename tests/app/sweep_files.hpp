@@ -1,21 +1,19 @@
 #pragma once
 // The results folders of the dtsim sweep tests: a fresh folder per test, and a JSON Lines file's rows.
 #include "cli.hpp"
+#include "temp_dir.hpp"
 
 #include <filesystem>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
+/// A path for a sweep's results folder, which does not exist yet.
 inline std::filesystem::path fresh_dir(const std::string& name)
 {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / fmt::format("dtsim-test-sweep-{}-{}", getpid(), name);
-  std::filesystem::remove_all(dir);
-  return dir;
+  static const TempDir dir("dtsim-test-sweep");
+  return dir / name;
 }
 
 inline std::vector<nlohmann::json> rows_of(const std::filesystem::path& file)

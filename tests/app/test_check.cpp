@@ -1,6 +1,7 @@
 // dtsim check: the published cases, the table docs/validation.md shows, the cases file's errors,
 // baselines, calibration cases and the JSON outcomes.
 #include "cli.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -12,8 +13,7 @@ namespace {
 
 std::filesystem::path scratch(const std::string& name)
 {
-  const auto dir = std::filesystem::temp_directory_path() / fmt::format("dtsim-check-test-{}", getpid());
-  std::filesystem::create_directories(dir);
+  static const TempDir dir("dtsim-check-test");
   return dir / name;
 }
 

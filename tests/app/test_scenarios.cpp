@@ -1,5 +1,6 @@
 // The command line as a user runs it: exit codes, error messages, output files, determinism.
 #include "cli.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -35,8 +36,7 @@ bool same_up_to_rounding(const nlohmann::json& a, const nlohmann::json& b)
 
 std::filesystem::path scratch(const std::string& name)
 {
-  const auto dir = std::filesystem::temp_directory_path() / fmt::format("dtsim-test-{}", getpid());
-  std::filesystem::create_directories(dir);
+  static const TempDir dir("dtsim-test");
   return dir / name;
 }
 

@@ -2,18 +2,17 @@
 // into the block's file.
 #include "config/config_error.hpp"
 #include "config/scenario.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 namespace {
 
 std::string write(const std::string& name, const std::string& text)
 {
-  const auto dir = std::filesystem::temp_directory_path() / ("dtsim-blocks-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  static const TempDir dir("dtsim-blocks");
   const auto path = dir / name;
   std::ofstream(path) << text;
   return path.string();

@@ -6,6 +6,7 @@
 #include "config/document.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
+#include "temp_dir.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -49,9 +50,8 @@ std::string data_file(const std::string& name)
 /// A fresh folder of this process for files written by a test.
 fs::path scratch_dir()
 {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("dtsim-test-config-{}", getpid());
-  fs::create_directories(dir);
-  return dir;
+  static const TempDir dir("dtsim-test-config");
+  return dir.path();
 }
 
 fs::path write_file(const fs::path& path, const std::string& text)

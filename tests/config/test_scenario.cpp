@@ -5,6 +5,7 @@
 #include "config/document.hpp"
 #include "config/parameters.hpp"
 #include "config/scenario.hpp"
+#include "temp_dir.hpp"
 #include "training/compute_model.hpp"
 #include "units/units.hpp"
 
@@ -17,7 +18,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -34,9 +34,8 @@ Scenario load(const std::string& path, const std::vector<std::string>& overrides
 
 fs::path scratch_dir()
 {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("dtsim-test-scenario-{}", getpid());
-  fs::create_directories(dir);
-  return dir;
+  static const TempDir dir("dtsim-test-scenario");
+  return dir.path();
 }
 
 std::string write_scenario(const std::string& name, const std::string& text)

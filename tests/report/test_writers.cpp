@@ -1,5 +1,6 @@
 #include "report/writers.hpp"
 #include "small_tmpfs.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,8 +16,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("report: processes writing the same file atomically at once all succeed, and one whole copy is left")
 {
-  const fs::path dir = fs::temp_directory_path() / ("dtsim-atomic-" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const TempDir dir("dtsim-atomic");
   const std::string file = (dir / "sweep.json").string();
   const std::string content(64 * 1024, 'x');
   constexpr int writers = 4;
@@ -43,8 +43,7 @@ TEST_CASE("report: processes writing the same file atomically at once all succee
   std::stringstream written;
   written << in.rdbuf();
   CHECK(written.str() == content);
-  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1); // no temporary file left
-  fs::remove_all(dir);
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1); // no temporary file left
 }
 
 TEST_CASE("report: results that hold a number that is not finite are refused, naming where it is")
@@ -88,8 +87,8 @@ TEST_CASE("report: on a full disk an atomic write fails naming the file and the 
 
 TEST_CASE("report: a file created atomically is created once, and a second creation changes nothing")
 {
-  const fs::path dir = fs::temp_directory_path() / ("dtsim-create-" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const TempDir temp("dtsim-create");
+  const fs::path& dir = temp.path();
   const std::string file = (dir / "sweep.json").string();
   CHECK(dtsim::report::create_file_atomically(file, "first\n"));
   CHECK_FALSE(dtsim::report::create_file_atomically(file, "second\n"));
@@ -97,5 +96,4 @@ TEST_CASE("report: a file created atomically is created once, and a second creat
   CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
   CHECK_THROWS_WITH(dtsim::report::create_file_atomically((dir / "no" / "such").string(), ""),
                     "cannot write " + (dir / "no" / "such").string() + ": No such file or directory");
-  fs::remove_all(dir);
 }

@@ -2,12 +2,23 @@
 # A sweep submitted to a real (one-machine) Slurm as a job array of 3 tasks, merged by a dependent job, gives
 # the same results.jsonl and results.csv as the same sweep run locally. Starts Slurm and stops it again.
 # Needs root and the Debian packages slurmctld, slurmd, slurm-client and munge (tools/install-deps.sh).
+# DTSIM names the dtsim binary to test (default: build/sim/app/dtsim).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-export DTSIM=$root/build/sim/app/dtsim
+export DTSIM=${DTSIM:-$root/build/sim/app/dtsim}
 work=$(mktemp -d /tmp/dtsim-slurm-test.XXXXXX)
 . "$root/tests/slurm/local-slurm.sh"
-trap 'slurm_stop "$work/slurm"' EXIT
+# Stops Slurm; removes the test's files when it passed, keeps them (Slurm's logs) when it failed.
+finish() {
+  local status=$?
+  slurm_stop "$work/slurm"
+  if [ $status -eq 0 ]; then
+    rm -rf "$work"
+  else
+    echo "test-sweep-array: files and logs kept in $work" >&2
+  fi
+}
+trap finish EXIT
 
 sweep=(scenarios/cluster-4node-a100.yaml --set cluster.nodes=1,2,3,4 --set workload.batch_per_device=128,256
   --set workload.steps=10)
@@ -42,4 +53,3 @@ for f in results.jsonl results.csv; do
   fi
 done
 echo "test-sweep-array: passed: $(wc -l < "$work/local/results.jsonl") points, 3 array tasks, merged rows equal the local run's"
-rm -rf "$work/local" "$work/array"

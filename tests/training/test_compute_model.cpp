@@ -2,6 +2,7 @@
 // an FPGA's dataflow design, and the memory check. plan_compute needs no simulation.
 #include "config/config_error.hpp"
 #include "config/scenario.hpp"
+#include "temp_dir.hpp"
 #include "training/compute_model.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,7 +10,6 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using dtsim::training::batch_fraction;
@@ -44,8 +44,7 @@ std::string resnet50_with(const std::vector<std::pair<std::string, std::string>>
       end = workload.find('\n', end + 1);
     workload.replace(at + 1, (end == std::string::npos ? workload.size() : end) - at - 1, replacement);
   }
-  const fs::path dir = fs::temp_directory_path() / fmt::format("dtsim-test-compute-{}", getpid());
-  fs::create_directories(dir);
+  static const TempDir dir("dtsim-test-compute");
   const fs::path file = dir / fmt::format("resnet50-{}.yaml", std::hash<std::string>{}(workload));
   std::ofstream(file) << workload;
   return file.string();
