@@ -12,7 +12,7 @@ number, wrong type, special files) on a few base scenarios, runs dtsim on each m
 Each mutant runs with --set workload.steps=4 and --no-baseline. Prints one line per mutant that is neither
 refused nor ran, then the count of each outcome, and the slowest refusal.
 
-  tools/mutate-keys.py [--dtsim build/sim/app/dtsim] [--jobs 2] [--timeout 20] [BASE.yaml ...]
+  tools/mutate-keys.py [--dtsim build/sim/app/dtsim] [--jobs 2] [--timeout 20] ["BASE.yaml [key=value ...]" ...]
 """
 import argparse
 import concurrent.futures
@@ -31,6 +31,12 @@ DEFAULT_BASES = [
     "scenarios/mixed-a100-v100.yaml",
     "scenarios/dragonfly-72node-a100.yaml",
     "scenarios/tpu-v5e-multislice.yaml",
+    # Keys that apply only with these settings: priced purchase, checkpoints and evaluation; NVMe/TCP on a
+    # storage network of its own, priced by the hour.
+    "scenarios/quickstart.yaml cost.model=purchase checkpoint.every_steps=2 checkpoint.to=local-nvme "
+    "training.evaluation.every_epochs=1 training.evaluation.samples=1000",
+    "scenarios/cluster-4node-a100-storage-bound.yaml storage.nvme_of.transport=tcp network.storage_network=separate "
+    "cost.model=hourly cost.device_hour_usd=2",
 ]
 
 WHOLE = ["0", "-1", "1.5", "2147483648", "9007199254740993", "1e18", ".inf", ".nan", "x", "[1, 2]"]
@@ -66,9 +72,13 @@ CRASH_SIGNS = ("The Impossible Did Happen", "terminate called", "Backtrace", "Se
 
 
 def run_mutant(dtsim, base, key, value, timeout):
+    """`base` is a scenario file, optionally followed by key=value settings of its own."""
+    file, *settings = base.split()
     with tempfile.TemporaryDirectory(prefix="dtsim-mutant-") as folder:
-        command = [dtsim, "run", base, "--no-baseline", "--set", "workload.steps=4", "--set", f"{key}={value}",
-                   "--json", os.path.join(folder, "out.json")]
+        command = [dtsim, "run", file, "--no-baseline", "--set", "workload.steps=4"]
+        for setting in settings + [f"{key}={value}"]:
+            command += ["--set", setting]
+        command += ["--json", os.path.join(folder, "out.json")]
         start = time.monotonic()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                    errors="replace", start_new_session=True)

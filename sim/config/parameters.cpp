@@ -478,7 +478,7 @@ const std::vector<Parameter>& scenario_parameters()
                               "appliance: aggregate write bandwidth."),
                      "appliance"),
       at_most(
-          when_stored_on(number("storage.appliance.read_iops", optional, "", 0, false,
+          when_stored_on(number("storage.appliance.read_iops", optional, "", 1, true,
                                 "appliance: aggregate read requests per second. Each read request holds the appliance "
                                 "for 1 / read_iops "
                                 "plus its bytes at read_bandwidth, so small requests lower the bandwidth it delivers."),
