@@ -19,6 +19,7 @@
 #include "sweep/results_chart.hpp"
 #include "sweep/sweep_results.hpp"
 #include "topology/topology_graph.hpp"
+#include "training/runnable_scenario.hpp"
 #include "units/units.hpp"
 
 #include <CLI/CLI.hpp>
@@ -71,8 +72,7 @@ struct RunOptions {
 dtsim::config::Scenario load_runnable(const std::string& file, const std::vector<std::string>& overrides,
                                       const std::string& data_dir)
 {
-  dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
-  dtsim::training::plan_device_groups(scenario); // a by-speed batch that does not fit is bad input, found here
+  dtsim::config::Scenario scenario = dtsim::training::load_runnable_scenario(file, overrides, data_dir);
   if (const auto available = dtsim::app::available_memory())
     dtsim::app::check_fits(scenario, *available);
   return scenario;
@@ -189,8 +189,7 @@ dtsim::report::AdviceLimits advice_limits(const AdviseOptions& options)
 int advise(const AdviseOptions& options, const std::string& data_dir)
 {
   const dtsim::report::AdviceLimits limits = advice_limits(options);
-  const auto base = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
-  dtsim::training::plan_device_groups(base);
+  const auto base = dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
   std::vector<dtsim::app::NamedScenario> scenarios{{options.scenario, base}};
   std::vector<dtsim::report::AdvisedRun> runs{{options.scenario, "", std::nullopt, purchase_price_of(base)}};
   std::vector<std::pair<std::string, std::string>> skipped;
@@ -198,8 +197,7 @@ int advise(const AdviseOptions& options, const std::string& data_dir)
     std::vector<std::string> overrides = options.overrides;
     overrides.insert(overrides.end(), move.overrides.begin(), move.overrides.end());
     try {
-      auto upgraded = dtsim::config::load_scenario(options.scenario, overrides, data_dir);
-      dtsim::training::plan_device_groups(upgraded);
+      auto upgraded = dtsim::training::load_runnable_scenario(options.scenario, overrides, data_dir);
       runs.push_back({move.name, move.kind, std::nullopt, purchase_price_of(upgraded)});
       scenarios.push_back({move.name, std::move(upgraded)});
     } catch (const dtsim::config::ConfigError& e) {
@@ -346,7 +344,7 @@ int collective(const CollectiveOptions& options, const std::string& data_dir)
     throw dtsim::config::ConfigError({"--op " + options.op, 0, 0}, "", e.what());
   }
   const std::vector<double> sizes = parse_sizes(options.sizes, options.factor);
-  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
+  const dtsim::config::Scenario scenario = dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
   const auto rows = dtsim::app::benchmark_collective(scenario, op, sizes);
   dtsim::report::print_collective_table(std::cout, op, scenario.cluster.devices(), rows);
   return exit_ok;
@@ -355,7 +353,7 @@ int collective(const CollectiveOptions& options, const std::string& data_dir)
 int topology(const std::string& file, const std::vector<std::string>& overrides, const std::string& dot_file,
              const std::string& data_dir)
 {
-  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(file, overrides, data_dir);
+  const dtsim::config::Scenario scenario = dtsim::training::load_runnable_scenario(file, overrides, data_dir);
   check_outputs({dot_file});
   const auto graph = dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario));
   const auto s = dtsim::topology::summarize(graph);
@@ -402,7 +400,7 @@ int calibrate(const CalibrateOptions& options, const std::string& data_dir)
   } catch (const dtsim::units::UnitError& e) {
     throw dtsim::config::ConfigError({option, 0, 0}, "", e.what());
   }
-  const dtsim::config::Scenario scenario = dtsim::config::load_scenario(options.scenario, options.overrides, data_dir);
+  const dtsim::config::Scenario scenario = dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
   dtsim::app::print_calibration(std::cout, scenario, dtsim::app::calibrate(scenario, step_time, option),
                                 options.source);
   return exit_ok;

@@ -6,6 +6,7 @@
 #include "report/writers.hpp"
 #include "sweep/folder_lock.hpp"
 #include "sweep/sweep_results.hpp"
+#include "training/runnable_scenario.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -31,9 +32,7 @@ std::vector<std::string> overrides_of(const sweep::SweepDefinition& sweep, const
 config::Scenario load_point(const sweep::SweepDefinition& sweep, const sweep::SweepPoint& point,
                             const std::string& data_dir)
 {
-  config::Scenario s = config::load_scenario(sweep.base, overrides_of(sweep, point), data_dir);
-  training::plan_device_groups(s);
-  return s;
+  return training::load_runnable_scenario(sweep.base, overrides_of(sweep, point), data_dir);
 }
 
 /// Simulates one point (in a process of its own), writes its folder and returns its summary as JSON text.

@@ -3,6 +3,7 @@
 #include "app/collective_benchmark.hpp"
 #include "app/simulate.hpp"
 #include "config/value_reader.hpp"
+#include "training/runnable_scenario.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -122,7 +123,7 @@ double scaling_efficiency(const ValidationCase& c, const config::Scenario& scena
   }
   std::vector<std::string> overrides = c.overrides;
   overrides.insert(overrides.end(), c.baseline_overrides.begin(), c.baseline_overrides.end());
-  const config::Scenario base = config::load_scenario(c.scenario, overrides, data_dir);
+  const config::Scenario base = training::load_runnable_scenario(c.scenario, overrides, data_dir);
   ChildComputation baseline([&base] { return summarize_run(base).throughput; });
   const double throughput = summarize_run(scenario).throughput;
   const auto base_throughput = baseline.result();
@@ -153,7 +154,7 @@ double collective_metric(const ValidationCase& c, const config::Scenario& scenar
 /// The prediction in the case's unit.
 double predict(const ValidationCase& c, const std::string& data_dir)
 {
-  const config::Scenario scenario = config::load_scenario(c.scenario, c.overrides, data_dir);
+  const config::Scenario scenario = training::load_runnable_scenario(c.scenario, c.overrides, data_dir);
   switch (c.metric) {
   case Metric::scaling_efficiency:
     return 100 * scaling_efficiency(c, scenario, data_dir);

@@ -237,7 +237,8 @@ struct Scenario {
 };
 
 /// Reads, overrides, validates and resolves a scenario file against the catalog in `data_dir`.
-/// Throws ConfigError for anything wrong in the file, an override or a data file it names.
+/// Throws ConfigError for anything wrong in the file, an override or a data file it names. The program loads
+/// through training::load_runnable_scenario, which adds the checks that need the compute model.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides, const std::string& data_dir);
 
 /// load_scenario for `text` read as if it were the file `name` (paths it names are relative to name's folder).
