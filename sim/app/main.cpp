@@ -410,9 +410,12 @@ int validate(const std::string& file, const std::vector<std::string>& overrides,
 {
   const dtsim::config::Scenario scenario = load_runnable(file, overrides, data_dir);
   const auto size = dtsim::app::estimate_run_size(scenario);
-  fmt::print("{}: valid scenario, {} devices, {} steps; {} actors, their stacks at most {}\n", file,
-             scenario.cluster.devices(), scenario.workload.steps, size.actors,
-             dtsim::units::format(size.stack_bytes, dtsim::units::Dimension::size));
+  const auto bytes = [](double b) { return dtsim::units::format(b, dtsim::units::Dimension::size); };
+  fmt::print("{}: valid scenario, {} devices, {} steps; {} actors, their stacks at most {}; a platform of {} zones, "
+             "{} hosts, {} links and {} route hops, about {}\n",
+             file, scenario.cluster.devices(), scenario.workload.steps, size.actors, bytes(size.stack_bytes),
+             size.platform.zones, size.platform.hosts, size.platform.links, size.platform.route_hops,
+             bytes(size.platform_bytes));
   return exit_ok;
 }
 

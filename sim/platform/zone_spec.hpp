@@ -4,6 +4,7 @@
 /// The topology builders produce it without touching SimGrid; sim/engine turns it into SimGrid
 /// zones one to one. Routes are explicit inside full zones and per-member (to the centre) inside
 /// star zones, so no zone ever holds a route table that grows as the square of its members.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -67,5 +68,34 @@ struct ZoneSpec {
   LinkSpec torus_link;               ///< torus: every link's bandwidth and latency; `links` then only
                                      ///< lists them (endpoints included) for analysis
 };
+
+} // namespace dtsim::platform
+
+namespace dtsim::platform {
+
+/// @brief How much a platform asks SimGrid to hold: what its memory grows with.
+struct PlatformSize {
+  std::size_t zones = 0;
+  std::size_t hosts = 0; ///< routers included
+  std::size_t links = 0;
+  std::size_t route_hops = 0; ///< links summed over every route, bypass routes included
+};
+
+/// The size of the zone tree under `root`, `root` included.
+inline PlatformSize size_of(const ZoneSpec& root)
+{
+  PlatformSize size{1, root.hosts.size() + root.routers.size(), root.links.size(), 0};
+  for (const auto* routes : {&root.routes, &root.bypass_routes})
+    for (const RouteSpec& r : *routes)
+      size.route_hops += r.links.size();
+  for (const ZoneSpec& child : root.children) {
+    const PlatformSize c = size_of(child);
+    size.zones += c.zones;
+    size.hosts += c.hosts;
+    size.links += c.links;
+    size.route_hops += c.route_hops;
+  }
+  return size;
+}
 
 } // namespace dtsim::platform
