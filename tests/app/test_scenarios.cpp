@@ -473,4 +473,5 @@ TEST_CASE("app: a cluster too large for this machine is refused by validate with
   const Outcome fits = dtsim("validate scenarios/quickstart.yaml");
   CHECK(fits.exit_code == 0);
   CHECK(fits.output.find("actors, their stacks at most") != std::string::npos);
+  CHECK(fits.output.find("a platform of 3 zones, 5 hosts") != std::string::npos);
 }
