@@ -92,23 +92,25 @@ public:
     s.version = v_.count("version");
     s.name = v_.text("name");
     s.seed = static_cast<std::uint64_t>(v_.integer("seed"));
-    // Each section's bound keys are copied in as soon as it is built: the sections after it read them.
-    s.cluster = cluster();
+    // Each section starts from its keys bound to their fields; its builder adds the catalog's look-ups and the
+    // rules that span several keys, and the sections after it read what both set.
     set_bound_keys(s, "cluster.");
-    s.network = network(s.cluster);
+    cluster(s.cluster);
     set_bound_keys(s, "network.");
-    s.workload = workload(s.cluster);
+    network(s.cluster, s.network);
     set_bound_keys(s, "workload.");
-    s.storage = storage(s.workload);
+    workload(s.cluster, s.workload);
     set_bound_keys(s, "storage.");
-    s.training = training(s.cluster);
+    storage(s.workload, s.storage);
     set_bound_keys(s, "training.");
     set_bound_keys(s, "simulation.");
+    training(s.cluster, s.network, s.training);
     note_input_pipeline_figures(s);
-    s.checkpoint = checkpoint(s.workload);
+    set_bound_keys(s, "checkpoint.");
+    checkpoint(s.workload, s.checkpoint);
     s.infrastructure = catalog_.infrastructure();
-    s.cost = cost(s);
     set_bound_keys(s, "cost.");
+    cost(s);
     check_memory(s);
     collect_assumptions(s);
     for (const auto& [path, value] : v_.entries()) {
@@ -129,19 +131,15 @@ private:
         value->parameter->set(s, *value);
   }
 
-  ClusterSpec cluster()
+  void cluster(ClusterSpec& c)
   {
-    ClusterSpec c;
-    c.nodes = v_.count("cluster.nodes");
     c.nodes_at = v_.location("cluster.nodes");
     c.accelerator = find_entry(v_, "cluster.accelerator", catalog_.accelerators(), "catalog/accelerators.yaml");
-    c.accelerators_per_node = v_.count("cluster.accelerators_per_node");
     if (static_cast<long long>(c.nodes) * c.accelerators_per_node > max_devices)
       v_.fail("cluster.accelerators_per_node",
               fmt::format("expected at most {} devices in all, found {} nodes x {} = {}", max_devices, c.nodes,
                           c.accelerators_per_node, static_cast<long long>(c.nodes) * c.accelerators_per_node));
     c.cpu = find_entry(v_, "cluster.cpu", catalog_.cpus(), "catalog/cpus.yaml");
-    c.intra_node = chosen("cluster.intra_node", intra_node_choices);
     if ((c.intra_node == IntraNode::hybrid_cube_mesh || c.intra_node == IntraNode::mi250x_node) &&
         c.accelerators_per_node != 8)
       v_.fail("cluster.accelerators_per_node",
@@ -160,7 +158,6 @@ private:
     for (const Figure* f : catalog_.accelerators().at(c.accelerator.name).figures())
       used_.push_back(f);
     c.mixed = mixed_nodes(c);
-    return c;
   }
 
   std::optional<MixedNodes> mixed_nodes(const ClusterSpec& c)
@@ -188,7 +185,7 @@ private:
     return m;
   }
 
-  std::vector<int> torus_dimensions(const ClusterSpec& cluster)
+  std::vector<int> torus_dimensions(const ClusterSpec& cluster, int slices)
   {
     require(v_, "network.torus", "network.topology is torus");
     const std::string& text = v_.text("network.torus");
@@ -207,7 +204,6 @@ private:
     }
     if (dimensions.empty() || dimensions.size() > 3)
       v_.fail("network.torus", fmt::format("expected 1 to 3 dimensions such as \"16x16x16\", found \"{}\"", text));
-    const int slices = v_.count("network.slices");
     // Compared by division: the product (up to 10^18) times the slices would overflow.
     if (cluster.devices() % slices != 0 || product != cluster.devices() / slices)
       v_.fail("network.torus",
@@ -221,10 +217,8 @@ private:
     return dimensions;
   }
 
-  NetworkSpec network(const ClusterSpec& cluster)
+  void network(const ClusterSpec& cluster, NetworkSpec& n)
   {
-    NetworkSpec n;
-    n.topology = chosen("network.topology", topology_choices);
     if (n.topology == Topology::rail_optimized && cluster.nics_per_node > cluster.accelerators_per_node)
       v_.fail("cluster.nics_per_node",
               fmt::format("expected at most one rail per accelerator on a rail-optimized network (rail k serves "
@@ -233,10 +227,8 @@ private:
     if (n.topology == Topology::torus && cluster.mixed)
       v_.fail("cluster.mixed.nodes", "expected one kind of accelerator on a torus (a TPU slice), found a mixed cluster "
                                      "with network.topology: torus");
-    if (n.topology == Topology::torus) {
-      n.torus_dimensions = torus_dimensions(cluster);
-      n.slices = v_.count("network.slices");
-    }
+    if (n.topology == Topology::torus)
+      n.torus_dimensions = torus_dimensions(cluster, n.slices);
     if (n.topology == Topology::dragonfly)
       n.dragonfly = dragonfly(cluster);
     n.separate_storage = chosen("network.storage_network", storage_network_choices) == StorageNetwork::separate;
@@ -244,9 +236,7 @@ private:
       n.storage_nic = v_.has("network.storage_nic")
                           ? find_entry(v_, "network.storage_nic", catalog_.nics(), "catalog/nics.yaml")
                           : cluster.nic;
-      n.storage_nics_per_node = v_.count("network.storage_nics_per_node");
     }
-    return n;
   }
 
   DragonflySpec dragonfly(const ClusterSpec& cluster)
@@ -378,17 +368,14 @@ private:
     return a;
   }
 
-  StorageSpec storage(const WorkloadSpec& workload)
+  void storage(const WorkloadSpec& workload, StorageSpec& st)
   {
-    StorageSpec st;
     if (chosen("storage.layout", storage_layout_choices) == StorageLayout::records) {
       require(v_, "storage.samples_per_record", "storage.layout is records");
       st.samples_per_file = v_.count("storage.samples_per_record");
     }
-    st.sharding = chosen("storage.sharding", sharding_choices);
     const double file_bytes = st.samples_per_file * workload.model.sample_bytes.value;
     st.request_bytes = file_bytes / std::ceil(file_bytes / v_.number("storage.max_request"));
-    st.dataset_on = chosen("storage.dataset_on", dataset_location_choices);
     if (const std::string why = needs_storage(DatasetLocation::local_nvme, CheckpointStorage::local_nvme); !why.empty())
       st.local_nvme = pool("storage.local_nvme", "drives_per_node", why);
     const std::string nvme_of_why = needs_storage(DatasetLocation::nvme_of, CheckpointStorage::nvme_of);
@@ -404,21 +391,15 @@ private:
       st.request_latency = st.local_nvme->drive.read_latency.value;
     if (st.dataset_is_remote())
       st.request_latency = st.remote->pool.drive.read_latency.value + st.remote->transport_latency;
-    return st;
   }
 
-  CheckpointSpec checkpoint(const WorkloadSpec& workload)
+  void checkpoint(const WorkloadSpec& workload, CheckpointSpec& c)
   {
-    CheckpointSpec c;
-    if (!v_.has("checkpoint.every_steps"))
-      return c;
+    if (!c.enabled())
+      return;
     require(v_, "checkpoint.to", "checkpoint.every_steps is set");
-    c.every_steps = v_.integer("checkpoint.every_steps");
     c.to = chosen("checkpoint.to", checkpoint_storage_choices);
     c.bytes = workload.model.parameters.value * v_.number("checkpoint.bytes_per_param");
-    c.mode = chosen("checkpoint.mode", checkpoint_mode_choices);
-    c.sharded = v_.boolean("checkpoint.sharded");
-    return c;
   }
 
   std::string workload_file() const
@@ -429,9 +410,8 @@ private:
     return relative_to(file_, model);
   }
 
-  WorkloadSpec workload(const ClusterSpec& cluster)
+  void workload(const ClusterSpec& cluster, WorkloadSpec& w)
   {
-    WorkloadSpec w;
     w.model_file = workload_file();
     if (const auto found = not_a_regular_file(w.model_file))
       v_.fail("workload.model", fmt::format("expected a workload in workloads/ or a workload file path, found \"{}\" "
@@ -440,7 +420,7 @@ private:
     w.model = load_workload(w.model_file);
     const auto kinds_list = kinds(cluster);
     const bool calibrated = std::all_of(kinds_list.begin(), kinds_list.end(), [&](const Accelerator* a) {
-      return w.model.measurement(a->name, v_.text("workload.precision"), v_.integer("workload.batch_per_device"));
+      return w.model.measurement(a->name, w.precision, w.batch_per_device);
     });
     // Only assumptions that still stand are reported: not a calibrated efficiency, nor a figure the scenario overrides.
     const auto overridden = [&](const Figure* f) {
@@ -455,9 +435,6 @@ private:
                                                            : std::llround(w.model.dataset_samples.value);
     if (v_.has("workload.sample_size"))
       w.model.sample_bytes.value = v_.number("workload.sample_size");
-    w.batch_per_device = v_.count("workload.batch_per_device");
-    w.precision = v_.text("workload.precision");
-    w.gradient_accumulation = v_.count("workload.gradient_accumulation");
     if (v_.has("workload.emulated_batch_time"))
       w.emulated_batch_time = v_.number("workload.emulated_batch_time");
     for (const Accelerator* a : kinds(cluster))
@@ -477,7 +454,6 @@ private:
                                                max_steps, v_.text("workload.epochs"), steps));
       w.steps = static_cast<long long>(steps);
     }
-    return w;
   }
 
   static std::vector<const Accelerator*> kinds(const ClusterSpec& cluster)
@@ -505,16 +481,13 @@ private:
                           a.name, w.precision, w.model_file));
   }
 
-  TrainingSpec training(const ClusterSpec& cluster)
+  void training(const ClusterSpec& cluster, const NetworkSpec& network, TrainingSpec& t)
   {
-    TrainingSpec t;
     t.loader = find_entry(v_, "training.loader", catalog_.loaders(), "catalog/loaders.yaml");
-    t.allreduce = chosen("training.allreduce", allreduce_choices);
-    t.protocol = chosen("training.protocol", protocol_choices);
     if (t.protocol == Protocol::ll128 && cluster.intra_node == IntraNode::pcie)
       v_.fail("training.protocol", "expected a protocol NCCL runs on this node: ll128 needs NVLink inside the node "
                                    "(NCCL enables it only there), found ll128 with cluster.intra_node: pcie");
-    if (t.allreduce == AllReduceAlgorithm::torus && chosen("network.topology", topology_choices) != Topology::torus)
+    if (t.allreduce == AllReduceAlgorithm::torus && network.topology != Topology::torus)
       v_.fail("training.allreduce", "expected an algorithm for this network: torus needs network.topology: torus, "
                                     "found \"torus\" with network.topology: " +
                                         v_.text("network.topology"));
@@ -529,11 +502,8 @@ private:
       stated_.push_back({"scenario default: training.loader_workers", std::to_string(default_loader_workers),
                          "PyTorch's DataLoader defaults to 0 workers and DALI has no default; 4 per device is a "
                          "common setting in training scripts."});
-    if (v_.has("training.evaluation.every_epochs")) {
+    if (v_.has("training.evaluation.every_epochs"))
       require(v_, "training.evaluation.samples", "training.evaluation.every_epochs is given");
-      t.evaluation_every_epochs = v_.number("training.evaluation.every_epochs");
-      t.evaluation_samples = v_.integer("training.evaluation.samples");
-    }
     t.framework = find_entry_or(v_, "training.framework", catalog_.frameworks(), "catalog/frameworks.yaml",
                                 cluster.accelerator.kind == "tpu" ? "jax" : "pytorch-ddp");
     for (const Figure* f : catalog_.frameworks().at(t.framework.name).figures())
@@ -541,12 +511,11 @@ private:
     t.cycle_time = v_.has("training.cycle_time") ? v_.number("training.cycle_time") : t.framework.cycle_time.value;
     t.batches_by_speed = chosen("training.batch_split", batch_split_choices) == BatchSplit::by_speed;
     t.batch_split_at = v_.location("training.batch_split");
-    return t;
   }
 
-  CostSpec cost(const Scenario& s)
+  void cost(Scenario& s)
   {
-    CostSpec c;
+    CostSpec& c = s.cost;
     c.prices = prices(s);
     const Infrastructure& parts = catalog_.infrastructure();
     for (const Figure* f : {&parts.server_idle_power, &parts.cpu_core_idle_power, &parts.cpu_core_max_power})
@@ -555,26 +524,21 @@ private:
       used_.push_back(&parts.storage_server_power);
     if (cluster_resources(s).switch_ports.total() > 0)
       used_.push_back(&parts.switch_port_power);
-    c.model = chosen("cost.model", cost_model_choices);
     if (c.model == CostModel::hourly) {
       require(v_, "cost.device_hour_usd", "cost.model is hourly");
-      c.device_hour_usd = v_.number("cost.device_hour_usd");
       c.storage_usd_per_byte_month = priced("cost.storage_usd_per_gb_month", parts.cloud_storage_price, 1e-9, true);
     } else if (c.model == CostModel::purchase) {
-      Scenario priced_scenario = s;
-      priced_scenario.cost = c;
-      for (const auto& item : inventory(priced_scenario))
+      for (const auto& item : inventory(s))
         if (!item.unit_usd)
           require(v_, item.price_key,
                   fmt::format("cost.model is purchase and the catalog has no price for {}", item.part));
     }
-    return c;
   }
 
   /// Each part's price: its cost.*_usd key when set, else the catalog's (nothing when the catalog has none).
   PriceList prices(const Scenario& s)
   {
-    const bool purchase = chosen("cost.model", cost_model_choices) == CostModel::purchase;
+    const bool purchase = s.cost.model == CostModel::purchase;
     const auto catalog_price = [&](const std::string& key, const std::optional<Figure>& price) {
       if (v_.has(key))
         return std::optional(v_.number(key));

@@ -654,12 +654,6 @@ TEST_CASE("config: a measured throughput in a workload file of one's own calibra
 
 TEST_CASE("config: keys bound to their fields copy their values there")
 {
-  for (const auto& p : scenario_parameters())
-    if (p.set) {
-      INFO(p.path);
-      CHECK((p.kind == ValueKind::integer || p.kind == ValueKind::number || p.kind == ValueKind::quantity ||
-             p.kind == ValueKind::boolean));
-    }
   const auto s = load(std::string(kSource) + "/scenarios/quickstart.yaml",
                       {"cluster.intra_node_latency=3 us", "network.switch_latency=2 us", "storage.page_cache=2 GB",
                        "training.prefetch=5", "training.overlap=false", "simulation.exact=true", "cost.pue=1.1"});
@@ -670,4 +664,24 @@ TEST_CASE("config: keys bound to their fields copy their values there")
   CHECK_FALSE(s.training.overlap);
   CHECK(s.training.exact);
   CHECK(s.cost.pue == Approx(1.1));
+}
+
+TEST_CASE("config: choice and text keys bound to their fields copy their values there, read through their tables")
+{
+  const auto s = load(std::string(kSource) + "/scenarios/quickstart.yaml",
+                      {"cluster.intra_node=pcie", "network.topology=leaf-spine", "storage.sharding=reshuffled",
+                       "workload.precision=bf16", "training.protocol=simple", "checkpoint.every_steps=7",
+                       "checkpoint.to=local-nvme", "storage.local_nvme.drive=Micron-9400-7.68TB",
+                       "checkpoint.mode=background", "checkpoint.sharded=true", "cost.model=hourly",
+                       "cost.device_hour_usd=2.5"});
+  CHECK(s.cluster.intra_node == IntraNode::pcie);
+  CHECK(s.network.topology == Topology::leaf_spine);
+  CHECK(s.storage.sharding == Sharding::reshuffled);
+  CHECK(s.workload.precision == "bf16");
+  CHECK(s.training.protocol == Protocol::simple);
+  CHECK(s.checkpoint.every_steps == 7);
+  CHECK(s.checkpoint.mode == CheckpointMode::background);
+  CHECK(s.checkpoint.sharded);
+  CHECK(s.cost.model == CostModel::hourly);
+  CHECK(s.cost.device_hour_usd == Approx(2.5));
 }
