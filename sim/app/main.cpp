@@ -344,7 +344,8 @@ int collective(const CollectiveOptions& options, const std::string& data_dir)
     throw dtsim::config::ConfigError({"--op " + options.op, 0, 0}, "", e.what());
   }
   const std::vector<double> sizes = parse_sizes(options.sizes, options.factor);
-  const dtsim::config::Scenario scenario = dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
+  const dtsim::config::Scenario scenario =
+      dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
   const auto rows = dtsim::app::benchmark_collective(scenario, op, sizes);
   dtsim::report::print_collective_table(std::cout, op, scenario.cluster.devices(), rows);
   return exit_ok;
@@ -400,7 +401,8 @@ int calibrate(const CalibrateOptions& options, const std::string& data_dir)
   } catch (const dtsim::units::UnitError& e) {
     throw dtsim::config::ConfigError({option, 0, 0}, "", e.what());
   }
-  const dtsim::config::Scenario scenario = dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
+  const dtsim::config::Scenario scenario =
+      dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
   dtsim::app::print_calibration(std::cout, scenario, dtsim::app::calibrate(scenario, step_time, option),
                                 options.source);
   return exit_ok;

@@ -201,7 +201,9 @@ Parameter bound_to(Parameter p, Section Scenario::*section, Field Section::*fiel
 template <typename Section, typename E, std::size_t N>
 Parameter bound_to(Parameter p, Section Scenario::*section, E Section::*field, const ChoiceTable<E, N>& table)
 {
-  p.set = [section, field, &table](Scenario& s, const ResolvedValue& v) { (s.*section).*field = from_text(table, v.text); };
+  p.set = [section, field, &table](Scenario& s, const ResolvedValue& v) {
+    (s.*section).*field = from_text(table, v.text);
+  };
   return p;
 }
 
@@ -233,7 +235,8 @@ const std::vector<Parameter>& scenario_parameters()
                       "Seed of every random choice; the same scenario and seed give identical results."),
               "9007199254740992"),
 
-      bound_to(integer("cluster.nodes", required, "", 1, "Number of compute nodes."), &Scenario::cluster, &ClusterSpec::nodes),
+      bound_to(integer("cluster.nodes", required, "", 1, "Number of compute nodes."), &Scenario::cluster,
+               &ClusterSpec::nodes),
       text("cluster.node", optional, "",
            "A named node from topologies/ (dgx-a100, dgx-h100, dgx1-v100, frontier-node, mi300x-platform, tpu-v4-host, "
            "tpu-v5e-host) or a path to such a file: it sets every "
@@ -241,7 +244,8 @@ const std::vector<Parameter>& scenario_parameters()
       text("cluster.accelerator", required, "",
            "Accelerator model, a name from catalog/accelerators.yaml (for example A100-SXM4-80GB)."),
       bound_to(integer("cluster.accelerators_per_node", required, "", 1,
-              "Accelerators in each node; each is one data-parallel worker."), &Scenario::cluster, &ClusterSpec::accelerators_per_node),
+                       "Accelerators in each node; each is one data-parallel worker."),
+               &Scenario::cluster, &ClusterSpec::accelerators_per_node),
       assumed(bound_to(integer("cluster.cpu_cores_per_node", defaulted, "64", 1,
                                "Physical CPU cores per node that run the input pipeline (decode and augmentation)."),
                        &Scenario::cluster, &ClusterSpec::cpu_cores_per_node),
@@ -267,20 +271,23 @@ const std::vector<Parameter>& scenario_parameters()
           "No primary measurement of the second thread's yield on image decoding was found; Intel introduced "
           "Hyper-Threading with 'up to 30%' more throughput (Marr et al., Intel Technology Journal 6(1), 2002), "
           "and 0.25 is taken below that."),
-      bound_to(choice("cluster.intra_node", texts(intra_node_choices), defaulted, "nvswitch",
-             "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct mesh with each pair "
-             "linked (NVLink, or the Infinity Fabric of an 8 x MI300X platform), the 8-GPU hybrid cube-mesh of the "
-             "DGX-1 with V100, the 8 GCDs of 4 MI250X (mi250x-node), or PCIe through the host bridge. "
-             "hybrid-cube-mesh: 6 NVLinks per GPU, each intra_node_bandwidth / 6, wired as nvidia-smi topo -m shows "
-             "on 8 x V100-SXM2 (github.com/Oneflow-Inc/DLPerf reports/dlperf_benchmark_test_report_v1.md): two "
-             "quads 0-3 and 4-7 fully linked, pairs 0-3, 1-2 and 2-3 (and 4-7, 5-6, 6-7) by two links, the quads "
-             "joined 0-4 and 1-5 by two links and 2-6 and 3-7 by one. A pair without NVLink (nvidia-smi: SYS) "
-             "goes over NVLink through the intermediate GPU with the widest narrower link, as NCCL's NVB paths do "
-             "(NVIDIA/nccl src/graph/paths.cc), not over PCIe and the CPUs' SMP link. mi250x-node: the HPE Cray "
-             "EX235a node of Frontier and LUMI-G, each GCD one device with 7 (even GCDs) or 6 Infinity Fabric links "
-             "of intra_node_bandwidth / 7: 4 links between the two GCDs of a package (0-1, 2-3, 4-5, 6-7), 2 "
-             "between 0-6 and 2-4, 1 between 0-2, 1-3, 1-5, 3-7, 4-6 and 5-7, as the OLCF Frontier user guide's "
-             "node diagram, AMD's lab notes and the LUMI user guide draw them; other pairs go through one GCD."), &Scenario::cluster, &ClusterSpec::intra_node, intra_node_choices),
+      bound_to(
+          choice(
+              "cluster.intra_node", texts(intra_node_choices), defaulted, "nvswitch",
+              "How accelerators inside a node are connected: a non-blocking NVSwitch, a direct mesh with each pair "
+              "linked (NVLink, or the Infinity Fabric of an 8 x MI300X platform), the 8-GPU hybrid cube-mesh of the "
+              "DGX-1 with V100, the 8 GCDs of 4 MI250X (mi250x-node), or PCIe through the host bridge. "
+              "hybrid-cube-mesh: 6 NVLinks per GPU, each intra_node_bandwidth / 6, wired as nvidia-smi topo -m shows "
+              "on 8 x V100-SXM2 (github.com/Oneflow-Inc/DLPerf reports/dlperf_benchmark_test_report_v1.md): two "
+              "quads 0-3 and 4-7 fully linked, pairs 0-3, 1-2 and 2-3 (and 4-7, 5-6, 6-7) by two links, the quads "
+              "joined 0-4 and 1-5 by two links and 2-6 and 3-7 by one. A pair without NVLink (nvidia-smi: SYS) "
+              "goes over NVLink through the intermediate GPU with the widest narrower link, as NCCL's NVB paths do "
+              "(NVIDIA/nccl src/graph/paths.cc), not over PCIe and the CPUs' SMP link. mi250x-node: the HPE Cray "
+              "EX235a node of Frontier and LUMI-G, each GCD one device with 7 (even GCDs) or 6 Infinity Fabric links "
+              "of intra_node_bandwidth / 7: 4 links between the two GCDs of a package (0-1, 2-3, 4-5, 6-7), 2 "
+              "between 0-6 and 2-4, 1 between 0-2, 1-3, 1-5, 3-7, 4-6 and 5-7, as the OLCF Frontier user guide's "
+              "node diagram, AMD's lab notes and the LUMI user guide draw them; other pairs go through one GCD."),
+          &Scenario::cluster, &ClusterSpec::intra_node, intra_node_choices),
       quantity("cluster.intra_node_bandwidth", Dimension::bandwidth, optional, "", false,
                "Per-device, per-direction bandwidth inside the node. Default: the accelerator's link_bandwidth "
                "(nvswitch, nvlink-mesh, hybrid-cube-mesh) or host_link_bandwidth (pcie) from the catalog."),
@@ -307,33 +314,40 @@ const std::vector<Parameter>& scenario_parameters()
                     "accelerator's link_bandwidth or host_link_bandwidth, as for cluster.intra_node_bandwidth."),
            "cluster.mixed.nodes"),
 
-      bound_to(choice("network.topology", texts(topology_choices), defaulted, "single-switch",
-             "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
-             "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
-             "nodes connects to the leaf of rail k (one leaf per rail per group, rails = cluster.nics_per_node), so "
-             "accelerator k of one node reaches accelerator k of another on its rail's leaf while accelerators on "
-             "different rails meet only at the spine (\"traffic between SUs or between rails traverses the spine\", "
-             "docs.nvidia.com/dgx-superpod, DGX SuperPOD reference architecture, Network Fabrics); a three-level "
-             "fat-tree (leaves grouped in pods under aggregation switches, pods under the core); a dragonfly "
-             "(network.dragonfly: groups of routers linked all-to-all, groups linked all-to-all by global links, "
-             "nodes on routers; Kim et al., ISCA 2008); or a torus of "
-             "direct accelerator-to-accelerator links with wrap-around (TPU ICI), whose links share the "
-             "accelerator's link_bandwidth (per direction) equally."), &Scenario::network, &NetworkSpec::topology, topology_choices),
+      bound_to(
+          choice(
+              "network.topology", texts(topology_choices), defaulted, "single-switch",
+              "Cluster network: every node on one non-blocking switch; a two-level leaf-spine whose leaf uplinks are "
+              "oversubscribed; rail-optimized, a leaf-spine where NIC k of every node in a group of nodes_per_leaf "
+              "nodes connects to the leaf of rail k (one leaf per rail per group, rails = cluster.nics_per_node), so "
+              "accelerator k of one node reaches accelerator k of another on its rail's leaf while accelerators on "
+              "different rails meet only at the spine (\"traffic between SUs or between rails traverses the spine\", "
+              "docs.nvidia.com/dgx-superpod, DGX SuperPOD reference architecture, Network Fabrics); a three-level "
+              "fat-tree (leaves grouped in pods under aggregation switches, pods under the core); a dragonfly "
+              "(network.dragonfly: groups of routers linked all-to-all, groups linked all-to-all by global links, "
+              "nodes on routers; Kim et al., ISCA 2008); or a torus of "
+              "direct accelerator-to-accelerator links with wrap-around (TPU ICI), whose links share the "
+              "accelerator's link_bandwidth (per direction) equally."),
+          &Scenario::network, &NetworkSpec::topology, topology_choices),
       when(
           text(
               "network.torus", optional, "",
               "torus: accelerators along each dimension, such as \"16x16x16\" (a TPU v4 pod) or \"16x16\" (a v5e pod); "
               "their product is the number of accelerators of one slice."),
           "network.topology", {"torus"}),
-      when(bound_to(integer(
-               "network.slices", defaulted, "1", 1,
-               "torus: slices, each a torus of network.torus, joined by the data-centre network (DCN) through their "
-               "hosts' NICs (cluster.nic x cluster.nics_per_node per host, on one non-blocking switch), as Cloud TPU "
-               "Multislice runs them. The torus all-reduce then reduce-scatters inside each slice over ICI, "
-               "all-reduces each chip's shard with the chips of the same place in the other slices over the DCN "
-               "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
-               "numbered slice after slice."), &Scenario::network, &NetworkSpec::slices),
-           "network.topology", {"torus"}),
+      when(
+          bound_to(
+              integer(
+                  "network.slices", defaulted, "1", 1,
+                  "torus: slices, each a torus of network.torus, joined by the data-centre network (DCN) through their "
+                  "hosts' NICs (cluster.nic x cluster.nics_per_node per host, on one non-blocking switch), as Cloud "
+                  "TPU "
+                  "Multislice runs them. The torus all-reduce then reduce-scatters inside each slice over ICI, "
+                  "all-reduces each chip's shard with the chips of the same place in the other slices over the DCN "
+                  "(a ring over the slices, through the hosts), and all-gathers inside the slice. Accelerators are "
+                  "numbered slice after slice."),
+              &Scenario::network, &NetworkSpec::slices),
+          "network.topology", {"torus"}),
       when(bound_to(integer("network.nodes_per_leaf", defaulted, "8", 1,
                             "leaf-spine, fat-tree: nodes attached to each leaf switch; rail-optimized: nodes in each "
                             "group, whose "
@@ -395,7 +409,8 @@ const std::vector<Parameter>& scenario_parameters()
       when(text("network.storage_nic", optional, "",
                 "separate: NIC model of the storage ports, a name from catalog/nics.yaml. Default: cluster.nic."),
            "network.storage_network", {"separate"}),
-      when(bound_to(integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."), &Scenario::network, &NetworkSpec::storage_nics_per_node),
+      when(bound_to(integer("network.storage_nics_per_node", defaulted, "1", 1, "separate: storage NICs per node."),
+                    &Scenario::network, &NetworkSpec::storage_nics_per_node),
            "network.storage_network", {"separate"}),
       assumed(bound_to(quantity("network.switch_latency", Dimension::time, defaulted, "1 us", true,
                                 "Latency added by each switch traversed, cables included."),
@@ -403,10 +418,12 @@ const std::vector<Parameter>& scenario_parameters()
               "InfiniBand and data-centre Ethernet switches forward in 0.1-0.6 us; the rest stands for cables and "
               "NIC queues."),
 
-      bound_to(choice("storage.dataset_on", texts(dataset_location_choices), required, "",
-             "Where the dataset is read from: synthetic (tensors made on the device: no reading, no preprocessing, "
-             "as in tf_cnn_benchmarks' synthetic mode), host memory (no storage cost, preprocessing on the CPU), "
-             "the node's local NVMe drives, or NVMe-oF targets over the cluster network."), &Scenario::storage, &StorageSpec::dataset_on, dataset_location_choices),
+      bound_to(
+          choice("storage.dataset_on", texts(dataset_location_choices), required, "",
+                 "Where the dataset is read from: synthetic (tensors made on the device: no reading, no preprocessing, "
+                 "as in tf_cnn_benchmarks' synthetic mode), host memory (no storage cost, preprocessing on the CPU), "
+                 "the node's local NVMe drives, or NVMe-oF targets over the cluster network."),
+          &Scenario::storage, &StorageSpec::dataset_on, dataset_location_choices),
       choice("storage.layout", texts(storage_layout_choices), defaulted, "file-per-sample",
              "How the dataset's samples are stored: one file per sample (ImageNet JPEGs, DLIO's npz files), or "
              "records packing storage.samples_per_record samples each (TFRecord, WebDataset shards). A loader "
@@ -430,11 +447,13 @@ const std::vector<Parameter>& scenario_parameters()
                   &Scenario::storage, &StorageSpec::page_cache_bytes),
               "No cache unless given, so every epoch reads from storage: MLPerf Storage arranges the same by "
               "sizing the dataset at 5x the clients' memory."),
-      bound_to(choice("storage.sharding", texts(sharding_choices), defaulted, "fixed",
-             "How the dataset is dealt to the nodes each epoch: fixed shards, each node reading its own 1/nodes "
-             "in a new order every epoch (tf.data's shard before shuffle, DALI's stick_to_shard), or the whole "
-             "dataset reshuffled across all workers every epoch (PyTorch's DistributedSampler with set_epoch), "
-             "which leaves a node's page cache holding mostly samples it will not read next."), &Scenario::storage, &StorageSpec::sharding, sharding_choices),
+      bound_to(
+          choice("storage.sharding", texts(sharding_choices), defaulted, "fixed",
+                 "How the dataset is dealt to the nodes each epoch: fixed shards, each node reading its own 1/nodes "
+                 "in a new order every epoch (tf.data's shard before shuffle, DALI's stick_to_shard), or the whole "
+                 "dataset reshuffled across all workers every epoch (PyTorch's DistributedSampler with set_epoch), "
+                 "which leaves a node's page cache holding mostly samples it will not read next."),
+          &Scenario::storage, &StorageSpec::sharding, sharding_choices),
       when_stored_on(
           text("storage.local_nvme.drive", optional, "", "local-nvme: drive model, a name from catalog/drives.yaml."),
           "local-nvme"),
@@ -543,11 +562,14 @@ const std::vector<Parameter>& scenario_parameters()
                    "sum (mean and variance batch times the sample's) with the scenario's seed, so fetch times vary "
                    "from batch to batch and from worker to worker."),
           &Scenario::workload, &WorkloadSpec::sample_size_spread),
-      bound_to(integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."), &Scenario::workload, &WorkloadSpec::batch_per_device),
+      bound_to(integer("workload.batch_per_device", required, "", 1, "Samples per device per micro-batch."),
+               &Scenario::workload, &WorkloadSpec::batch_per_device),
       bound_to(choice("workload.precision", {"fp32", "tf32", "fp16", "bf16", "fp8"}, defaulted, "fp16",
-             "Arithmetic precision of forward and backward; selects the accelerator's peak rate."), &Scenario::workload, &WorkloadSpec::precision),
+                      "Arithmetic precision of forward and backward; selects the accelerator's peak rate."),
+               &Scenario::workload, &WorkloadSpec::precision),
       bound_to(integer("workload.gradient_accumulation", defaulted, "1", 1,
-              "Micro-batches computed before each gradient all-reduce and optimizer step."), &Scenario::workload, &WorkloadSpec::gradient_accumulation),
+                       "Micro-batches computed before each gradient all-reduce and optimizer step."),
+               &Scenario::workload, &WorkloadSpec::gradient_accumulation),
       at_most(
           quantity("workload.emulated_batch_time", Dimension::time, optional, "", false,
                    "Emulated accelerators, as DLIO and MLPerf Storage run them: each micro-batch keeps the device busy "
@@ -577,24 +599,28 @@ const std::vector<Parameter>& scenario_parameters()
                    &Scenario::training, &TrainingSpec::overlap),
           "workload.emulated_batch_time"),
       unless(
-          bound_to(choice(
-              "training.allreduce", texts(allreduce_choices), defaulted, "auto",
-              "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a torus "
-              "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a chain "
-              "inside each node, "
-              "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
-              "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
-              "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
-              "(network.topology: torus only)."), &Scenario::training, &TrainingSpec::allreduce, allreduce_choices),
+          bound_to(
+              choice("training.allreduce", texts(allreduce_choices), defaulted, "auto",
+                     "All-reduce algorithm. auto: what NCCL's cost model picks for each size (ring or tree; torus on a "
+                     "torus "
+                     "network), see docs/architecture.md; ring: rings over all devices; NCCL's double binary tree (a "
+                     "chain "
+                     "inside each node, "
+                     "two complementary binary trees across nodes, reduce and broadcast pipelined); or hierarchical "
+                     "(reduce-scatter inside the node, all-reduce across nodes, all-gather inside the node); torus: "
+                     "reduce-scatter along each torus dimension in turn over bidirectional rings, then all-gather back "
+                     "(network.topology: torus only)."),
+              &Scenario::training, &TrainingSpec::allreduce, allreduce_choices),
           "workload.emulated_batch_time"),
-      unless(
-          bound_to(choice(
-              "training.protocol", texts(protocol_choices), defaulted, "auto",
-              "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full bandwidth, the highest "
-              "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes only; ll: half "
-              "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
-              "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."), &Scenario::training, &TrainingSpec::protocol, protocol_choices),
-          "workload.emulated_batch_time"),
+      unless(bound_to(choice("training.protocol", texts(protocol_choices), defaulted, "auto",
+                             "NCCL protocol of ring and tree collectives, as NCCL_PROTO sets it. simple: full "
+                             "bandwidth, the highest "
+                             "per-step latency; ll128: 120 of every 128 bytes carry data, lower latency, NVLink nodes "
+                             "only; ll: half "
+                             "of every 8 bytes carry data, the lowest latency. auto: NCCL's cost model picks per size "
+                             "(NVIDIA/nccl 2.20 src/graph/tuning.cc, src/include/device.h)."),
+                      &Scenario::training, &TrainingSpec::protocol, protocol_choices),
+             "workload.emulated_batch_time"),
       at_most(
           unless(
               integer(
@@ -689,19 +715,21 @@ const std::vector<Parameter>& scenario_parameters()
              "cycle (HOROVOD_CYCLE_TIME, 1 ms); set training.bucket_size to its fusion threshold "
              "(HOROVOD_FUSION_THRESHOLD, 128 MiB since v0.21, 64 MiB before). jax: collectives inside one compiled "
              "step, no fixed cost. none: no framework cost. Default: jax on TPUs, pytorch-ddp otherwise."),
-      bound_to(number("training.evaluation.every_epochs", optional, "", 0, false,
-             "An evaluation pass after every this many epochs, counted in time to train as MLPerf Training counts it "
-             "(its ResNet-50 evaluates every 4 epochs: mlcommons/training retired_benchmarks/resnet-tf2/README.md). "
-             "A pass runs forward only over training.evaluation.samples on every device at the training batch; "
-             "reading and preprocessing the evaluation set are left out. Default: no evaluation."), &Scenario::training, &TrainingSpec::evaluation_every_epochs),
-      at_most(
-          when(
-              bound_to(integer(
-                  "training.evaluation.samples", optional, "", 1,
-                  "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: 10,000). Required "
-                  "with training.evaluation.every_epochs."), &Scenario::training, &TrainingSpec::evaluation_samples),
-              "training.evaluation.every_epochs"),
-          "1e15"),
+      bound_to(
+          number(
+              "training.evaluation.every_epochs", optional, "", 0, false,
+              "An evaluation pass after every this many epochs, counted in time to train as MLPerf Training counts it "
+              "(its ResNet-50 evaluates every 4 epochs: mlcommons/training retired_benchmarks/resnet-tf2/README.md). "
+              "A pass runs forward only over training.evaluation.samples on every device at the training batch; "
+              "reading and preprocessing the evaluation set are left out. Default: no evaluation."),
+          &Scenario::training, &TrainingSpec::evaluation_every_epochs),
+      at_most(when(bound_to(integer("training.evaluation.samples", optional, "", 1,
+                                    "Samples of one evaluation pass (ImageNet's validation set: 50,000; MLPerf's BERT: "
+                                    "10,000). Required "
+                                    "with training.evaluation.every_epochs."),
+                            &Scenario::training, &TrainingSpec::evaluation_samples),
+                   "training.evaluation.every_epochs"),
+              "1e15"),
       at_most(
           bound_to(
               quantity(
@@ -727,7 +755,8 @@ const std::vector<Parameter>& scenario_parameters()
              "workload.emulated_batch_time"),
 
       at_most(bound_to(integer("checkpoint.every_steps", optional, "", 1,
-                      "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."), &Scenario::checkpoint, &CheckpointSpec::every_steps),
+                               "Write a checkpoint after every this many optimizer steps. Default: no checkpoints."),
+                       &Scenario::checkpoint, &CheckpointSpec::every_steps),
               "1000000000"),
       when(
           choice("checkpoint.to", texts(checkpoint_storage_choices), optional, "",
@@ -743,26 +772,34 @@ const std::vector<Parameter>& scenario_parameters()
                       "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
                "checkpoint.every_steps"),
           "1024"),
-      when(bound_to(choice(
-               "checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
-               "blocking: training waits until the checkpoint is on storage (torch.save). background: training waits "
-               "only for the copy from device to host memory, and the write overlaps the following steps "
-               "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is written waits "
-               "for it."), &Scenario::checkpoint, &CheckpointSpec::mode, checkpoint_mode_choices),
+      when(bound_to(choice("checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
+                           "blocking: training waits until the checkpoint is on storage (torch.save). background: "
+                           "training waits "
+                           "only for the copy from device to host memory, and the write overlaps the following steps "
+                           "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is "
+                           "written waits "
+                           "for it."),
+                    &Scenario::checkpoint, &CheckpointSpec::mode, checkpoint_mode_choices),
            "checkpoint.every_steps"),
-      when(bound_to(boolean("checkpoint.sharded", "false",
-                   "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
-                   "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."), &Scenario::checkpoint, &CheckpointSpec::sharded),
-           "checkpoint.every_steps"),
-
-      bound_to(choice("cost.model", texts(cost_model_choices), defaulted, "none",
-             "How a run is priced: not at all; rented by the device-hour (plus remote storage per GB-month); or "
-             "bought, the cluster's purchase price amortised straight-line over a service life, plus energy. "
-             "Energy is reported whatever the model."), &Scenario::cost, &CostSpec::model, cost_model_choices),
       when(
-          bound_to(number("cost.device_hour_usd", optional, "", 0, true,
-                 "hourly: price of one device-hour in USD, the instance's CPUs, memory, NICs and local NVMe included."), &Scenario::cost, &CostSpec::device_hour_usd),
-          "cost.model", {"hourly"}),
+          bound_to(
+              boolean("checkpoint.sharded", "false",
+                      "false: rank 0 writes the whole checkpoint, as PyTorch DDP scripts do. true: every device writes "
+                      "its 1/devices share in parallel (torch.distributed.checkpoint, DeepSpeed)."),
+              &Scenario::checkpoint, &CheckpointSpec::sharded),
+          "checkpoint.every_steps"),
+
+      bound_to(
+          choice("cost.model", texts(cost_model_choices), defaulted, "none",
+                 "How a run is priced: not at all; rented by the device-hour (plus remote storage per GB-month); or "
+                 "bought, the cluster's purchase price amortised straight-line over a service life, plus energy. "
+                 "Energy is reported whatever the model."),
+          &Scenario::cost, &CostSpec::model, cost_model_choices),
+      when(bound_to(number("cost.device_hour_usd", optional, "", 0, true,
+                           "hourly: price of one device-hour in USD, the instance's CPUs, memory, NICs and local NVMe "
+                           "included."),
+                    &Scenario::cost, &CostSpec::device_hour_usd),
+           "cost.model", {"hourly"}),
       when(number("cost.storage_usd_per_gb_month", optional, "", 0, true,
                   "hourly: USD per GB-month of the dataset and checkpoints kept on remote storage (NVMe-oF or "
                   "appliance) for the run. Default: the catalog's cloud file-system price "

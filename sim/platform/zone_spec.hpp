@@ -59,7 +59,7 @@ struct ZoneSpec {
   std::vector<std::string> routers;
   std::vector<LinkSpec> links;
   std::vector<ZoneSpec> children;
-  std::vector<RouteSpec> routes;     ///< between hosts, routers and child zones of this zone
+  std::vector<RouteSpec> routes; ///< between hosts, routers and child zones of this zone
   /// Routes between two zones below this one that take precedence over the way through the zone
   /// tree (SimGrid's bypass routes), from gw_src in src to gw_dst in dst; each also holds reversed.
   std::vector<RouteSpec> bypass_routes;

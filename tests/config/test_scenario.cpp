@@ -668,12 +668,12 @@ TEST_CASE("config: keys bound to their fields copy their values there")
 
 TEST_CASE("config: choice and text keys bound to their fields copy their values there, read through their tables")
 {
-  const auto s = load(std::string(kSource) + "/scenarios/quickstart.yaml",
-                      {"cluster.intra_node=pcie", "network.topology=leaf-spine", "storage.sharding=reshuffled",
-                       "workload.precision=bf16", "training.protocol=simple", "checkpoint.every_steps=7",
-                       "checkpoint.to=local-nvme", "storage.local_nvme.drive=Micron-9400-7.68TB",
-                       "checkpoint.mode=background", "checkpoint.sharded=true", "cost.model=hourly",
-                       "cost.device_hour_usd=2.5"});
+  const auto s =
+      load(std::string(kSource) + "/scenarios/quickstart.yaml",
+           {"cluster.intra_node=pcie", "network.topology=leaf-spine", "storage.sharding=reshuffled",
+            "workload.precision=bf16", "training.protocol=simple", "checkpoint.every_steps=7",
+            "checkpoint.to=local-nvme", "storage.local_nvme.drive=Micron-9400-7.68TB", "checkpoint.mode=background",
+            "checkpoint.sharded=true", "cost.model=hourly", "cost.device_hour_usd=2.5"});
   CHECK(s.cluster.intra_node == IntraNode::pcie);
   CHECK(s.network.topology == Topology::leaf_spine);
   CHECK(s.storage.sharding == Sharding::reshuffled);

@@ -29,7 +29,7 @@ dtsim::config::Scenario mixed(std::vector<std::string> overrides)
                                       "training.loader_workers=32"};
   overrides.insert(overrides.begin(), base.begin(), base.end());
   return dtsim::training::load_runnable_scenario(std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml",
-                                                overrides, DTSIM_SOURCE_DIR);
+                                                 overrides, DTSIM_SOURCE_DIR);
 }
 
 double compute_time(const DeviceGroup& g)
