@@ -3,14 +3,16 @@
 set -euo pipefail
 # With --for-tests, also what only the tests need. Installs only the packages that are missing.
 packages=(cmake ninja-build g++ pkg-config libsimgrid-dev libboost-graph-dev libyaml-cpp-dev
-          catch2 libcli11-dev nlohmann-json3-dev libfmt-dev)
+          catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
+          help2man) # the man pages (packaging.cmake)
 if [ $# -gt 1 ] || { [ $# -eq 1 ] && [ "$1" != "--for-tests" ]; }; then
   echo "usage: tools/install-deps.sh [--for-tests]" >&2
   exit 2
 fi
 if [ $# -eq 1 ]; then
   packages+=(slurmctld slurmd slurm-client munge # a one-machine Slurm for the job-array test
-             clang libclang-rt-14-dev)           # libFuzzer and clang's sanitizer runtimes (tools/fuzz.sh)
+             clang libclang-rt-14-dev            # libFuzzer and clang's sanitizer runtimes (tools/fuzz.sh)
+             dpkg-dev file)                      # cpack's .deb (tools/test-install.sh)
 fi
 missing=()
 for p in "${packages[@]}"; do

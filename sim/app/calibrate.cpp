@@ -54,7 +54,13 @@ void print_calibration(std::ostream& out, const config::Scenario& s, const Calib
   fmt::print(out, "forward+backward   {:.6g} {}/s, {:.1f}% of the {} peak\n", c.samples_per_second, model.sample_unit,
              100 * c.efficiency,
              units::format(s.cluster.accelerator.peak_rate.at(s.workload.precision).value, Dimension::flop_rate));
-  fmt::print(out, "\nAdd this row under measured_throughput: in {}\n", s.workload.model_file);
+  if (s.workload.model_built_in)
+    fmt::print(out,
+               "\nAdd this row under measured_throughput: in a copy of {} (the built-in workloads hold published "
+               "measurements only), and point workload.model at the copy\n",
+               s.workload.model_file);
+  else
+    fmt::print(out, "\nAdd this row under measured_throughput: in {}\n", s.workload.model_file);
   fmt::print(out,
              "  - accelerator: {}\n    precision: {}\n    batch_per_device: {}\n    samples_per_second: {:.6g}\n"
              "    source: \"{}\"\n",

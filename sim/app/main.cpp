@@ -5,6 +5,7 @@
 #include "app/calibrate.hpp"
 #include "app/collective_benchmark.hpp"
 #include "app/compare.hpp"
+#include "app/data_dir.hpp"
 #include "app/run_size.hpp"
 #include "app/simulate.hpp"
 #include "app/sweep_runner.hpp"
@@ -25,9 +26,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <sys/resource.h>
 #include <thread>
@@ -36,8 +39,8 @@
 #ifndef DTSIM_VERSION
 #define DTSIM_VERSION "unknown"
 #endif
-#ifndef DTSIM_DATA_DIR
-#define DTSIM_DATA_DIR "."
+#ifndef DTSIM_DATA_FROM_BINARY
+#define DTSIM_DATA_FROM_BINARY "../share/dtsim"
 #endif
 
 namespace {
@@ -428,8 +431,12 @@ int main(int argc, char** argv)
   CLI::App app{"dtsim: a discrete-event simulator of distributed data-parallel deep-learning training"};
   app.set_version_flag("--version", std::string("dtsim ") + DTSIM_VERSION);
   app.require_subcommand(1);
-  std::string data_dir = DTSIM_DATA_DIR;
-  app.add_option("--data-dir", data_dir, "Folder holding catalog/ and workloads/")->capture_default_str();
+  app.fallthrough(); // options of the whole program, such as --data-dir, are taken after a subcommand too
+  std::string data_dir_option;
+  const CLI::Option* data_dir_given = app.add_option(
+      "--data-dir", data_dir_option,
+      "Folder holding catalog/, workloads/ and topologies/ (default: $DTSIM_DATA_DIR, else " DTSIM_DATA_FROM_BINARY
+      " from the folder of the dtsim binary)");
 
   RunOptions run_options;
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario and report on it");
@@ -545,29 +552,34 @@ int main(int argc, char** argv)
     return code == 0 ? exit_ok : exit_bad_input;
   }
 
+  // Looked for only by the commands that read scenarios, so that merge or plot need no data folder.
+  const auto data_dir = [&] {
+    return dtsim::app::find_data_dir(data_dir_given->count() > 0 ? std::optional(data_dir_option) : std::nullopt,
+                                     std::getenv("DTSIM_DATA_DIR"), DTSIM_DATA_FROM_BINARY);
+  };
   try {
     if (*run_cmd)
-      return run(run_options, data_dir);
+      return run(run_options, data_dir());
     if (*compare_cmd)
-      return compare(compare_options, data_dir);
+      return compare(compare_options, data_dir());
     if (*advise_cmd)
-      return advise(advise_options, data_dir);
+      return advise(advise_options, data_dir());
     if (*sweep_cmd)
-      return sweep(sweep_options, data_dir);
+      return sweep(sweep_options, data_dir());
     if (*merge_cmd)
       return merge(merge_dir);
     if (*plot_cmd)
       return plot(plot_options);
     if (*collective_cmd)
-      return collective(collective_options, data_dir);
+      return collective(collective_options, data_dir());
     if (*topology_cmd)
-      return topology(topology_file, topology_overrides, dot_file, data_dir);
+      return topology(topology_file, topology_overrides, dot_file, data_dir());
     if (*check_cmd)
-      return check(cases_file, check_json_file, data_dir);
+      return check(cases_file, check_json_file, data_dir());
     if (*calibrate_cmd)
-      return calibrate(calibrate_options, data_dir);
+      return calibrate(calibrate_options, data_dir());
     if (*validate_cmd)
-      return validate(validate_file, validate_overrides, data_dir);
+      return validate(validate_file, validate_overrides, data_dir());
     if (*reference_cmd) {
       std::cout << dtsim::config::reference_markdown(dtsim::config::scenario_parameters());
       return exit_ok;

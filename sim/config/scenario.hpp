@@ -130,6 +130,7 @@ struct StorageSpec {
 
 struct WorkloadSpec {
   std::string model_file;
+  bool model_built_in = false; ///< from the data folder's workloads/, not a file of the user's
   Workload model;
   long long dataset_samples = 0;
   double sample_size_spread = 0; ///< B, standard deviation of a stored sample's size

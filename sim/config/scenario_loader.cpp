@@ -402,17 +402,22 @@ private:
     c.bytes = workload.model.parameters.value * v_.number("checkpoint.bytes_per_param");
   }
 
+  bool workload_built_in() const
+  {
+    const std::string& model = v_.text("workload.model");
+    return model.find('/') == std::string::npos && !model.ends_with(".yaml");
+  }
+
   std::string workload_file() const
   {
     const std::string& model = v_.text("workload.model");
-    if (model.find('/') == std::string::npos && !model.ends_with(".yaml"))
-      return data_dir_ + "/workloads/" + model + ".yaml";
-    return relative_to(file_, model);
+    return workload_built_in() ? data_dir_ + "/workloads/" + model + ".yaml" : relative_to(file_, model);
   }
 
   void workload(const ClusterSpec& cluster, WorkloadSpec& w)
   {
     w.model_file = workload_file();
+    w.model_built_in = workload_built_in();
     if (const auto found = not_a_regular_file(w.model_file))
       v_.fail("workload.model", fmt::format("expected a workload in workloads/ or a workload file path, found \"{}\" "
                                             "({} at {})",

@@ -242,6 +242,9 @@ TEST_CASE("app: calibrate turns a measured step time into a workload row that re
   const auto row_start = out.output.find("  - accelerator: H100-SXM5-80GB");
   REQUIRE(row_start != std::string::npos);
   CHECK(out.output.find("source: \"lab run\"") != std::string::npos);
+  // The built-in workload is left alone: the row goes into a copy, which the run below then names.
+  CHECK(out.output.find("in a copy of") != std::string::npos);
+  CHECK(out.output.find("point workload.model at the copy") != std::string::npos);
 
   std::string workload = read_file(std::string(DTSIM_SOURCE_DIR) + "/workloads/resnet50.yaml");
   const std::string list = "measured_throughput:\n";
@@ -474,4 +477,27 @@ TEST_CASE("app: a cluster too large for this machine is refused by validate with
   CHECK(fits.exit_code == 0);
   CHECK(fits.output.find("actors, their stacks at most") != std::string::npos);
   CHECK(fits.output.find("a platform of 3 zones, 5 hosts") != std::string::npos);
+}
+
+TEST_CASE("app: dtsim finds its data beside its own binary, from any folder, unless --data-dir or DTSIM_DATA_DIR "
+          "say otherwise")
+{
+  const std::string scenario = std::string(DTSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
+  const Outcome elsewhere = shell(fmt::format("cd / && env -u DTSIM_DATA_DIR {} validate {}", dtsim_binary, scenario));
+  CHECK(elsewhere.exit_code == 0);
+  // --data-dir is taken before or after the subcommand.
+  for (const std::string& order : {"--data-dir /tmp validate " + scenario, "validate " + scenario + " --data-dir /tmp"}) {
+    const Outcome wrong = dtsim(order);
+    CHECK(wrong.exit_code == 2);
+    CHECK_THAT(wrong.output, Catch::Contains("--data-dir /tmp: expected a data folder holding catalog/, workloads/ "
+                                             "and topologies/, found /tmp without catalog/"));
+  }
+  const Outcome from_environment = shell(fmt::format("DTSIM_DATA_DIR=/tmp {} validate {}", dtsim_binary, scenario));
+  CHECK(from_environment.exit_code == 2);
+  CHECK_THAT(from_environment.output, Catch::Contains("DTSIM_DATA_DIR=/tmp: expected a data folder"));
+  const Outcome given = shell(
+      fmt::format("DTSIM_DATA_DIR=/tmp {} validate {} --data-dir {}", dtsim_binary, scenario, DTSIM_SOURCE_DIR));
+  CHECK(given.exit_code == 0); // --data-dir wins over the environment
+  // Commands that read no scenario need no data folder.
+  CHECK(shell(fmt::format("DTSIM_DATA_DIR=/tmp {} reference", dtsim_binary)).exit_code == 0);
 }

@@ -2,10 +2,13 @@
 # A sweep submitted to a real (one-machine) Slurm as a job array of 3 tasks, merged by a dependent job, gives
 # the same results.jsonl and results.csv as the same sweep run locally. Starts Slurm and stops it again.
 # Needs root and the Debian packages slurmctld, slurmd, slurm-client and munge (tools/install-deps.sh).
-# DTSIM names the dtsim binary to test (default: build/sim/app/dtsim).
+# DTSIM names the dtsim binary to test (default: build/sim/app/dtsim); the test puts its folder first on the PATH,
+# where the Slurm scripts find it as they find an installed dtsim.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-export DTSIM=${DTSIM:-$root/build/sim/app/dtsim}
+binary=${DTSIM:-$root/build/sim/app/dtsim}
+unset DTSIM
+export PATH="$(dirname "$binary"):$PATH"
 work=$(mktemp -d /tmp/dtsim-slurm-test.XXXXXX)
 . "$root/tests/slurm/local-slurm.sh"
 # Stops Slurm; removes the test's files when it passed, keeps them (Slurm's logs) when it failed.
@@ -23,7 +26,7 @@ trap finish EXIT
 sweep=(scenarios/cluster-4node-a100.yaml --set cluster.nodes=1,2,3,4 --set workload.batch_per_device=128,256
   --set workload.steps=10)
 cd "$root"
-"$DTSIM" sweep "${sweep[@]}" -o "$work/local" -j 2 > /dev/null
+dtsim sweep "${sweep[@]}" -o "$work/local" -j 2 > /dev/null
 
 slurm_start "$work/slurm"
 ids=$(tools/slurm/submit-sweep.sh "${sweep[0]}" "$work/array" 3 "${sweep[@]:1}")

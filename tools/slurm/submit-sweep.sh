@@ -2,7 +2,8 @@
 # Submits a sweep as a Slurm job array of SHARDS tasks and a merge job that runs after it; prints both job ids.
 #   tools/slurm/submit-sweep.sh SWEEP.yaml OUT_DIR SHARDS [dtsim sweep options...]
 # Options after SHARDS go to every task (such as --set workload.steps=100); sbatch options through SBATCH_*
-# environment variables (SBATCH_PARTITION, SBATCH_TIMELIMIT, ...). DTSIM names the dtsim binary.
+# environment variables (SBATCH_PARTITION, SBATCH_TIMELIMIT, ...). dtsim is the one on the PATH
+# unless DTSIM names another.
 set -euo pipefail
 if [ $# -lt 3 ]; then
   echo "usage: $0 SWEEP.yaml OUT_DIR SHARDS [dtsim sweep options...]" >&2
