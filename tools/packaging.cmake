@@ -2,6 +2,8 @@
 # the top CMakeLists.txt: paths are relative to the sources).
 
 install(DIRECTORY catalog workloads topologies scenarios DESTINATION "${CMAKE_INSTALL_DATADIR}/dtsim")
+# Where the installed examples' yaml-language-server lines look for it.
+install(FILES docs/scenario.schema.json DESTINATION "${CMAKE_INSTALL_DATADIR}/dtsim/docs")
 install(FILES README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 install(DIRECTORY docs/ DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 install(FILES tools/completion/dtsim.bash DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions"

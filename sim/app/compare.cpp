@@ -1,6 +1,7 @@
 #include "app/compare.hpp"
 
 #include "app/process_pool.hpp"
+#include "app/progress.hpp"
 #include "app/simulate.hpp"
 
 #include "config/config_error.hpp"
@@ -23,19 +24,22 @@ std::string summary_text(const config::Scenario& scenario, bool with_baseline)
 } // namespace
 
 std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs,
-                                                        bool baselines)
+                                                        bool baselines, const std::string& command)
 {
   std::vector<report::ComparedScenario> rows;
   for (const auto& s : scenarios)
     rows.push_back({s.name, std::nullopt});
+  TaskProgress progress(command, scenarios.size());
   run_in_processes(
       scenarios.size(), jobs, [&](std::size_t k) { return summary_text(scenarios[k].scenario, baselines); },
       [&](std::size_t k, const TaskOutcome& outcome) {
+        progress.finished(outcome.text.has_value());
         if (outcome.text)
           rows[k].summary = nlohmann::json::parse(*outcome.text);
         else
-          fmt::print(stderr, "dtsim: {} failed: {}\n", scenarios[k].name, outcome.error);
-      });
+          fmt::print(stderr, "\ndtsim: {} failed: {}\n", scenarios[k].name, outcome.error);
+      },
+      [&](std::size_t running) { progress.show(running); });
   return rows;
 }
 

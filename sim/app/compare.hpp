@@ -14,9 +14,10 @@ struct NamedScenario {
 };
 
 /// Simulates each scenario (and, with `baselines`, its one-device baseline) in child processes, `jobs`
-/// scenarios at a time, and returns their summaries in the order given.
+/// scenarios at a time, and returns their summaries in the order given; on a terminal, with a progress line
+/// that names `command`.
 std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedScenario>& scenarios, int jobs,
-                                                        bool baselines);
+                                                        bool baselines, const std::string& command);
 
 /// Splits an option "NAME:key=value,key=value" into its name and its --set overrides; throws ConfigError.
 std::pair<std::string, std::vector<std::string>> parse_option(const std::string& option);

@@ -94,7 +94,7 @@ int run(const RunOptions& options, const std::string& data_dir)
   const dtsim::config::Scenario scenario = load_runnable(options.scenario, options.overrides, data_dir);
   check_outputs({options.json_file, options.trace_file});
   const auto [result, reported] = dtsim::app::simulate_and_summarize(
-      scenario, options.baseline, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps});
+      scenario, options.baseline, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps}, true);
 
   const auto results = dtsim::report::results_json(scenario, result, reported, DTSIM_VERSION); // checks the numbers
   dtsim::report::print_summary(std::cout, scenario, result, reported);
@@ -141,7 +141,7 @@ int compare(const CompareOptions& options, const std::string& data_dir)
     overrides.insert(overrides.begin(), options.overrides.begin(), options.overrides.end());
     add(name, options.scenarios.front(), overrides);
   }
-  const auto rows = dtsim::app::compare_scenarios(scenarios, jobs_or_cores(options.jobs), true);
+  const auto rows = dtsim::app::compare_scenarios(scenarios, jobs_or_cores(options.jobs), true, "compare");
   dtsim::report::print_comparison(std::cout, rows);
   const bool all_ran = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.has_value(); });
   return all_ran ? exit_ok : exit_simulation_failed;
@@ -207,7 +207,7 @@ int advise(const AdviseOptions& options, const std::string& data_dir)
       skipped.emplace_back(move.name, e.message());
     }
   }
-  const auto results = dtsim::app::compare_scenarios(scenarios, jobs_or_cores(options.jobs), false);
+  const auto results = dtsim::app::compare_scenarios(scenarios, jobs_or_cores(options.jobs), false, "advise");
   for (std::size_t k = 0; k < runs.size(); ++k)
     runs[k].summary = results[k].summary;
   if (!runs.front().summary)
@@ -544,6 +544,8 @@ int main(int argc, char** argv)
 
   CLI::App* reference_cmd =
       app.add_subcommand("reference", "Print the scenario reference (docs/scenario-reference.md) in Markdown");
+  CLI::App* schema_cmd = app.add_subcommand(
+      "schema", "Print the JSON Schema of the scenario format (docs/scenario.schema.json), for editors and validators");
 
   try {
     app.parse(argc, argv);
@@ -582,6 +584,10 @@ int main(int argc, char** argv)
       return validate(validate_file, validate_overrides, data_dir());
     if (*reference_cmd) {
       std::cout << dtsim::config::reference_markdown(dtsim::config::scenario_parameters());
+      return exit_ok;
+    }
+    if (*schema_cmd) {
+      std::cout << dtsim::config::schema_json(dtsim::config::scenario_parameters());
       return exit_ok;
     }
   } catch (const dtsim::config::ConfigError& e) {

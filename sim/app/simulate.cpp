@@ -1,6 +1,7 @@
 #include "app/simulate.hpp"
 
 #include "app/process_pool.hpp"
+#include "app/progress.hpp"
 #include "platform/cluster_layout.hpp"
 #include "report/recorder.hpp"
 
@@ -15,11 +16,32 @@
 
 namespace dtsim::app {
 
-report::RunResult simulate(const config::Scenario& scenario, training::TraceWindow trace)
+namespace {
+
+/// @brief Records the run and shows, on a terminal, how many steps are done.
+class RecorderWithProgress : public report::Recorder {
+public:
+  RecorderWithProgress(long long steps, bool stops_when_settled, bool shown)
+      : progress_(steps, stops_when_settled, shown)
+  {
+  }
+  void step(const training::StepRecord& record) override
+  {
+    Recorder::step(record);
+    progress_.step_done(record.step + 1);
+  }
+
+private:
+  StepProgress progress_;
+};
+
+} // namespace
+
+report::RunResult simulate(const config::Scenario& scenario, training::TraceWindow trace, bool progress)
 {
   const platform::ClusterLayout layout = platform::lay_out_cluster(scenario);
   engine::Simulation simulation(layout.root, engine::Options{});
-  report::Recorder recorder;
+  RecorderWithProgress recorder(scenario.workload.steps, !scenario.training.exact, progress && stderr_is_terminal());
   training::TrainingJob job(scenario, layout, simulation, recorder, trace);
   job.start();
   simulation.run();
@@ -62,12 +84,13 @@ double baseline_throughput(const config::Scenario& scenario)
   return samples_per_second / scenario.cluster.nodes;
 }
 
-SummarizedRun simulate_and_summarize(const config::Scenario& scenario, bool with_baseline, training::TraceWindow trace)
+SummarizedRun simulate_and_summarize(const config::Scenario& scenario, bool with_baseline, training::TraceWindow trace,
+                                     bool progress)
 {
   std::optional<ChildComputation> baseline;
   if (with_baseline && scenario.cluster.devices() > 1)
     baseline.emplace([&scenario] { return baseline_throughput(scenario); });
-  report::RunResult run = simulate(scenario, trace);
+  report::RunResult run = simulate(scenario, trace, progress);
   report::Summary summary = report::summarize(scenario, run, baseline ? baseline->result() : std::nullopt);
   return {std::move(run), std::move(summary)};
 }

@@ -9,9 +9,9 @@
 
 namespace dtsim::app {
 
-/// Lays out the platform, runs the training job on SimGrid and returns what it recorded.
-/// SimGrid allows one simulation per process: call this once per process.
-report::RunResult simulate(const config::Scenario& scenario, training::TraceWindow trace);
+/// Lays out the platform, runs the training job on SimGrid and returns what it recorded; with `progress`, a
+/// progress line of the steps on a terminal. SimGrid allows one simulation per process: call this once per process.
+report::RunResult simulate(const config::Scenario& scenario, training::TraceWindow trace, bool progress = false);
 
 /// The same scenario on one device of `group` (training/device_groups.hpp) with that group's per-device
 /// batch, the same storage and step count.
@@ -31,7 +31,7 @@ struct SummarizedRun {
 /// baseline in a child (for the scaling efficiency), then summarizes. Call once per process, before any other
 /// simulation in it.
 SummarizedRun simulate_and_summarize(const config::Scenario& scenario, bool with_baseline,
-                                     training::TraceWindow trace = {});
+                                     training::TraceWindow trace = {}, bool progress = false);
 
 /// @brief Text computed in a forked child process, since each SimGrid simulation needs a process of its
 /// own; the parent goes on meanwhile. Create it before any simulation in this process. Throws

@@ -1,6 +1,7 @@
 #include "app/sweep_runner.hpp"
 
 #include "app/process_pool.hpp"
+#include "app/progress.hpp"
 #include "app/simulate.hpp"
 #include "config/config_error.hpp"
 #include "report/writers.hpp"
@@ -78,46 +79,6 @@ void check_some_point_is_valid(const sweep::SweepDefinition& sweep, const std::v
     throw *first;
 }
 
-/// @brief The progress line: done, failed, running and the time left, rewritten in place on a terminal.
-class Progress {
-public:
-  Progress(std::size_t total, bool shown)
-      : total_(total)
-      , shown_(shown)
-      , start_(std::chrono::steady_clock::now())
-  {
-  }
-  ~Progress()
-  {
-    if (shown_ && total_ > 0)
-      fmt::print(stderr, "\n");
-  }
-
-  void finished(bool ok)
-  {
-    ++done_;
-    failed_ += !ok;
-  }
-
-  void show(std::size_t running) const
-  {
-    if (!shown_)
-      return;
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
-    const std::string left =
-        done_ == 0 ? "" : fmt::format(", about {:.0f} s left", elapsed.count() / done_ * (total_ - done_));
-    fmt::print(stderr, "\rdtsim sweep: {}/{} done, {} failed, {} running{}\x1b[K", done_, total_, failed_, running,
-               left);
-  }
-
-private:
-  std::size_t total_;
-  bool shown_;
-  std::chrono::steady_clock::time_point start_;
-  std::size_t done_ = 0;
-  std::size_t failed_ = 0;
-};
-
 } // namespace
 
 Shard shard_from(const std::string& option)
@@ -170,7 +131,7 @@ SweepTally run_sweep(const sweep::SweepDefinition& sweep, const SweepRunOptions&
   SweepTally tally{0, mine.size() - todo.size(), 0};
 
   sweep::RowsFile rows((fs::path(options.out_dir) / rows_file).string());
-  Progress progress(todo.size(), options.progress);
+  TaskProgress progress("sweep", todo.size(), options.progress);
   const auto record = [&](std::size_t k, const TaskOutcome& outcome) {
     std::optional<nlohmann::json> summary;
     if (outcome.text)

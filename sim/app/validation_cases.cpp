@@ -1,6 +1,7 @@
 #include "app/validation_cases.hpp"
 
 #include "app/collective_benchmark.hpp"
+#include "app/progress.hpp"
 #include "app/simulate.hpp"
 #include "config/value_reader.hpp"
 #include "training/runnable_scenario.hpp"
@@ -234,9 +235,12 @@ std::vector<ValidationCase> load_cases(const std::string& path)
 std::vector<CaseOutcome> run_cases(const std::vector<ValidationCase>& cases, const std::string& data_dir)
 {
   std::vector<CaseOutcome> outcomes;
+  TaskProgress progress("check", cases.size());
   for (const auto& c : cases) {
+    progress.show(1);
     ChildComputation run([&c, &data_dir] { return predict(c, data_dir); });
     outcomes.push_back({c, run.result()});
+    progress.finished(outcomes.back().predicted.has_value());
   }
   return outcomes;
 }

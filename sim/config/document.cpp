@@ -193,7 +193,7 @@ Document Document::load(const std::string& path)
   return parse(text, path);
 }
 
-void Document::apply_override(const std::string& assignment)
+std::optional<std::string> Document::apply_override(const std::string& assignment)
 {
   const Location option{"--set " + assignment, 0, 0};
   const auto eq = assignment.find('=');
@@ -206,8 +206,9 @@ void Document::apply_override(const std::string& assignment)
   } catch (const ConfigError& e) {
     throw ConfigError(option, path, "the value is not valid: " + e.message());
   }
-  if (value.IsNull())
-    throw ConfigError(option, path, "expected a value after '=', found nothing");
+  const bool removal = value.IsNull();
+  if (removal && assignment.find_first_not_of(" \t", eq + 1) == std::string::npos)
+    throw ConfigError(option, path, "expected a value after '=' (or null, to remove the key), found nothing");
 
   std::vector<std::string> keys;
   std::stringstream split(path);
@@ -221,6 +222,8 @@ void Document::apply_override(const std::string& assignment)
   for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
     walked = join_path(walked, keys[i]);
     YAML::Node next = current[keys[i]];
+    if (removal && (!next.IsDefined() || !next.IsMap()))
+      return path; // nothing there to remove
     if (!next.IsDefined() || next.IsNull()) {
       current[keys[i]] = YAML::Node(YAML::NodeType::Map);
       overrides_.emplace_back(walked, option.origin);
@@ -231,8 +234,11 @@ void Document::apply_override(const std::string& assignment)
   }
   // Removing first detaches the key from a node it may share with a YAML anchor.
   current.remove(keys.back());
+  if (removal)
+    return path;
   current[keys.back()] = value;
   overrides_.emplace_back(path, option.origin);
+  return std::nullopt;
 }
 
 void Document::remove(const std::string& section, const std::string& key)

@@ -17,12 +17,12 @@ inline constexpr std::size_t max_expanded_values = 100'000;
 /// Sections and lists inside one another.
 inline constexpr std::size_t max_nesting_depth = 64;
 
-/// Parses `text`, read from `name`, as YAML within the bounds above; duplicate keys, keys that are not
-/// names and aliases that contain themselves are errors too. Throws ConfigError.
 /// What is at `path` when it is not a regular file ("no file", "a directory", "a device", ...); nothing when it
 /// is one. Also "no file" when it cannot be looked up (a name too long, say).
 std::optional<std::string> not_a_regular_file(const std::string& path);
 
+/// Parses `text`, read from `name`, as YAML within the bounds above; duplicate keys, keys that are not
+/// names and aliases that contain themselves are errors too. Throws ConfigError.
 YAML::Node parse_yaml(const std::string& text, const std::string& name);
 
 /// @brief A YAML file with `--set` overrides applied, which can say where each of its values came from.
@@ -34,8 +34,10 @@ public:
   /// Parses `text` as if it were the file `name` (for tests and embedded data).
   static Document parse(const std::string& text, const std::string& name);
 
-  /// Applies one `key.path=value` override; the value is read as YAML, so `[1,2]` is a list.
-  void apply_override(const std::string& assignment);
+  /// Applies one `key.path=value` override; the value is read as YAML, so `[1,2]` is a list, and `null` (or `~`)
+  /// removes the key. Returns the path of a key so removed, whether or not the document had it, for the caller
+  /// to check that such a key exists.
+  std::optional<std::string> apply_override(const std::string& assignment);
 
   /// Removes `key` from `section`, if both are there.
   void remove(const std::string& section, const std::string& key);

@@ -1015,7 +1015,7 @@ ResolvedValue default_of(const Parameter& p)
 
 /// Checks keys section by section: every key must be a declared parameter or lead to one.
 void check_structure(const Document& doc, const YAML::Node& map, const std::string& path,
-                     const std::vector<Parameter>& table)
+                     const std::vector<Parameter>& table, ErrorCollector& errors)
 {
   std::vector<std::string> allowed;
   std::set<std::string> sections;
@@ -1031,19 +1031,21 @@ void check_structure(const Document& doc, const YAML::Node& map, const std::stri
     if (dot != std::string::npos)
       sections.insert(key);
   }
-  check_keys(doc, map, path, allowed);
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
     const std::string child = join_path(path, key);
-    if (sections.contains(key)) {
-      if (!entry.second.IsMap())
-        fail(doc, child, entry.second,
-             fmt::format("expected a section (a mapping of keys), found {}", describe(entry.second)));
-      check_structure(doc, entry.second, child, table);
-    } else if (entry.second.IsMap() || entry.second.IsSequence()) {
-      const auto p = std::find_if(table.begin(), table.end(), [&](const Parameter& q) { return q.path == child; });
-      fail(doc, child, entry.second, fmt::format("expected {}, found {}", p->expected(), describe(entry.second)));
-    }
+    errors.attempt([&] {
+      check_key(doc, entry.first, path, allowed);
+      if (sections.contains(key)) {
+        if (!entry.second.IsMap())
+          fail(doc, child, entry.second,
+               fmt::format("expected a section (a mapping of keys), found {}", describe(entry.second)));
+        check_structure(doc, entry.second, child, table, errors);
+      } else if (entry.second.IsMap() || entry.second.IsSequence()) {
+        const auto p = std::find_if(table.begin(), table.end(), [&](const Parameter& q) { return q.path == child; });
+        fail(doc, child, entry.second, fmt::format("expected {}, found {}", p->expected(), describe(entry.second)));
+      }
+    });
   }
 }
 
@@ -1058,6 +1060,8 @@ YAML::Node find_node(const YAML::Node& root, const std::string& path, YAML::Node
   while (true) {
     const auto dot = path.find('.', start);
     const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!current.IsMap()) // a section written as a value: reported by check_structure
+      return YAML::Node(YAML::NodeType::Undefined);
     const YAML::Node& parent = current;
     YAML::Node next = parent[key];
     if (!next.IsDefined() || next.IsNull())
@@ -1075,7 +1079,9 @@ YAML::Node find_node(const YAML::Node& root, const std::string& path, YAML::Node
 
 ResolvedParameters ResolvedParameters::resolve(const Document& doc, const std::vector<Parameter>& table)
 {
-  check_structure(doc, doc.root(), "", table);
+  // Each key is checked on its own, so that one run lists every mistake it can (up to ErrorCollector::limit).
+  ErrorCollector errors;
+  check_structure(doc, doc.root(), "", table, errors);
   ResolvedParameters result;
   result.file_start_ = doc.locate("", doc.root());
   for (const auto& p : table) {
@@ -1083,18 +1089,22 @@ ResolvedParameters ResolvedParameters::resolve(const Document& doc, const std::v
     std::string deepest_path;
     const YAML::Node node = find_node(doc.root(), p.path, deepest, deepest_path);
     if (node.IsDefined()) {
-      result.values_.emplace(p.path, read_value(doc, p, node));
+      errors.attempt([&] {
+        result.values_.emplace(p.path, read_value(doc, p, node));
+        result.order_.push_back(p.path);
+      });
     } else if (p.presence == Presence::required) {
-      throw ConfigError(doc.locate(deepest_path, deepest), p.path,
-                        fmt::format("missing key: expected {} ({})", p.expected(), p.help));
+      errors.add(ConfigError(doc.locate(deepest_path, deepest), p.path,
+                             fmt::format("missing key: expected {} ({})", p.expected(), p.help)));
     } else if (p.presence == Presence::defaulted) {
       result.values_.emplace(p.path, default_of(p));
-    } else {
-      continue;
+      result.order_.push_back(p.path);
     }
-    result.order_.push_back(p.path);
   }
-  result.refuse_inapplicable();
+  // Whether a key applies depends on others: judged only once every value has been read.
+  errors.throw_if_any();
+  result.refuse_inapplicable(errors);
+  errors.throw_if_any();
   return result;
 }
 
@@ -1140,7 +1150,7 @@ std::string ResolvedParameters::why_not(const Parameter& p) const
 /// A key the scenario sets (not a default) where its declared condition does not hold is an error, except a
 /// key of the file whose condition names a key a --set option changed: that option replaces it, as a --set of
 /// workload.steps replaces the file's workload.epochs.
-void ResolvedParameters::refuse_inapplicable()
+void ResolvedParameters::refuse_inapplicable(ErrorCollector& errors)
 {
   for (std::size_t i = 0; i < order_.size();) {
     const std::string path = order_[i];
@@ -1156,8 +1166,11 @@ void ResolvedParameters::refuse_inapplicable()
         order_.erase(order_.begin() + static_cast<std::ptrdiff_t>(i));
       }
     } else {
-      fail(path, fmt::format("expected no {}, since {} (it applies when {})", path, why_not(*v.parameter),
-                             v.parameter->condition()));
+      errors.attempt([&] {
+        fail(path, fmt::format("expected no {}, since {} (it applies when {})", path, why_not(*v.parameter),
+                               v.parameter->condition()));
+      });
+      ++i;
     }
   }
 }
@@ -1238,7 +1251,10 @@ std::string reference_markdown(const std::vector<Parameter>& table)
                     "Values with a unit carry it in the value, with or without a space: `\"200 Gb/s\"`, `\"25 MiB\"`, "
                     "`\"2 us\"`, `\"312 TFLOPS\"`. Bits are `b`, bytes `B`; `kB`, `MB`, `GB` are decimal and `KiB`, "
                     "`MiB`, `GiB` binary. Unknown keys are errors. Any key can be overridden with "
-                    "`--set key.path=value` (the value is read as YAML).\n\n"
+                    "`--set key.path=value` (the value is read as YAML; `null` removes the key, so its default or "
+                    "the other of a pair such as `workload.steps` and `workload.epochs` takes its place). "
+                    "`dtsim schema` prints the format as a JSON Schema (docs/scenario.schema.json), which the example "
+                    "scenarios name in their `yaml-language-server` line so that editors complete and check keys.\n\n"
                     "A key applies only where the column *applies when* says; set anywhere else it is an error that "
                     "says why. A `--set` of the key a condition names replaces the file's keys that it makes "
                     "inapplicable (their defaults return), as a `--set` of `workload.steps` replaces the file's "

@@ -89,7 +89,7 @@ private:
   bool applies(const Parameter& p) const;
   bool holds(const Condition& c) const;
   std::string why_not(const Parameter& p) const; ///< "storage.dataset_on is local-nvme and checkpoint.to is not set"
-  void refuse_inapplicable();
+  void refuse_inapplicable(ErrorCollector& errors);
   static bool set_by_option(const ResolvedValue& v);
   bool condition_set_by_option(const Parameter& p) const;
   std::vector<std::string> order_;
@@ -99,5 +99,9 @@ private:
 
 /// docs/scenario-reference.md, generated from `table`.
 std::string reference_markdown(const std::vector<Parameter>& table);
+
+/// docs/scenario.schema.json: a JSON Schema of the scenario format generated from `table`, for editors and
+/// validators (yaml-language-server) to complete and check keys.
+std::string schema_json(const std::vector<Parameter>& table);
 
 } // namespace dtsim::config

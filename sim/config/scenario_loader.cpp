@@ -730,6 +730,22 @@ void check_version(const Document& doc)
          fmt::format("expected 1, the only scenario format this dtsim reads, found {}", describe(version)));
 }
 
+/// `path`, removed by the `--set` `assignment`, is a key or a section of the scenario format: a misspelt key set to
+/// null would otherwise remove nothing, silently.
+void check_known(const std::string& path, const std::string& assignment)
+{
+  std::vector<std::string> known;
+  for (const Parameter& p : scenario_parameters()) {
+    if (p.path == path || p.path.starts_with(path + "."))
+      return;
+    known.push_back(p.path);
+  }
+  const std::string near = closest_name(path, known);
+  throw ConfigError({"--set " + assignment, 0, 0}, path,
+                    fmt::format("unknown key{}: expected a key of the scenario (dtsim reference lists them)",
+                                near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
+}
+
 /// Overrides, validates and resolves the scenario `doc`.
 Scenario resolve_scenario(Document doc, const std::vector<std::string>& overrides, const std::string& data_dir)
 {
@@ -739,7 +755,8 @@ Scenario resolve_scenario(Document doc, const std::vector<std::string>& override
     for (const auto& [given, replaced] : {std::pair{"steps", "epochs"}, std::pair{"epochs", "steps"}})
       if (assignment.starts_with(fmt::format("workload.{}=", given)))
         doc.remove("workload", replaced);
-    doc.apply_override(assignment);
+    if (const auto removed = doc.apply_override(assignment))
+      check_known(*removed, assignment);
   }
   check_is_scenario(doc);
   check_version(doc);

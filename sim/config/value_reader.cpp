@@ -71,20 +71,25 @@ std::string read_text(const Document& doc, const YAML::Node& node, const std::st
   return scalar_or_fail(doc, node, path, "a text value");
 }
 
+void check_key(const Document& doc, const YAML::Node& key_node, const std::string& path,
+               const std::vector<std::string>& allowed)
+{
+  const std::string key = key_node.Scalar();
+  if (std::find(allowed.begin(), allowed.end(), key) != allowed.end())
+    return;
+  const std::string suggestion = closest_name(key, allowed);
+  std::string message = "unknown key";
+  if (!suggestion.empty())
+    message += fmt::format(" (did you mean \"{}\"?)", suggestion);
+  message += fmt::format("; expected one of: {}", fmt::join(allowed, ", "));
+  throw ConfigError(doc.locate(join_path(path, key), key_node), join_path(path, key), message);
+}
+
 void check_keys(const Document& doc, const YAML::Node& map, const std::string& path,
                 const std::vector<std::string>& allowed)
 {
-  for (const auto& entry : map) {
-    const std::string key = entry.first.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end())
-      continue;
-    const std::string suggestion = closest_name(key, allowed);
-    std::string message = "unknown key";
-    if (!suggestion.empty())
-      message += fmt::format(" (did you mean \"{}\"?)", suggestion);
-    message += fmt::format("; expected one of: {}", fmt::join(allowed, ", "));
-    throw ConfigError(doc.locate(join_path(path, key), entry.first), join_path(path, key), message);
-  }
+  for (const auto& entry : map)
+    check_key(doc, entry.first, path, allowed);
 }
 
 MapReader::MapReader(const Document& doc, const YAML::Node& map, std::string path)

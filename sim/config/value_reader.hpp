@@ -21,6 +21,9 @@ bool read_boolean(const Document& doc, const YAML::Node& node, const std::string
 std::string read_text(const Document& doc, const YAML::Node& node, const std::string& path);
 
 /// Fails on the first key of mapping `map` (at `path`) that is not in `allowed`, with "did you mean".
+/// Throws ConfigError when the key `key_node` of the section at `path` is not one of `allowed`.
+void check_key(const Document& doc, const YAML::Node& key_node, const std::string& path,
+               const std::vector<std::string>& allowed);
 void check_keys(const Document& doc, const YAML::Node& map, const std::string& path,
                 const std::vector<std::string>& allowed);
 

@@ -36,7 +36,7 @@ constexpr std::array bandwidth_units{
 
 constexpr std::array time_units{
     Unit{"ns", 1e-9}, Unit{"us", 1e-6}, Unit{"µs", 1e-6}, Unit{"ms", 1e-3},
-    Unit{"s", 1},     Unit{"min", 60},  Unit{"h", 3600},
+    Unit{"s", 1},     Unit{"min", 60},  Unit{"h", 3600},  Unit{"d", 86400},
 };
 
 constexpr std::array flop_count_units{
@@ -90,6 +90,18 @@ std::string unit_list(Dimension dim)
     list += (list.empty() ? "" : ", ") + std::string(unit.symbol);
   return list;
 }
+
+} // namespace
+
+std::vector<std::string> unit_symbols(Dimension dim)
+{
+  std::vector<std::string> symbols;
+  for (const auto& unit : units_of(dim))
+    symbols.emplace_back(unit.symbol);
+  return symbols;
+}
+
+namespace {
 
 [[noreturn]] void refuse_magnitude(std::string_view text, Dimension dim)
 {
@@ -197,7 +209,8 @@ std::string format(double si_value, Dimension dim)
                                          Unit{"GiB", gibi}, Unit{"TiB", tebi}, Unit{"PiB", pebi}};
   static constexpr std::array bandwidth_scale{Unit{"B/s", 1},     Unit{"kB/s", kilo}, Unit{"MB/s", mega},
                                               Unit{"GB/s", giga}, Unit{"TB/s", tera}, Unit{"PB/s", peta}};
-  static constexpr std::array time_scale{Unit{"ns", 1e-9}, Unit{"us", 1e-6}, Unit{"ms", 1e-3}, Unit{"s", 1}};
+  static constexpr std::array time_scale{Unit{"ns", 1e-9}, Unit{"us", 1e-6}, Unit{"ms", 1e-3}, Unit{"s", 1},
+                                         Unit{"min", 60},  Unit{"h", 3600},  Unit{"d", 86400}};
   static constexpr std::array flop_scale{Unit{"FLOP", 1}, Unit{"MFLOP", mega}, Unit{"GFLOP", giga}, Unit{"TFLOP", tera},
                                          Unit{"PFLOP", peta}};
   static constexpr std::array rate_scale{Unit{"FLOPS", 1}, Unit{"GFLOPS", giga}, Unit{"TFLOPS", tera},

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dtsim::units {
 
@@ -23,6 +24,9 @@ double parse(std::string_view text, Dimension dim);
 
 /// A short phrase naming what a value of `dim` looks like, for error messages ("a size such as \"25 MiB\"").
 std::string expected_form(Dimension dim);
+
+/// Every unit symbol a value of `dim` may carry, as parse() reads them ("B", "KiB", ...); none for a plain number.
+std::vector<std::string> unit_symbols(Dimension dim);
 
 /// The SI unit symbol the value of `dim` is expressed in ("B", "B/s", "s", "FLOP", "FLOP/s", "W", "").
 std::string si_symbol(Dimension dim);

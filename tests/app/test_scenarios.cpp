@@ -486,7 +486,8 @@ TEST_CASE("app: dtsim finds its data beside its own binary, from any folder, unl
   const Outcome elsewhere = shell(fmt::format("cd / && env -u DTSIM_DATA_DIR {} validate {}", dtsim_binary, scenario));
   CHECK(elsewhere.exit_code == 0);
   // --data-dir is taken before or after the subcommand.
-  for (const std::string& order : {"--data-dir /tmp validate " + scenario, "validate " + scenario + " --data-dir /tmp"}) {
+  for (const std::string& order :
+       {"--data-dir /tmp validate " + scenario, "validate " + scenario + " --data-dir /tmp"}) {
     const Outcome wrong = dtsim(order);
     CHECK(wrong.exit_code == 2);
     CHECK_THAT(wrong.output, Catch::Contains("--data-dir /tmp: expected a data folder holding catalog/, workloads/ "
@@ -495,9 +496,24 @@ TEST_CASE("app: dtsim finds its data beside its own binary, from any folder, unl
   const Outcome from_environment = shell(fmt::format("DTSIM_DATA_DIR=/tmp {} validate {}", dtsim_binary, scenario));
   CHECK(from_environment.exit_code == 2);
   CHECK_THAT(from_environment.output, Catch::Contains("DTSIM_DATA_DIR=/tmp: expected a data folder"));
-  const Outcome given = shell(
-      fmt::format("DTSIM_DATA_DIR=/tmp {} validate {} --data-dir {}", dtsim_binary, scenario, DTSIM_SOURCE_DIR));
+  const Outcome given =
+      shell(fmt::format("DTSIM_DATA_DIR=/tmp {} validate {} --data-dir {}", dtsim_binary, scenario, DTSIM_SOURCE_DIR));
   CHECK(given.exit_code == 0); // --data-dir wins over the environment
   // Commands that read no scenario need no data folder.
   CHECK(shell(fmt::format("DTSIM_DATA_DIR=/tmp {} reference", dtsim_binary)).exit_code == 0);
+}
+
+TEST_CASE("app: on a terminal run and compare show their progress on stderr, in a pipe none")
+{
+  // script(1) gives dtsim a terminal.
+  const std::string run = fmt::format("{} run scenarios/cluster-4node-a100.yaml --set workload.steps=600 "
+                                      "--set simulation.exact=true --no-baseline",
+                                      dtsim_binary);
+  const Outcome on_terminal = shell(fmt::format("script -qec '{}' /dev/null", run));
+  CHECK(on_terminal.exit_code == 0);
+  CHECK_THAT(on_terminal.output, Catch::Contains("\rdtsim run: step ") && Catch::Contains(" of 600 simulated, "));
+  const Outcome compare_on_terminal =
+      shell(fmt::format("script -qec '{} compare scenarios/compare/*.yaml' /dev/null", dtsim_binary));
+  CHECK_THAT(compare_on_terminal.output, Catch::Contains("\rdtsim compare: 5/5 done, 0 failed"));
+  CHECK_THAT(shell(run).output, !Catch::Contains("dtsim run: step"));
 }

@@ -1125,3 +1125,50 @@ TEST_CASE("config: a key that applies only while another is not set is refused b
   CHECK_THAT(synthetic.message(),
              Catch::Contains("since training.loader is dali-gpu and storage.dataset_on is synthetic"));
 }
+
+// --- Every error at once ---------------------------------------------------------------------------
+
+TEST_CASE("config: one load lists every key's error, each with its line and column, up to a limit")
+{
+  const fs::path file = write_file(scratch_dir() / "three-mistakes.yaml", R"(version: 1
+cluster:
+  nodes: 1
+  accelerator: A100-SXM4-80GB
+  accelerators_per_node: 2
+  nic_bandwidth: 200 Gb/h
+storage:
+  dataset_on: tape
+workload:
+  model: resnet50
+  batch_per_devic: 64
+  steps: 10
+)");
+  std::string listed;
+  try {
+    load_scenario(file.string(), {}, DTSIM_SOURCE_DIR);
+  } catch (const dtsim::config::ConfigErrors& e) {
+    listed = e.what();
+    CHECK(e.where().line == 11); // the first error found: the structure's, then the values' in table order
+  }
+  const std::string f = file.string();
+  CHECK_THAT(listed, Catch::Contains(f + ":11:3: workload.batch_per_devic: unknown key (did you mean "
+                                         "\"batch_per_device\"?)") &&
+                         Catch::Contains(f + ":6:18: cluster.nic_bandwidth: expected a bandwidth") &&
+                         Catch::Contains(f + ":8:15: storage.dataset_on: expected one of synthetic") &&
+                         Catch::Contains("workload.batch_per_device: missing key"));
+  CHECK(std::count(listed.begin(), listed.end(), '\n') == 3); // four errors, one per line
+
+  // Past the limit, the rest are counted.
+  std::string many = kValidBase;
+  for (int k = 0; k < 25; ++k)
+    many += fmt::format("  unknown_{}: 1\n", k);
+  const fs::path crowded = write_file(scratch_dir() / "many-mistakes.yaml", many);
+  try {
+    load_scenario(crowded.string(), {}, DTSIM_SOURCE_DIR);
+    FAIL("expected errors");
+  } catch (const dtsim::config::ConfigErrors& e) {
+    const std::string text = e.what();
+    CHECK(std::count(text.begin(), text.end(), '\n') == 20);
+    CHECK_THAT(text, Catch::EndsWith("... and 5 more errors"));
+  }
+}

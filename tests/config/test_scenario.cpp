@@ -685,3 +685,32 @@ TEST_CASE("config: choice and text keys bound to their fields copy their values 
   CHECK(s.cost.model == CostModel::hourly);
   CHECK(s.cost.device_hour_usd == Approx(2.5));
 }
+
+TEST_CASE("config: --set key=null removes the key, so the default or the other of a pair takes its place")
+{
+  const std::string quickstart = kSource + "/scenarios/quickstart.yaml";
+  const Scenario s = load(quickstart, {"cluster.cpu_cores_per_node=null", "training.loader_workers=~",
+                                       "workload.steps=null", "workload.epochs=0.001"});
+  CHECK(s.cluster.cpu_cores_per_node == 64); // the key's default, as if the file did not set it
+  CHECK(s.training.loader_workers == 4);
+  CHECK_FALSE(s.workload.epochs == std::nullopt);
+  CHECK(s.workload.steps == 6); // ceil(0.001 x 1,281,167 images / (2 x 128))
+  // A whole section, and a key the file does not set, are removed too.
+  CHECK(load(quickstart, {"cost=null"}).cost.model == CostModel::none);
+  CHECK(load(quickstart, {"training.prefetch=null"}).training.prefetch == 2);
+
+  CHECK_THROWS_WITH(load(quickstart, {"workload.stepz=null"}),
+                    "--set workload.stepz=null: workload.stepz: unknown key (did you mean \"workload.steps\"?): "
+                    "expected a key of the scenario (dtsim reference lists them)");
+  CHECK_THROWS_WITH(load(quickstart, {"workload.steps="}),
+                    Catch::Contains("expected a value after '=' (or null, to remove the key), found nothing"));
+  CHECK_THROWS_WITH(load(quickstart, {"cluster.nodes=null"}), Catch::Contains("cluster.nodes: missing key"));
+}
+
+TEST_CASE("config: docs/scenario.schema.json is the schema generated from the table")
+{
+  const fs::path file = fs::path(kSource) / "docs" / "scenario.schema.json";
+  REQUIRE(fs::exists(file));
+  // On failure, regenerate with: build/sim/app/dtsim schema > docs/scenario.schema.json
+  CHECK(read_text(file) == schema_json(scenario_parameters()));
+}

@@ -196,6 +196,12 @@ TEST_CASE("units: format picks a readable prefix")
   CHECK(format(25e9, Dimension::bandwidth) == "25 GB/s");
   CHECK(format(2e-6, Dimension::time) == "2 us");
   CHECK(format(0.25, Dimension::time) == "250 ms");
+  // Long durations in minutes, hours and days, never as 1.2e+04 s.
+  CHECK(format(59, Dimension::time) == "59 s");
+  CHECK(format(90, Dimension::time) == "1.5 min");
+  CHECK(format(12000, Dimension::time) == "3.333 h");
+  CHECK(format(3 * 86400, Dimension::time) == "3 d");
+  CHECK(parse("3 d", Dimension::time) == Approx(259200));
   CHECK(format(312e12, Dimension::flop_rate) == "312 TFLOPS");
   CHECK(format(8.2e9, Dimension::flop_count) == "8.2 GFLOP");
   CHECK(format(400, Dimension::power) == "400 W");
