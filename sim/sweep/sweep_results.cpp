@@ -379,15 +379,17 @@ MergedRows merge_rows(const nlohmann::json& manifest, const std::vector<nlohmann
     if (it != by_id.end() && (it->second.is_null() || it->second.at("status") != "ok"))
       it->second = row;
   }
-  MergedRows merged;
-  for (const auto& point : manifest.at("points"))
-    if (by_id[point.at("id").get<std::string>()].is_null())
-      merged.missing.push_back(point.at("id").get<std::string>());
-  for (auto& [id, row] : by_id)
-    if (!row.is_null()) {
+  MergedRows merged; // in the grid's order, the manifest's
+  for (const auto& point : manifest.at("points")) {
+    const std::string id = point.at("id").get<std::string>();
+    nlohmann::json& row = by_id.at(id);
+    if (row.is_null()) {
+      merged.missing.push_back(id);
+    } else {
       merged.failed += row.at("status") != "ok";
       merged.rows.push_back(std::move(row));
     }
+  }
   return merged;
 }
 

@@ -87,7 +87,7 @@ std::string rows_file_name(int index, int count);
 
 /// @brief The rows of a sweep's points: one per point, an ok row preferred to a failed one, sorted by id.
 struct MergedRows {
-  std::vector<nlohmann::json> rows;
+  std::vector<nlohmann::json> rows; ///< one per point that has one, in sweep (grid) order
   std::vector<std::string> missing; ///< ids of the manifest's points without a row, in sweep order
   std::size_t failed = 0;
 };

@@ -51,7 +51,12 @@ TEST_CASE("sweep: every point of a grid gets a row, a folder and a CSV line, the
     CHECK(fs::exists(serial / "points" / row.at("id").get<std::string>() / "scenario.json"));
     CHECK(fs::exists(serial / "points" / row.at("id").get<std::string>() / "summary.txt"));
   }
-  CHECK(std::is_sorted(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.at("id") < b.at("id"); }));
+  // In the grid's order, the last key fastest, as the sweep lists its points.
+  std::vector<std::pair<int, int>> order;
+  for (const auto& row : rows)
+    order.emplace_back(row.at("settings").at("cluster.nodes").get<int>(),
+                       row.at("settings").at("workload.batch_per_device").get<int>());
+  CHECK(order == std::vector<std::pair<int, int>>{{1, 128}, {1, 256}, {2, 128}, {2, 256}});
   CHECK(read_file(serial / "results.jsonl") == read_file(parallel / "results.jsonl"));
   CHECK(read_file(serial / "results.jsonl") == read_file(sharded / "results.jsonl"));
   CHECK(read_file(serial / "results.csv") == read_file(sharded / "results.csv"));
