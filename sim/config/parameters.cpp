@@ -768,17 +768,15 @@ const std::vector<Parameter>& scenario_parameters()
           when(number("checkpoint.bytes_per_param", defaulted, "16", 0, false,
                       "Checkpoint bytes per parameter. Default 16: the model states of Adam in mixed precision "
                       "(Rajbhandari et al., ZeRO, SC20, section 3.1); a checkpoint without gradients holds 12 (fp32 "
-                      "weights "
-                      "and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with apex O2)."),
+                      "weights and two Adam moments, as with PyTorch autocast) to 14 (plus fp16 weights, as with "
+                      "apex O2)."),
                "checkpoint.every_steps"),
           "1024"),
       when(bound_to(choice("checkpoint.mode", texts(checkpoint_mode_choices), defaulted, "blocking",
                            "blocking: training waits until the checkpoint is on storage (torch.save). background: "
-                           "training waits "
-                           "only for the copy from device to host memory, and the write overlaps the following steps "
-                           "(torch.distributed.checkpoint's async_save); a checkpoint due before the previous one is "
-                           "written waits "
-                           "for it."),
+                           "training waits only for the copy from device to host memory, and the write overlaps the "
+                           "following steps (torch.distributed.checkpoint's async_save); a checkpoint due before the "
+                           "previous one is written waits for it."),
                     &Scenario::checkpoint, &CheckpointSpec::mode, checkpoint_mode_choices),
            "checkpoint.every_steps"),
       when(
