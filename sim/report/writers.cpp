@@ -458,11 +458,20 @@ void append_durably(int fd, const std::string& path, const std::string& text)
 
 void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& scenarios)
 {
-  fmt::print(out, "| scenario | devices | time to train | throughput (samples/s) | scaling efficiency | bottleneck | "
-                  "energy (kWh) | cost | cost per million samples |\n|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
+  // Times to train in one unit, the one that suits the longest, so that the column compares at a glance.
+  double longest = 0;
+  for (const auto& [file, summary] : scenarios)
+    if (summary)
+      longest = std::max(longest, summary->at("time_to_train_s").get<double>());
+  const units::DisplayUnit time_unit = units::display_unit(longest, Dimension::time);
+  fmt::print(out,
+             "| scenario | devices | samples | time to train ({}) | throughput (samples/s) | scaling efficiency | "
+             "bottleneck | energy (kWh) | cost | cost per million samples |\n"
+             "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n",
+             time_unit.symbol);
   for (const auto& [file, summary] : scenarios) {
     if (!summary) {
-      fmt::print(out, "| {} | failed | | | | | | | |\n", file);
+      fmt::print(out, "| {} | failed | | | | | | | | |\n", file);
       continue;
     }
     const auto& s = *summary;
@@ -472,8 +481,8 @@ void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& sc
     const auto efficiency = number("scaling_efficiency");
     const auto cost = number("cost_usd");
     const std::string bottleneck = s.at("bottleneck").get<std::string>();
-    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {:.3g} | {} | {} |\n", file, s.at("devices").get<int>(),
-               units::format(s.at("time_to_train_s").get<double>(), Dimension::time),
+    fmt::print(out, "| {} | {} | {} | {:.4g} | {} | {} | {} | {:.3g} | {} | {} |\n", file, s.at("devices").get<int>(),
+               thousands(s.at("samples").get<double>()), s.at("time_to_train_s").get<double>() / time_unit.factor,
                thousands(s.at("throughput_samples_per_s").get<double>()),
                efficiency ? fmt::format("{:.1f}%", 100 * *efficiency) : "-", bottleneck.substr(0, bottleneck.find(':')),
                s.at("energy_kWh").get<double>(), cost ? usd(*cost) : "-",

@@ -193,17 +193,8 @@ std::string si_symbol(Dimension dim)
 }
 
 namespace {
-std::string with_prefix(double value, std::span<const Unit> scale)
-{
-  const Unit* best = &scale.front();
-  for (const auto& unit : scale)
-    if (std::abs(value) >= unit.factor)
-      best = &unit;
-  return fmt::format("{:.4g} {}", value / best->factor, best->symbol);
-}
-} // namespace
-
-std::string format(double si_value, Dimension dim)
+/// The units format() writes values of `dim` in, smallest first.
+std::span<const Unit> display_scale(Dimension dim)
 {
   static constexpr std::array size_scale{Unit{"B", 1},      Unit{"KiB", kibi}, Unit{"MiB", mebi},
                                          Unit{"GiB", gibi}, Unit{"TiB", tebi}, Unit{"PiB", pebi}};
@@ -216,25 +207,45 @@ std::string format(double si_value, Dimension dim)
   static constexpr std::array rate_scale{Unit{"FLOPS", 1}, Unit{"GFLOPS", giga}, Unit{"TFLOPS", tera},
                                          Unit{"PFLOPS", peta}};
   static constexpr std::array power_scale{Unit{"W", 1}, Unit{"kW", kilo}, Unit{"MW", mega}};
-  if (si_value == 0 && dim != Dimension::number)
-    return "0 " + si_symbol(dim);
+  static constexpr std::array plain{Unit{"", 1}};
   switch (dim) {
   case Dimension::size:
-    return with_prefix(si_value, size_scale);
+    return size_scale;
   case Dimension::bandwidth:
-    return with_prefix(si_value, bandwidth_scale);
+    return bandwidth_scale;
   case Dimension::time:
-    return with_prefix(si_value, time_scale);
+    return time_scale;
   case Dimension::flop_count:
-    return with_prefix(si_value, flop_scale);
+    return flop_scale;
   case Dimension::flop_rate:
-    return with_prefix(si_value, rate_scale);
+    return rate_scale;
   case Dimension::power:
-    return with_prefix(si_value, power_scale);
+    return power_scale;
   case Dimension::number:
-    return fmt::format("{:.6g}", si_value);
+    return plain;
   }
-  return fmt::format("{}", si_value);
+  return plain;
+}
+} // namespace
+
+DisplayUnit display_unit(double si_value, Dimension dim)
+{
+  const auto scale = display_scale(dim);
+  const Unit* best = &scale.front();
+  for (const auto& unit : scale)
+    if (std::abs(si_value) >= unit.factor)
+      best = &unit;
+  return {std::string(best->symbol), best->factor};
+}
+
+std::string format(double si_value, Dimension dim)
+{
+  if (si_value == 0 && dim != Dimension::number)
+    return "0 " + si_symbol(dim);
+  if (dim == Dimension::number)
+    return fmt::format("{:.6g}", si_value);
+  const DisplayUnit unit = display_unit(si_value, dim);
+  return fmt::format("{:.4g} {}", si_value / unit.factor, unit.symbol);
 }
 
 } // namespace dtsim::units

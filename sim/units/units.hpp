@@ -31,6 +31,16 @@ std::vector<std::string> unit_symbols(Dimension dim);
 /// The SI unit symbol the value of `dim` is expressed in ("B", "B/s", "s", "FLOP", "FLOP/s", "W", "").
 std::string si_symbol(Dimension dim);
 
+/// @brief A unit values are shown in: its symbol and its size in SI units.
+struct DisplayUnit {
+  std::string symbol;
+  double factor = 1;
+};
+
+/// The unit format() shows `si_value` in: the largest of its dimension's display units not larger than the value.
+/// A column of values shown in the unit of its largest reads in one unit.
+DisplayUnit display_unit(double si_value, Dimension dim);
+
 /// Formats an SI value for people, with a binary prefix for sizes and decimal ones elsewhere ("25 MiB", "200 Gb/s").
 std::string format(double si_value, Dimension dim);
 

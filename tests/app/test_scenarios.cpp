@@ -278,6 +278,22 @@ TEST_CASE("app: compare prints one row per scenario with the figures dtsim run g
   const Outcome one_job = dtsim("compare " + files + " -j 1");
   REQUIRE(one_job.exit_code == 0);
   CHECK(dtsim("compare " + files + " -j 4").output == one_job.output);
+  // One unit for the whole time column, the longest time's, stated in the header.
+  double longest = 0;
+  std::vector<nlohmann::json> summaries;
+  for (const std::string file : {"scenarios/quickstart.yaml", "scenarios/node-8xa100.yaml"}) {
+    const auto json = scratch("compare-run.json");
+    REQUIRE(dtsim("run " + file + " --json " + json.string()).exit_code == 0);
+    summaries.push_back(nlohmann::json::parse(read_file(json))["summary"]);
+    longest = std::max(longest, summaries.back()["time_to_train_s"].get<double>());
+  }
+  REQUIRE(longest >= 1);
+  REQUIRE(longest < 60); // these two runs take seconds
+  CHECK(one_job.output.find("| scenario | devices | samples | time to train (s) |") != std::string::npos);
+  for (const auto& summary : summaries) {
+    const double time = summary["time_to_train_s"].get<double>();
+    CHECK(one_job.output.find(fmt::format("| {:.4g} |", time)) != std::string::npos);
+  }
   for (const std::string file : {"scenarios/quickstart.yaml", "scenarios/node-8xa100.yaml"}) {
     const auto json = scratch("compare-run.json");
     REQUIRE(dtsim("run " + file + " --json " + json.string()).exit_code == 0);

@@ -259,3 +259,12 @@ TEST_CASE("units: SI symbols and expected forms")
   CHECK(dtsim::units::si_symbol(Dimension::number).empty());
   CHECK(dtsim::units::expected_form(Dimension::flop_rate) == "a compute rate such as \"312 TFLOPS\"");
 }
+
+TEST_CASE("units: the display unit of a value is the one format() shows it in")
+{
+  CHECK(display_unit(90, Dimension::time).symbol == "min");
+  CHECK(display_unit(90, Dimension::time).factor == 60);
+  CHECK(display_unit(0.5, Dimension::time).symbol == "ms");
+  CHECK(display_unit(3e9, Dimension::size).symbol == "GiB");
+  CHECK(display_unit(7, Dimension::number).symbol.empty());
+}
