@@ -5,6 +5,7 @@
 #include "app/simulate.hpp"
 
 #include "config/config_error.hpp"
+#include "report/result_metrics.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -14,11 +15,13 @@ namespace dtsim::app {
 
 namespace {
 
-/// The "summary" object of results_json for one scenario, as text; simulates, so call in a process of its own.
+/// The summary of one scenario as JSON text; simulates, so call in a process of its own.
 std::string summary_text(const config::Scenario& scenario, bool with_baseline)
 {
   const auto [run, summary] = simulate_and_summarize(scenario, with_baseline);
-  return report::results_json(scenario, run, summary, "").at("summary").dump();
+  const nlohmann::json json = report::summary_json(summary);
+  report::require_finite_numbers(json, "the summary");
+  return json.dump();
 }
 
 } // namespace
@@ -35,7 +38,7 @@ std::vector<report::ComparedScenario> compare_scenarios(const std::vector<NamedS
       [&](std::size_t k, const TaskOutcome& outcome) {
         progress.finished(outcome.text.has_value());
         if (outcome.text)
-          rows[k].summary = nlohmann::json::parse(*outcome.text);
+          rows[k].summary = report::summary_from_json(nlohmann::json::parse(*outcome.text));
         else
           fmt::print(stderr, "\ndtsim: {} failed: {}\n", scenarios[k].name, outcome.error);
       },

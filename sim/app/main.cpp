@@ -15,6 +15,8 @@
 #include "config/scenario.hpp"
 #include "platform/cluster_layout.hpp"
 #include "report/advice.hpp"
+#include "report/csv.hpp"
+#include "report/result_metrics.hpp"
 #include "report/writers.hpp"
 #include "sweep/folder_lock.hpp"
 #include "sweep/results_chart.hpp"
@@ -29,6 +31,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -60,10 +63,36 @@ void check_outputs(std::initializer_list<std::string> paths)
       dtsim::report::check_writable(path);
 }
 
+/// @brief --json FILE and --csv FILE: a command's results for scripts, as one JSON document and as CSV.
+struct DataFiles {
+  std::string json;
+  std::string csv;
+};
+
+void add_data_files(CLI::App* command, DataFiles& files, const std::string& what)
+{
+  command->add_option("--json", files.json, "Write " + what + " as JSON to FILE");
+  command->add_option("--csv", files.csv, "Write " + what + " as CSV to FILE");
+}
+
+void check_data_files(const DataFiles& files)
+{
+  check_outputs({files.json, files.csv});
+}
+
+/// Writes the files asked for; `csv` is called only when a CSV is.
+void write_data_files(const DataFiles& files, const nlohmann::json& document, const std::function<std::string()>& csv)
+{
+  if (!files.json.empty())
+    dtsim::report::write_file_atomically(files.json, document.dump(1) + "\n");
+  if (!files.csv.empty())
+    dtsim::report::write_file_atomically(files.csv, csv());
+}
+
 struct RunOptions {
   std::string scenario;
   std::vector<std::string> overrides;
-  std::string json_file;
+  DataFiles data;
   std::string trace_file;
   long long trace_steps = 2;
   int trace_workers = 8;
@@ -92,14 +121,17 @@ int run(const RunOptions& options, const std::string& data_dir)
 {
   const auto wall_start = std::chrono::steady_clock::now();
   const dtsim::config::Scenario scenario = load_runnable(options.scenario, options.overrides, data_dir);
-  check_outputs({options.json_file, options.trace_file});
+  check_data_files(options.data);
+  check_outputs({options.trace_file});
   const auto [result, reported] = dtsim::app::simulate_and_summarize(
       scenario, options.baseline, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps}, true);
 
   const auto results = dtsim::report::results_json(scenario, result, reported, DTSIM_VERSION); // checks the numbers
   dtsim::report::print_summary(std::cout, scenario, result, reported);
-  if (!options.json_file.empty())
-    dtsim::report::write_file_atomically(options.json_file, results.dump(1) + "\n");
+  write_data_files(options.data, results, [&] {
+    return dtsim::report::summary_records_csv({"scenario"},
+                                              {{{"scenario", scenario.file}, {"summary", results.at("summary")}}});
+  });
   if (!options.trace_file.empty())
     dtsim::report::write_file_atomically(options.trace_file, dtsim::report::chrome_trace(result).dump() + "\n");
   std::cout.flush();
@@ -116,6 +148,7 @@ struct CompareOptions {
   std::vector<std::string> overrides;
   std::vector<std::string> options; ///< "NAME:key=value,...": variants of the one scenario
   int jobs = 0;                     ///< 0: as many as the machine has cores
+  DataFiles data;
 };
 
 int jobs_or_cores(int jobs)
@@ -141,8 +174,13 @@ int compare(const CompareOptions& options, const std::string& data_dir)
     overrides.insert(overrides.begin(), options.overrides.begin(), options.overrides.end());
     add(name, options.scenarios.front(), overrides);
   }
+  check_data_files(options.data);
   const auto rows = dtsim::app::compare_scenarios(scenarios, jobs_or_cores(options.jobs), true, "compare");
   dtsim::report::print_comparison(std::cout, rows);
+  const nlohmann::json records = dtsim::report::comparison_records(rows);
+  write_data_files(options.data, records, [&] {
+    return dtsim::report::summary_records_csv({"scenario", "status"}, records);
+  });
   const bool all_ran = std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.summary.has_value(); });
   return all_ran ? exit_ok : exit_simulation_failed;
 }
@@ -153,6 +191,7 @@ struct AdviseOptions {
   std::string budget;   ///< USD, empty for none
   std::string deadline; ///< a duration, empty for none
   int jobs = 0;
+  DataFiles data;
 };
 
 /// The base scenario's purchase price; a part without a price is bad input, named by its key.
@@ -192,6 +231,7 @@ dtsim::report::AdviceLimits advice_limits(const AdviseOptions& options)
 int advise(const AdviseOptions& options, const std::string& data_dir)
 {
   const dtsim::report::AdviceLimits limits = advice_limits(options);
+  check_data_files(options.data);
   const auto base = dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
   std::vector<dtsim::app::NamedScenario> scenarios{{options.scenario, base}};
   std::vector<dtsim::report::AdvisedRun> runs{{options.scenario, "", std::nullopt, purchase_price_of(base)}};
@@ -216,8 +256,11 @@ int advise(const AdviseOptions& options, const std::string& data_dir)
   for (const auto& u : upgrades)
     if (!u.summary)
       skipped.emplace_back(u.name, "its simulation failed");
-  dtsim::report::print_advice(std::cout, runs.front(), dtsim::report::rank_upgrades(runs.front(), upgrades), skipped,
-                              limits);
+  const auto ranked = dtsim::report::rank_upgrades(runs.front(), upgrades);
+  dtsim::report::print_advice(std::cout, runs.front(), ranked, skipped, limits);
+  const nlohmann::json records = dtsim::report::advice_records(runs.front(), ranked, limits);
+  write_data_files(options.data, records,
+                   [&] { return dtsim::report::summary_records_csv(dtsim::report::advice_columns(), records); });
   return exit_ok;
 }
 
@@ -320,6 +363,7 @@ struct CollectiveOptions {
   std::string op = "all_reduce";
   std::string sizes = "8B:8GiB";
   double factor = 2;
+  DataFiles data;
 };
 
 /// "8B:8GiB" -> the sizes from 8 B to 8 GiB, multiplying by `factor`.
@@ -349,16 +393,40 @@ int collective(const CollectiveOptions& options, const std::string& data_dir)
   const std::vector<double> sizes = parse_sizes(options.sizes, options.factor);
   const dtsim::config::Scenario scenario =
       dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
+  check_data_files(options.data);
   const auto rows = dtsim::app::benchmark_collective(scenario, op, sizes);
   dtsim::report::print_collective_table(std::cout, op, scenario.cluster.devices(), rows);
+  const nlohmann::json records = dtsim::report::collective_records(op, scenario.cluster.devices(), rows);
+  write_data_files(options.data, records,
+                   [&] { return dtsim::report::records_csv(dtsim::report::collective_columns(), records); });
   return exit_ok;
 }
 
-int topology(const std::string& file, const std::vector<std::string>& overrides, const std::string& dot_file,
-             const std::string& data_dir)
+struct TopologyOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string dot_file;
+  DataFiles data;
+};
+
+nlohmann::json topology_record(const dtsim::topology::TopologySummary& s)
 {
-  const dtsim::config::Scenario scenario = dtsim::training::load_runnable_scenario(file, overrides, data_dir);
+  return {{"accelerators", s.accelerators},
+          {"cpus", s.cpus},
+          {"storage_targets", s.storage_targets},
+          {"switches", s.switches},
+          {"links", s.links},
+          {"diameter_hops", s.diameter_hops},
+          {"bisection_bandwidth_B_per_s", s.bisection_bandwidth}};
+}
+
+int topology(const TopologyOptions& options, const std::string& data_dir)
+{
+  const dtsim::config::Scenario scenario =
+      dtsim::training::load_runnable_scenario(options.scenario, options.overrides, data_dir);
+  const std::string& dot_file = options.dot_file;
   check_outputs({dot_file});
+  check_data_files(options.data);
   const auto graph = dtsim::topology::build_graph(dtsim::platform::lay_out_cluster(scenario));
   const auto s = dtsim::topology::summarize(graph);
   fmt::print("accelerators        {}\n", s.accelerators);
@@ -374,16 +442,23 @@ int topology(const std::string& file, const std::vector<std::string>& overrides,
     dtsim::topology::write_dot(dot, graph);
     dtsim::report::write_file_atomically(dot_file, dot.str());
   }
+  const nlohmann::json record = topology_record(s);
+  write_data_files(options.data, record, [&] {
+    std::vector<std::string> columns;
+    for (const auto& [key, _] : record.items())
+      columns.push_back(key);
+    return dtsim::report::records_csv(columns, nlohmann::json::array({record}));
+  });
   return exit_ok;
 }
 
-int check(const std::string& cases_file, const std::string& json_file, const std::string& data_dir)
+int check(const std::string& cases_file, const DataFiles& data, const std::string& data_dir)
 {
-  check_outputs({json_file});
+  check_data_files(data);
   const auto outcomes = dtsim::app::run_cases(dtsim::app::load_cases(cases_file), data_dir);
   dtsim::app::print_outcomes(std::cout, outcomes);
-  if (!json_file.empty())
-    dtsim::report::write_file_atomically(json_file, dtsim::app::outcomes_json(outcomes).dump(1) + "\n");
+  const nlohmann::json records = dtsim::app::outcomes_json(outcomes);
+  write_data_files(data, records, [&] { return dtsim::report::records_csv(dtsim::app::outcome_columns(), records); });
   const bool all_pass = std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.passes(); });
   return all_pass ? exit_ok : exit_out_of_bounds;
 }
@@ -442,7 +517,7 @@ int main(int argc, char** argv)
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario and report on it");
   run_cmd->add_option("scenario", run_options.scenario, "Scenario YAML file")->required();
   run_cmd->add_option("--set", run_options.overrides, "Override a key before validation: key.path=value (repeatable)");
-  run_cmd->add_option("--json", run_options.json_file, "Write the results as one JSON document to FILE");
+  add_data_files(run_cmd, run_options.data, "the results (docs/results-reference.md)");
   run_cmd->add_option("--trace", run_options.trace_file, "Write a Chrome/Perfetto trace of the first steps to FILE");
   run_cmd->add_option("--trace-steps", run_options.trace_steps, "Steps the trace covers")->capture_default_str();
   run_cmd->add_option("--trace-workers", run_options.trace_workers, "Workers the trace covers")->capture_default_str();
@@ -457,6 +532,7 @@ int main(int argc, char** argv)
   compare_cmd->add_option("--option", compare_options.options,
                           "A variant of the one scenario, NAME:key=value[,key=value...] (repeatable)");
   compare_cmd->add_option("-j,--jobs", compare_options.jobs, "Scenarios simulated at once (default: the cores)");
+  add_data_files(compare_cmd, compare_options.data, "every scenario's summary");
 
   AdviseOptions advise_options;
   CLI::App* advise_cmd = app.add_subcommand(
@@ -466,6 +542,7 @@ int main(int argc, char** argv)
   advise_cmd->add_option("--budget", advise_options.budget, "Most USD to add to the purchase price, e.g. 50000");
   advise_cmd->add_option("--deadline", advise_options.deadline, "Time to train to meet, e.g. 2h");
   advise_cmd->add_option("-j,--jobs", advise_options.jobs, "Scenarios simulated at once (default: the cores)");
+  add_data_files(advise_cmd, advise_options.data, "the base and the upgrades, ranked, with their summaries");
 
   SweepOptions sweep_options;
   CLI::App* sweep_cmd = app.add_subcommand(
@@ -515,20 +592,22 @@ int main(int argc, char** argv)
       ->capture_default_str();
   collective_cmd->add_option("--factor", collective_options.factor, "Multiply the size by this between rows")
       ->capture_default_str();
+  add_data_files(collective_cmd, collective_options.data, "the rows");
 
-  std::string topology_file, dot_file;
-  std::vector<std::string> topology_overrides;
+  TopologyOptions topology_options;
   CLI::App* topology_cmd = app.add_subcommand(
       "topology", "Count the cluster's devices, switches and links; diameter and bisection bandwidth");
-  topology_cmd->add_option("scenario", topology_file, "Scenario YAML file")->required();
-  topology_cmd->add_option("--set", topology_overrides, "Override a key before validation (repeatable)");
-  topology_cmd->add_option("--dot", dot_file, "Write the topology as a Graphviz .dot file");
+  topology_cmd->add_option("scenario", topology_options.scenario, "Scenario YAML file")->required();
+  topology_cmd->add_option("--set", topology_options.overrides, "Override a key before validation (repeatable)");
+  topology_cmd->add_option("--dot", topology_options.dot_file, "Write the topology as a Graphviz .dot file");
+  add_data_files(topology_cmd, topology_options.data, "the figures");
 
-  std::string cases_file, check_json_file;
+  std::string cases_file;
+  DataFiles check_data;
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Simulate published cases and compare with the measurements (exit 1 if out of bounds)");
   check_cmd->add_option("cases", cases_file, "Cases file, such as scenarios/validation/cases.yaml")->required();
-  check_cmd->add_option("--json", check_json_file, "Write the outcomes as a JSON list to FILE");
+  add_data_files(check_cmd, check_data, "the outcomes, one per case");
 
   CalibrateOptions calibrate_options;
   CLI::App* calibrate_cmd = app.add_subcommand(
@@ -542,8 +621,11 @@ int main(int argc, char** argv)
       ->capture_default_str();
   calibrate_cmd->add_option("--set", calibrate_options.overrides, "Override a key before validation (repeatable)");
 
+  bool results_reference = false;
   CLI::App* reference_cmd =
       app.add_subcommand("reference", "Print the scenario reference (docs/scenario-reference.md) in Markdown");
+  reference_cmd->add_flag("--results", results_reference,
+                          "Print the results reference instead (docs/results-reference.md)");
   CLI::App* schema_cmd = app.add_subcommand(
       "schema", "Print the JSON Schema of the scenario format (docs/scenario.schema.json), for editors and validators");
 
@@ -575,15 +657,16 @@ int main(int argc, char** argv)
     if (*collective_cmd)
       return collective(collective_options, data_dir());
     if (*topology_cmd)
-      return topology(topology_file, topology_overrides, dot_file, data_dir());
+      return topology(topology_options, data_dir());
     if (*check_cmd)
-      return check(cases_file, check_json_file, data_dir());
+      return check(cases_file, check_data, data_dir());
     if (*calibrate_cmd)
       return calibrate(calibrate_options, data_dir());
     if (*validate_cmd)
       return validate(validate_file, validate_overrides, data_dir());
     if (*reference_cmd) {
-      std::cout << dtsim::config::reference_markdown(dtsim::config::scenario_parameters());
+      std::cout << (results_reference ? dtsim::report::results_reference_markdown()
+                                      : dtsim::config::reference_markdown(dtsim::config::scenario_parameters()));
       return exit_ok;
     }
     if (*schema_cmd) {

@@ -247,7 +247,8 @@ std::vector<CaseOutcome> run_cases(const std::vector<ValidationCase>& cases, con
 
 void print_outcomes(std::ostream& out, const std::vector<CaseOutcome>& outcomes)
 {
-  fmt::print(out, "| case | measured | predicted | error | bound | within |\n|---|---:|---:|---:|---:|---|\n");
+  fmt::print(out,
+             "| case | unit | measured | predicted | error | bound | within |\n|---|---|---:|---:|---:|---:|---|\n");
   for (const auto& o : outcomes) {
     const bool points = metric_info(o.spec.metric).points;
     const std::string predicted = o.predicted ? number(*o.predicted) : "failed";
@@ -257,8 +258,8 @@ void print_outcomes(std::ostream& out, const std::vector<CaseOutcome>& outcomes)
     const std::string bound =
         points ? fmt::format("{:g} pt", o.spec.tolerance) : fmt::format("{:g}%", 100 * o.spec.tolerance);
     const std::string within = o.spec.calibration ? "calibration" : o.within_bounds() ? "yes" : "NO";
-    fmt::print(out, "| {} | {} {} | {} | {} | {} | {} |\n", o.spec.id, number(o.spec.measured), o.spec.unit, predicted,
-               error, bound, within);
+    fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} |\n", o.spec.id, o.spec.unit, number(o.spec.measured),
+               predicted, error, bound, within);
   }
 }
 
@@ -285,6 +286,14 @@ nlohmann::json outcomes_json(const std::vector<CaseOutcome>& outcomes)
     list.push_back(entry);
   }
   return list;
+}
+
+const std::vector<std::string>& outcome_columns()
+{
+  static const std::vector<std::string> columns{"id",       "metric",      "op",    "size_bytes", "unit",
+                                                "measured", "predicted",   "error", "error_in",   "bound",
+                                                "within",   "calibration", "source"};
+  return columns;
 }
 
 } // namespace dtsim::app

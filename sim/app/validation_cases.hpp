@@ -78,5 +78,7 @@ std::vector<CaseOutcome> run_cases(const std::vector<ValidationCase>& cases, con
 void print_outcomes(std::ostream& out, const std::vector<CaseOutcome>& outcomes);
 /// One object per case: id, metric, unit, measured, predicted, error, bound, within, calibration, source.
 nlohmann::json outcomes_json(const std::vector<CaseOutcome>& outcomes);
+/// The CSV columns of outcomes_json's objects.
+const std::vector<std::string>& outcome_columns();
 
 } // namespace dtsim::app

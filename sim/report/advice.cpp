@@ -1,6 +1,7 @@
 #include "report/advice.hpp"
 
 #include "report/format.hpp"
+#include "report/result_metrics.hpp"
 #include "units/units.hpp"
 
 #include <algorithm>
@@ -17,31 +18,15 @@ constexpr double infinite = std::numeric_limits<double>::infinity();
 /// A saving below this share of the base time is simulation noise, not a gain.
 constexpr double least_gain = 0.005;
 
-double number(const nlohmann::json& summary, const char* key)
-{
-  return summary.at(key).get<double>();
-}
-
 /// Time to train `samples` at the run's own pace (its time to train over its samples).
-double time_for(const nlohmann::json& summary, double samples)
+double time_for(const Summary& summary, double samples)
 {
-  return number(summary, "time_to_train_s") * samples / number(summary, "samples");
+  return summary.time_to_train * samples / summary.samples;
 }
 
 std::string duration(double seconds)
 {
   return units::format(seconds, units::Dimension::time);
-}
-
-std::string bottleneck_kind(const nlohmann::json& summary)
-{
-  const auto text = summary.at("bottleneck").get<std::string>();
-  return text.substr(0, text.find(':'));
-}
-
-std::string per_kusd(double x)
-{
-  return std::isinf(x) ? "free" : duration(x);
 }
 
 bool within(const RankedUpgrade& u, const AdviceLimits& limits)
@@ -65,11 +50,10 @@ std::string plain(const std::string& kind)
 void print_answer(std::ostream& out, const AdvisedRun& base, const std::vector<RankedUpgrade>& ranked,
                   const AdviceLimits& limits)
 {
-  const double base_time = number(*base.summary, "time_to_train_s");
+  const double base_time = base.summary->time_to_train;
   const auto gains = [](const RankedUpgrade& u) { return u.saved_s > 0; };
   const auto best = std::find_if(ranked.begin(), ranked.end(), gains);
-  fmt::print(out, "\nAnswer: the base run takes {} and is {}.", duration(base_time),
-             base.summary->at("bottleneck").get<std::string>());
+  fmt::print(out, "\nAnswer: the base run takes {} and is {}.", duration(base_time), base.summary->bottleneck.text());
   if (best == ranked.end()) {
     fmt::print(out, " None of the upgrades tried shortens it.\n");
     return;
@@ -116,8 +100,8 @@ void print_answer(std::ostream& out, const AdvisedRun& base, const std::vector<R
 
 std::vector<RankedUpgrade> rank_upgrades(const AdvisedRun& base, const std::vector<AdvisedRun>& upgrades)
 {
-  const double samples = number(*base.summary, "samples");
-  const double base_time = number(*base.summary, "time_to_train_s");
+  const double samples = base.summary->samples;
+  const double base_time = base.summary->time_to_train;
   std::vector<RankedUpgrade> ranked;
   for (const auto& u : upgrades) {
     if (!u.summary)
@@ -136,28 +120,50 @@ std::vector<RankedUpgrade> rank_upgrades(const AdvisedRun& base, const std::vect
   return ranked;
 }
 
+namespace {
+
+/// The time unit that suits the largest finite value of `times`, so that a column reads in one unit.
+units::DisplayUnit column_unit(const std::vector<RankedUpgrade>& ranked, double RankedUpgrade::*time)
+{
+  double largest = 0;
+  for (const auto& u : ranked)
+    if (std::isfinite(u.*time))
+      largest = std::max(largest, u.*time);
+  return units::display_unit(largest, units::Dimension::time);
+}
+
+std::string in_unit(double seconds, const units::DisplayUnit& unit)
+{
+  return fmt::format("{:.4g}", seconds / unit.factor);
+}
+
+} // namespace
+
 void print_advice(std::ostream& out, const AdvisedRun& base, const std::vector<RankedUpgrade>& ranked,
                   const std::vector<std::pair<std::string, std::string>>& skipped, const AdviceLimits& limits)
 {
-  const auto& b = *base.summary;
-  fmt::print(out, "base: {}: {} to train {} samples, {}; purchase price {}\n\n", base.name,
-             duration(number(b, "time_to_train_s")), thousands(number(b, "samples")), bottleneck_kind(b),
-             usd(base.purchase_usd));
+  const Summary& b = *base.summary;
+  fmt::print(out, "base: {}: {} to train {} samples, {}; purchase price {}\n\n", base.name, duration(b.time_to_train),
+             thousands(b.samples), to_string(b.bottleneck.kind), usd(base.purchase_usd));
+  const auto time_unit = units::display_unit(b.time_to_train, units::Dimension::time); // the base's, to compare with
+
+  const auto saved_unit = column_unit(ranked, &RankedUpgrade::saved_s);
+  const auto per_kusd_unit = column_unit(ranked, &RankedUpgrade::saved_per_kusd);
   fmt::print(out,
-             "| rank | upgrade | kind | time to train | saved | added purchase | saved per $1,000 | run cost | "
-             "bottleneck after |{}{}\n|---:|---|---|---:|---:|---:|---:|---:|---|{}{}\n",
-             limits.budget_usd ? " within budget |" : "", limits.deadline_s ? " meets deadline |" : "",
-             limits.budget_usd ? "---|" : "", limits.deadline_s ? "---|" : "");
+             "| rank | upgrade | kind | time to train ({}) | saved ({}) | added purchase | saved per $1,000 ({}) | "
+             "run cost | bottleneck after |{}{}\n|---:|---|---|---:|---:|---:|---:|---:|---|{}{}\n",
+             time_unit.symbol, saved_unit.symbol, per_kusd_unit.symbol, limits.budget_usd ? " within budget |" : "",
+             limits.deadline_s ? " meets deadline |" : "", limits.budget_usd ? "---|" : "",
+             limits.deadline_s ? "---|" : "");
   const auto yes = [](bool x) { return x ? " yes |" : " no |"; };
   int rank = 0;
   for (const auto& u : ranked) {
-    const auto& s = *u.run->summary;
-    const auto cost = s.at("cost_usd");
+    const Summary& s = *u.run->summary;
+    const std::string per_kusd = std::isinf(u.saved_per_kusd) ? "free" : in_unit(u.saved_per_kusd, per_kusd_unit);
     fmt::print(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |{}{}\n", ++rank, u.run->name, u.run->kind,
-               duration(u.time_s), u.saved_s > 0 ? duration(u.saved_s) : "none", usd(u.added_usd),
-               u.saved_s > 0 ? per_kusd(u.saved_per_kusd) : "-",
-               cost.is_null() ? "-" : usd(cost.get<double>() * number(b, "samples") / number(s, "samples")),
-               bottleneck_kind(s), limits.budget_usd ? yes(u.added_usd <= *limits.budget_usd) : "",
+               in_unit(u.time_s, time_unit), u.saved_s > 0 ? in_unit(u.saved_s, saved_unit) : "none", usd(u.added_usd),
+               u.saved_s > 0 ? per_kusd : "-", s.cost_usd ? usd(*s.cost_usd * b.samples / s.samples) : "-",
+               to_string(s.bottleneck.kind), limits.budget_usd ? yes(u.added_usd <= *limits.budget_usd) : "",
                limits.deadline_s ? yes(u.time_s <= *limits.deadline_s) : "");
   }
   for (const auto& [name, why] : skipped)
@@ -165,6 +171,52 @@ void print_advice(std::ostream& out, const AdvisedRun& base, const std::vector<R
   if (!skipped.empty())
     fmt::print(out, "\n");
   print_answer(out, base, ranked, limits);
+}
+
+nlohmann::json advice_records(const AdvisedRun& base, const std::vector<RankedUpgrade>& ranked,
+                              const AdviceLimits& limits)
+{
+  const auto limit = [](const auto& given, bool met) { return given ? nlohmann::json(met) : nlohmann::json(); };
+  nlohmann::json records = nlohmann::json::array();
+  records.push_back({{"rank", 0},
+                     {"upgrade", base.name},
+                     {"kind", "base"},
+                     {"time_for_base_samples_s", base.summary->time_to_train},
+                     {"saved_s", 0},
+                     {"added_purchase_usd", 0},
+                     {"saved_s_per_1000_usd", nullptr},
+                     {"within_budget", limit(limits.budget_usd, true)},
+                     {"meets_deadline", limit(limits.deadline_s, base.summary->time_to_train <= limits.deadline_s)},
+                     {"summary", summary_json(*base.summary)}});
+  int rank = 0;
+  for (const auto& u : ranked)
+    records.push_back(
+        {{"rank", ++rank},
+         {"upgrade", u.run->name},
+         {"kind", u.run->kind},
+         {"time_for_base_samples_s", u.time_s},
+         {"saved_s", u.saved_s},
+         {"added_purchase_usd", u.added_usd},
+         {"saved_s_per_1000_usd",
+          u.saved_s > 0 && std::isfinite(u.saved_per_kusd) ? nlohmann::json(u.saved_per_kusd) : nlohmann::json()},
+         {"within_budget", limit(limits.budget_usd, u.added_usd <= limits.budget_usd)},
+         {"meets_deadline", limit(limits.deadline_s, u.time_s <= limits.deadline_s)},
+         {"summary", summary_json(*u.run->summary)}});
+  return records;
+}
+
+const std::vector<std::string>& advice_columns()
+{
+  static const std::vector<std::string> columns{"rank",
+                                                "upgrade",
+                                                "kind",
+                                                "time_for_base_samples_s",
+                                                "saved_s",
+                                                "added_purchase_usd",
+                                                "saved_s_per_1000_usd",
+                                                "within_budget",
+                                                "meets_deadline"};
+  return columns;
 }
 
 } // namespace dtsim::report

@@ -5,6 +5,8 @@
 /// twice the nodes with a fixed step count is not charged for doing twice the work. The dollar is the
 /// difference in the cluster's purchase price (config/inventory), whatever the scenario's cost model, since
 /// that is what an upgrade costs a buyer; the run's own cost under the scenario's model is shown beside it.
+#include "report/summary.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -17,8 +19,8 @@ namespace dtsim::report {
 /// @brief One simulated scenario of the advice: the base or an upgrade.
 struct AdvisedRun {
   std::string name;
-  std::string kind;                      ///< compute, storage, network, CPU; empty for the base
-  std::optional<nlohmann::json> summary; ///< results_json's "summary", or nothing when the simulation failed
+  std::string kind;               ///< compute, storage, network, CPU; empty for the base
+  std::optional<Summary> summary; ///< nothing when the simulation failed
   double purchase_usd = 0;
 };
 
@@ -44,5 +46,13 @@ std::vector<RankedUpgrade> rank_upgrades(const AdvisedRun& base, const std::vect
 /// The table and the paragraph that answers "what should I buy?"; `skipped` lists moves that did not apply.
 void print_advice(std::ostream& out, const AdvisedRun& base, const std::vector<RankedUpgrade>& ranked,
                   const std::vector<std::pair<std::string, std::string>>& skipped, const AdviceLimits& limits);
+
+/// The advice as records for --json and --csv, in rank order after the base (rank 0): rank, upgrade, kind,
+/// time_for_base_samples_s, saved_s, added_purchase_usd, saved_s_per_1000_usd (null when
+/// free or when nothing is saved), within_budget, meets_deadline (null without a limit), summary.
+nlohmann::json advice_records(const AdvisedRun& base, const std::vector<RankedUpgrade>& ranked,
+                              const AdviceLimits& limits);
+/// The columns of advice_records before the metric columns.
+const std::vector<std::string>& advice_columns();
 
 } // namespace dtsim::report

@@ -77,4 +77,27 @@ void print_collective_table(std::ostream& out, CollectiveOp op, int ranks, const
   }
 }
 
+nlohmann::json collective_records(CollectiveOp op, int ranks, const std::vector<CollectiveRow>& rows)
+{
+  nlohmann::json records = nlohmann::json::array();
+  for (const auto& row : rows) {
+    const double algbw = row.bytes / row.seconds;
+    records.push_back({{"op", to_string(op)},
+                       {"ranks", ranks},
+                       {"size_B", row.bytes},
+                       {"time_s", row.seconds},
+                       {"algbw_B_per_s", algbw},
+                       {"busbw_B_per_s", algbw * bus_bandwidth_factor(op, ranks)},
+                       {"algorithm", row.algorithm}});
+  }
+  return records;
+}
+
+const std::vector<std::string>& collective_columns()
+{
+  static const std::vector<std::string> columns{
+      "op", "ranks", "size_B", "time_s", "algbw_B_per_s", "busbw_B_per_s", "algorithm"};
+  return columns;
+}
+
 } // namespace dtsim::report

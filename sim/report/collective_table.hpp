@@ -4,6 +4,7 @@
 /// Formulas from NVIDIA/nccl-tests doc/PERFORMANCE.md: algbw = S / t; busbw = algbw x 2(n-1)/n
 /// for all-reduce, x (n-1)/n for reduce-scatter and all-gather (S the whole array), x 1 for broadcast
 /// and for send/recv (S: what each rank sends to the next, sendrecv_perf).
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -27,5 +28,9 @@ double bus_bandwidth_factor(CollectiveOp op, int ranks);
 std::vector<double> size_series(double first, double last, double factor);
 
 void print_collective_table(std::ostream& out, CollectiveOp op, int ranks, const std::vector<CollectiveRow>& rows);
+
+/// The rows as records for --json and --csv: op, ranks, size_B, time_s, algbw_B_per_s, busbw_B_per_s, algorithm.
+nlohmann::json collective_records(CollectiveOp op, int ranks, const std::vector<CollectiveRow>& rows);
+const std::vector<std::string>& collective_columns();
 
 } // namespace dtsim::report

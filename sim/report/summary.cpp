@@ -72,9 +72,10 @@ double evaluation_time(const config::Scenario& s, const std::vector<training::De
 std::optional<StorageReads> storage_units(const config::Scenario& s)
 {
   if (s.storage.dataset_on == config::DatasetLocation::local_nvme)
-    return StorageReads{"node", s.cluster.nodes};
+    return StorageReads{"node", s.cluster.nodes, 0, 0, s.storage.request_bytes};
   if (s.storage.dataset_is_remote())
-    return StorageReads{s.storage.remote->appliance ? "appliance" : "target", s.storage.remote->targets};
+    return StorageReads{s.storage.remote->appliance ? "appliance" : "target", s.storage.remote->targets, 0, 0,
+                        s.storage.request_bytes};
   return std::nullopt;
 }
 
@@ -133,34 +134,82 @@ std::string input_cause(const config::Scenario& s, const Summary& summary)
                      s.training.loader_workers, pct(summary.utilisation.cpu_cores));
 }
 
-std::string name_bottleneck(const config::Scenario& s, const Summary& summary)
+Bottleneck name_bottleneck(const config::Scenario& s, const Summary& summary)
 {
   const Breakdown& b = summary.breakdown;
   const double step = summary.step_time;
   const auto pct = [](double x) { return fmt::format("{:.0f}%", 100 * x); };
   if (b.data_stall >= notable_share * step && b.data_stall >= b.exposed_comm)
-    return fmt::format("input-bound: data stall is {} of the step (fetch {}, preprocessing {}); {}",
-                       pct(b.data_stall / step), pct(b.fetch_stall / step), pct(b.preprocess_stall() / step),
-                       input_cause(s, summary));
+    return {BottleneckKind::input,
+            fmt::format("data stall is {} of the step (fetch {}, preprocessing {}); {}", pct(b.data_stall / step),
+                        pct(b.fetch_stall / step), pct(b.preprocess_stall() / step), input_cause(s, summary))};
   if (b.checkpoint >= notable_share * step && b.checkpoint >= b.exposed_comm)
-    return fmt::format("checkpoint-bound: waiting for checkpoints is {} of the step ({}, to {})",
-                       pct(b.checkpoint / step),
-                       s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
-                       config::to_string(s.checkpoint.to));
+    return {BottleneckKind::checkpoint,
+            fmt::format("waiting for checkpoints is {} of the step ({}, to {})", pct(b.checkpoint / step),
+                        s.checkpoint.mode == config::CheckpointMode::blocking ? "blocking" : "background",
+                        config::to_string(s.checkpoint.to))};
   if (b.imbalance >= notable_share * step && b.imbalance >= b.exposed_comm)
-    return fmt::format("imbalance-bound: devices wait {} of the step for slower ones to finish backward{}",
-                       pct(b.imbalance / step),
-                       s.cluster.mixed && !s.training.batches_by_speed
-                           ? " (a mixed cluster with equal batches: training.batch_split: by-speed balances them)"
-                           : "");
+    return {BottleneckKind::imbalance,
+            fmt::format("devices wait {} of the step for slower ones to finish backward{}", pct(b.imbalance / step),
+                        s.cluster.mixed && !s.training.batches_by_speed
+                            ? " (a mixed cluster with equal batches: training.batch_split: by-speed balances them)"
+                            : "")};
   if (b.exposed_comm >= notable_share * step)
-    return fmt::format("communication-bound: exposed gradient all-reduce is {} of the step ({} over {} devices)",
-                       pct(b.exposed_comm / step), config::to_string(s.training.allreduce), summary.devices);
-  return fmt::format("compute-bound: accelerators busy {} of the time; compute is {} of the step",
-                     pct(summary.utilisation.accelerators), pct(b.compute / step));
+    return {BottleneckKind::communication,
+            fmt::format("exposed gradient all-reduce is {} of the step ({} over {} devices)",
+                        pct(b.exposed_comm / step), config::to_string(s.training.allreduce), summary.devices)};
+  return {BottleneckKind::compute, fmt::format("accelerators busy {} of the time; compute is {} of the step",
+                                               pct(summary.utilisation.accelerators), pct(b.compute / step))};
+}
+
+std::vector<GroupReport> group_reports(const config::Scenario& s, const std::vector<training::DeviceGroup>& groups)
+{
+  std::vector<GroupReport> reports;
+  for (const auto& g : groups)
+    reports.push_back({g.accelerator->name, g.nodes * s.cluster.accelerators_per_node, g.batch_per_device,
+                       g.plan.efficiency, training::to_string(g.plan.limit), g.plan.efficiency_basis,
+                       g.plan.forward_time + g.plan.backward_time});
+  return reports;
+}
+
+/// The run's totals that the summary reports as they are.
+void copy_totals(const training::RunTotals& totals, Summary& out)
+{
+  out.checkpoints = totals.checkpoints;
+  out.checkpoint_write_time = totals.checkpoint_write_seconds;
+  out.restore_time = totals.restore_seconds;
+  out.storage_bytes_read = totals.storage_bytes_read;
+  out.cache_bytes_read = totals.cache_bytes_read;
+  out.gradient_bytes_per_device = totals.gradient_bytes_per_device;
 }
 
 } // namespace
+
+std::string to_string(BottleneckKind kind)
+{
+  switch (kind) {
+  case BottleneckKind::compute:
+    return "compute-bound";
+  case BottleneckKind::communication:
+    return "communication-bound";
+  case BottleneckKind::input:
+    return "input-bound";
+  case BottleneckKind::checkpoint:
+    return "checkpoint-bound";
+  case BottleneckKind::imbalance:
+    return "imbalance-bound";
+  }
+  return "unknown";
+}
+
+BottleneckKind bottleneck_kind(const std::string& text)
+{
+  for (const auto kind : {BottleneckKind::compute, BottleneckKind::communication, BottleneckKind::input,
+                          BottleneckKind::checkpoint, BottleneckKind::imbalance})
+    if (to_string(kind) == text)
+      return kind;
+  throw std::invalid_argument("not a bottleneck kind: " + text);
+}
 
 Summary summarize(const config::Scenario& s, const RunResult& run, std::optional<double> baseline_throughput)
 {
@@ -199,10 +248,13 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
     out.page_cache_share =
         run.totals.cache_bytes_read / std::max(1.0, run.totals.cache_bytes_read + run.totals.storage_bytes_read);
   out.bottleneck = name_bottleneck(s, out);
+  out.device_groups = group_reports(s, run.groups);
+  copy_totals(run.totals, out);
 
   out.energy_parts = energy_parts(s, run, out.utilisation, elapsed);
+  out.pue = s.cost.pue;
   for (const auto& part : out.energy_parts)
-    out.energy_kwh += part.kwh * s.cost.pue;
+    out.energy_kwh += part.kwh * out.pue;
   out.purchase_usd = config::purchase_price(s);
   out.cost_parts = run_cost(s, out.devices, out.time_to_train, out.energy_kwh);
   if (s.cost.model != config::CostModel::none) {

@@ -42,10 +42,36 @@ struct Utilisation {
 
 /// @brief Dataset reads per storage unit (an NVMe-oF target, or a node's local drives), means over the run.
 struct StorageReads {
-  std::string unit; ///< "target" or "node"
+  std::string unit; ///< "target", "appliance" or "node"
   int units = 0;
-  double bandwidth = 0; ///< B/s per unit
-  double iops = 0;      ///< read requests/s per unit
+  double bandwidth = 0;     ///< B/s per unit
+  double iops = 0;          ///< read requests/s per unit
+  double request_bytes = 0; ///< the size of one read request
+};
+
+/// @brief What limits the step, named by the largest phase that is not compute (summary.cpp says when).
+enum class BottleneckKind { compute, communication, input, checkpoint, imbalance };
+
+/// "compute-bound", "communication-bound", ...
+std::string to_string(BottleneckKind kind);
+/// The kind that to_string names; throws std::invalid_argument for any other text.
+BottleneckKind bottleneck_kind(const std::string& text);
+
+struct Bottleneck {
+  BottleneckKind kind = BottleneckKind::compute;
+  std::string reason; ///< the figures behind the kind, in a sentence
+  std::string text() const { return to_string(kind) + ": " + reason; }
+};
+
+/// @brief One kind of accelerator in the run, with its batch and how fast it computes.
+struct GroupReport {
+  std::string accelerator;
+  int devices = 0;
+  int batch_per_device = 0;
+  double compute_efficiency = 0;    ///< of the accelerator's peak at the scenario's precision
+  std::string compute_limit;        ///< training::to_string(ComputeLimit)
+  std::string efficiency_basis;     ///< where compute_efficiency comes from
+  double forward_backward_time = 0; ///< s per micro-batch
 };
 
 struct Summary {
@@ -66,7 +92,15 @@ struct Summary {
   Utilisation utilisation;
   std::optional<StorageReads> storage_reads;
   std::optional<double> page_cache_share; ///< of the dataset bytes read, the share the page caches served
-  std::string bottleneck;
+  Bottleneck bottleneck;
+  std::vector<GroupReport> device_groups;
+  int checkpoints = 0;                  ///< written over the run
+  double checkpoint_write_time = 0;     ///< s, summed over the checkpoints
+  double restore_time = 0;              ///< s to read a checkpoint back at start-up
+  double storage_bytes_read = 0;        ///< dataset bytes read from storage
+  double cache_bytes_read = 0;          ///< dataset bytes the page caches served
+  double gradient_bytes_per_device = 0; ///< all-reduced per device over the run
+  double pue = 1;                       ///< facility power over IT power, as the scenario gives it
   double energy_kwh = 0;                ///< facility energy: every part's, times the PUE
   std::vector<EnergyPart> energy_parts; ///< IT energy by part, before the PUE
   std::optional<double> purchase_usd;   ///< the cluster's purchase price, when every part has a price

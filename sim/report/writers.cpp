@@ -1,6 +1,7 @@
 #include "report/writers.hpp"
 
 #include "report/format.hpp"
+#include "report/result_metrics.hpp"
 #include "units/units.hpp"
 
 #include <cerrno>
@@ -145,7 +146,7 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
                thousands(*sum.baseline_throughput), w.model.sample_unit);
   else
     fmt::print(out, "scaling efficiency  not computed\n");
-  fmt::print(out, "bottleneck          {}\n", sum.bottleneck);
+  fmt::print(out, "bottleneck          {}\n", sum.bottleneck.text());
   print_utilisation(out, sum.utilisation);
   if (const auto& reads = sum.storage_reads)
     fmt::print(out, "storage reads       {} {}{}: {} and {} IOPS each, in requests of {}\n", reads->units, reads->unit,
@@ -190,103 +191,19 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                             const std::string& version)
 {
   nlohmann::json steps = nlohmann::json::array();
-  for (const auto& r : run.steps)
-    steps.push_back({{"step", r.step},
-                     {"start_s", r.start},
-                     {"end_s", r.end},
-                     {"step_time_s", r.end - r.start},
-                     {"compute_s", r.compute},
-                     {"exposed_comm_s", r.exposed_comm},
-                     {"imbalance_s", r.imbalance},
-                     {"data_stall_s", r.data_stall},
-                     {"optimizer_s", r.optimizer},
-                     {"overhead_s", r.overhead},
-                     {"checkpoint_s", r.checkpoint}});
+  for (const auto& record : run.steps) {
+    nlohmann::json fields = nlohmann::json::object();
+    for (const auto& f : step_fields())
+      fields[f.key] = f.read(record);
+    steps.push_back(std::move(fields));
+  }
   nlohmann::json assumptions = nlohmann::json::array();
   for (const auto& a : s.assumptions)
     assumptions.push_back({{"figure", a.where}, {"value", a.value}, {"assumption", a.reason}});
-  const Breakdown& b = sum.breakdown;
-  nlohmann::json summary = {
-      {"devices", sum.devices},
-      {"steps", sum.steps},
-      {"simulated_steps", sum.simulated_steps},
-      {"samples", sum.samples},
-      {"time_to_train_s", sum.time_to_train},
-      {"evaluation_s", sum.evaluation_time},
-      {"startup_s", sum.startup_time},
-      {"throughput_samples_per_s", sum.throughput},
-      {"overall_throughput_samples_per_s", sum.overall_throughput},
-      {"step_time_s", sum.step_time},
-      {"steady_first_step", sum.steady.first_step},
-      {"steady_steps", sum.steady.steps},
-      {"steady_settled", sum.steady.settled},
-      {"compute_s", b.compute},
-      {"exposed_comm_s", b.exposed_comm},
-      {"imbalance_s", b.imbalance},
-      {"data_stall_s", b.data_stall},
-      {"optimizer_s", b.optimizer},
-      {"overhead_s", b.overhead},
-      {"checkpoint_s", b.checkpoint},
-      {"checkpoints", run.totals.checkpoints},
-      {"checkpoint_write_s", run.totals.checkpoint_write_seconds},
-      {"restore_s", run.totals.restore_seconds},
-      {"bottleneck", sum.bottleneck},
-      {"accelerator_utilisation", sum.utilisation.accelerators},
-      {"cpu_utilisation", sum.utilisation.cpu_cores},
-      {"energy_kWh", sum.energy_kwh},
-      {"compute_efficiency", run.groups.front().plan.efficiency},
-      {"compute_efficiency_basis", run.groups.front().plan.efficiency_basis},
-      {"compute_limit", training::to_string(run.groups.front().plan.limit)},
-      {"storage_read_B", run.totals.storage_bytes_read},
-      {"page_cache_read_B", run.totals.cache_bytes_read},
-      {"gradient_allreduced_per_device_B", run.totals.gradient_bytes_per_device},
-  };
-  summary["scaling_efficiency"] = sum.scaling_efficiency ? nlohmann::json(*sum.scaling_efficiency) : nullptr;
-  summary["baseline_throughput_samples_per_s"] =
-      sum.baseline_throughput ? nlohmann::json(*sum.baseline_throughput) : nullptr;
-  const auto optional = [](const std::optional<double>& x) { return x ? nlohmann::json(*x) : nlohmann::json(nullptr); };
-  summary["drive_utilisation"] = optional(sum.utilisation.drives);
-  summary["target_nic_utilisation"] = optional(sum.utilisation.target_nics);
-  summary["client_nic_utilisation"] = optional(sum.utilisation.client_nics);
-  summary["target_cpu_utilisation"] = optional(sum.utilisation.target_cpu);
-  summary["client_mount_utilisation"] = optional(sum.utilisation.client_mounts);
-  summary["fetch_stall_s"] = b.fetch_stall;
-  summary["preprocess_stall_s"] = b.preprocess_stall();
-  if (const auto& reads = sum.storage_reads)
-    summary["storage_reads"] = {{"unit", reads->unit},
-                                {"units", reads->units},
-                                {"bandwidth_B_per_s_each", reads->bandwidth},
-                                {"iops_each", reads->iops},
-                                {"request_B", s.storage.request_bytes}};
-  summary["cost_usd"] = sum.cost_usd ? nlohmann::json(*sum.cost_usd) : nullptr;
-  summary["purchase_usd"] = optional(sum.purchase_usd);
-  summary["pue"] = s.cost.pue;
-  nlohmann::json energy_parts = nlohmann::json::object(), cost_parts = nlohmann::json::object();
-  for (const auto& part : sum.energy_parts)
-    energy_parts[part.part] = part.kwh;
-  for (const auto& part : sum.cost_parts)
-    cost_parts[part.part] = part.usd;
-  summary["it_energy_kWh_by_part"] = energy_parts;
-  summary["cost_usd_by_part"] = cost_parts;
-  summary["epochs"] = sum.epochs;
-  summary["energy_kWh_per_epoch"] = sum.per_epoch(sum.energy_kwh);
-  summary["energy_kWh_per_million_samples"] = sum.per_million_samples(sum.energy_kwh);
-  summary["cost_usd_per_epoch"] = sum.cost_usd ? nlohmann::json(sum.per_epoch(*sum.cost_usd)) : nullptr;
-  summary["cost_usd_per_million_samples"] =
-      sum.cost_usd ? nlohmann::json(sum.per_million_samples(*sum.cost_usd)) : nullptr;
-  nlohmann::json groups = nlohmann::json::array();
-  for (const auto& g : run.groups)
-    groups.push_back({{"accelerator", g.accelerator->name},
-                      {"devices", g.nodes * s.cluster.accelerators_per_node},
-                      {"batch_per_device", g.batch_per_device},
-                      {"compute_efficiency", g.plan.efficiency},
-                      {"compute_limit", training::to_string(g.plan.limit)},
-                      {"forward_backward_s", g.plan.forward_time + g.plan.backward_time}});
-  summary["device_groups"] = groups;
   nlohmann::json results = {{"dtsim_version", version},
                             {"scenario", {{"file", s.file}, {"settings", settings_json(s)}}},
                             {"assumptions", assumptions},
-                            {"summary", summary},
+                            {"summary", summary_json(sum)},
                             {"steps", steps}};
   require_finite_numbers(results, "the results");
   return results;
@@ -462,7 +379,7 @@ void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& sc
   double longest = 0;
   for (const auto& [file, summary] : scenarios)
     if (summary)
-      longest = std::max(longest, summary->at("time_to_train_s").get<double>());
+      longest = std::max(longest, summary->time_to_train);
   const units::DisplayUnit time_unit = units::display_unit(longest, Dimension::time);
   fmt::print(out,
              "| scenario | devices | samples | time to train ({}) | throughput (samples/s) | scaling efficiency | "
@@ -474,20 +391,23 @@ void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& sc
       fmt::print(out, "| {} | failed | | | | | | | | |\n", file);
       continue;
     }
-    const auto& s = *summary;
-    const auto number = [&s](const char* key) {
-      return s.at(key).is_null() ? std::optional<double>() : s.at(key).get<double>();
-    };
-    const auto efficiency = number("scaling_efficiency");
-    const auto cost = number("cost_usd");
-    const std::string bottleneck = s.at("bottleneck").get<std::string>();
-    fmt::print(out, "| {} | {} | {} | {:.4g} | {} | {} | {} | {:.3g} | {} | {} |\n", file, s.at("devices").get<int>(),
-               thousands(s.at("samples").get<double>()), s.at("time_to_train_s").get<double>() / time_unit.factor,
-               thousands(s.at("throughput_samples_per_s").get<double>()),
-               efficiency ? fmt::format("{:.1f}%", 100 * *efficiency) : "-", bottleneck.substr(0, bottleneck.find(':')),
-               s.at("energy_kWh").get<double>(), cost ? usd(*cost) : "-",
-               cost ? usd(s.at("cost_usd_per_million_samples").get<double>()) : "-");
+    const Summary& s = *summary;
+    const auto& efficiency = s.scaling_efficiency;
+    fmt::print(out, "| {} | {} | {} | {:.4g} | {} | {} | {} | {:.3g} | {} | {} |\n", file, s.devices,
+               thousands(s.samples), s.time_to_train / time_unit.factor, thousands(s.throughput),
+               efficiency ? fmt::format("{:.1f}%", 100 * *efficiency) : "-", to_string(s.bottleneck.kind), s.energy_kwh,
+               s.cost_usd ? usd(*s.cost_usd) : "-", s.cost_usd ? usd(s.per_million_samples(*s.cost_usd)) : "-");
   }
+}
+
+nlohmann::json comparison_records(const std::vector<ComparedScenario>& scenarios)
+{
+  nlohmann::json records = nlohmann::json::array();
+  for (const auto& [name, summary] : scenarios)
+    records.push_back({{"scenario", name},
+                       {"status", summary ? "ok" : "failed"},
+                       {"summary", summary ? summary_json(*summary) : nlohmann::json()}});
+  return records;
 }
 
 } // namespace dtsim::report

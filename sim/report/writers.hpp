@@ -20,15 +20,18 @@ nlohmann::json results_json(const config::Scenario& scenario, const RunResult& r
 /// The resolved scenario: every key with its value, defaults included.
 nlohmann::json settings_json(const config::Scenario& scenario);
 
-/// @brief One scenario of `dtsim compare`: its file and the "summary" object of results_json, or nothing when
-/// its simulation failed.
+/// @brief One scenario of `dtsim compare`: its name and its summary, or nothing when its simulation failed.
 struct ComparedScenario {
-  std::string file;
-  std::optional<nlohmann::json> summary;
+  std::string name;
+  std::optional<Summary> summary;
 };
 
 /// The side-by-side table of `dtsim compare`, one row per scenario, in Markdown.
 void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& scenarios);
+
+/// The scenarios as records for --json and --csv: scenario, status ("ok" or "failed") and summary (null when
+/// failed).
+nlohmann::json comparison_records(const std::vector<ComparedScenario>& scenarios);
 
 /// Trace spans in the Chrome trace event format that Perfetto and chrome://tracing read.
 nlohmann::json chrome_trace(const RunResult& run);

@@ -1,6 +1,8 @@
 #include "sweep/sweep_results.hpp"
 
 #include "config/config_error.hpp"
+#include "report/csv.hpp"
+#include "report/result_metrics.hpp"
 #include "report/writers.hpp"
 
 #include <algorithm>
@@ -73,36 +75,6 @@ std::string read_text(const fs::path& path)
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-std::string csv_cell(const nlohmann::json& value)
-{
-  if (value.is_null())
-    return "";
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-  if (text.find_first_of(",\"\n") == std::string::npos)
-    return text;
-  std::string quoted = "\"";
-  for (const char c : text)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-std::string join_cells(const std::vector<std::string>& cells)
-{
-  std::string line;
-  for (std::size_t k = 0; k < cells.size(); ++k)
-    line += (k ? "," : "") + cells[k];
-  return line + "\n";
-}
-
-/// A summary value for the CSV; the bottleneck as its kind alone ("compute-bound"), without the reasons.
-nlohmann::json metric(const nlohmann::json& summary, const std::string& column)
-{
-  const nlohmann::json value = summary.value(column, nlohmann::json());
-  if (column == "bottleneck" && value.is_string())
-    return value.get<std::string>().substr(0, value.get<std::string>().find(':'));
-  return value;
 }
 
 /// A row as one line of JSON; text that is not UTF-8 (in an error message) is replaced rather than thrown on.
@@ -393,55 +365,22 @@ MergedRows merge_rows(const nlohmann::json& manifest, const std::vector<nlohmann
   return merged;
 }
 
-const std::vector<std::string>& csv_metric_columns()
-{
-  static const std::vector<std::string> columns{"devices",
-                                                "steps",
-                                                "samples",
-                                                "epochs",
-                                                "time_to_train_s",
-                                                "throughput_samples_per_s",
-                                                "overall_throughput_samples_per_s",
-                                                "scaling_efficiency",
-                                                "step_time_s",
-                                                "compute_s",
-                                                "exposed_comm_s",
-                                                "data_stall_s",
-                                                "fetch_stall_s",
-                                                "preprocess_stall_s",
-                                                "optimizer_s",
-                                                "accelerator_utilisation",
-                                                "cpu_utilisation",
-                                                "drive_utilisation",
-                                                "energy_kWh",
-                                                "energy_kWh_per_epoch",
-                                                "purchase_usd",
-                                                "cost_usd",
-                                                "cost_usd_per_epoch",
-                                                "cost_usd_per_million_samples",
-                                                "bottleneck"};
-  return columns;
-}
-
 std::string results_csv(const nlohmann::json& manifest, const std::vector<nlohmann::json>& rows)
 {
-  std::vector<std::string> header{"id", "status"};
+  std::vector<std::string> columns{"id", "status"};
   for (const auto& key : manifest.at("keys"))
-    header.push_back(key.get<std::string>());
-  header.insert(header.end(), csv_metric_columns().begin(), csv_metric_columns().end());
-  header.push_back("error");
-  std::string csv = join_cells(header);
+    columns.push_back(key.get<std::string>());
+  for (const auto& column : report::metric_columns())
+    columns.push_back(column);
+  columns.push_back("error");
+  nlohmann::json records = nlohmann::json::array();
   for (const auto& row : rows) {
-    std::vector<std::string> cells{csv_cell(row.at("id")), csv_cell(row.at("status"))};
+    nlohmann::json record{{"id", row.at("id")}, {"status", row.at("status")}, {"error", row.at("error")}};
     for (const auto& key : manifest.at("keys"))
-      cells.push_back(csv_cell(row.at("settings").value(key.get<std::string>(), nlohmann::json())));
-    const nlohmann::json& summary = row.at("summary");
-    for (const auto& column : csv_metric_columns())
-      cells.push_back(summary.is_object() ? csv_cell(metric(summary, column)) : "");
-    cells.push_back(csv_cell(row.at("error")));
-    csv += join_cells(cells);
+      record[key.get<std::string>()] = row.at("settings").value(key.get<std::string>(), nlohmann::json());
+    records.push_back(report::with_metric_columns(std::move(record), row.at("summary")));
   }
-  return csv;
+  return report::records_csv(columns, records);
 }
 
 void write_results(const std::string& dir, const nlohmann::json& manifest, const MergedRows& merged)

@@ -97,10 +97,7 @@ MergedRows merge_rows(const nlohmann::json& manifest, const std::vector<nlohmann
 /// Writes results.jsonl and results.csv into `dir`, each atomically.
 void write_results(const std::string& dir, const nlohmann::json& manifest, const MergedRows& merged);
 
-/// The CSV: id, status, the swept keys, the metric columns (csv_metric_columns) and error.
+/// The CSV: id, status, the swept keys, the metric columns (report::metric_columns) and error.
 std::string results_csv(const nlohmann::json& manifest, const std::vector<nlohmann::json>& rows);
-
-/// The metric columns of the CSV, in order: summary keys whose names carry their unit.
-const std::vector<std::string>& csv_metric_columns();
 
 } // namespace dtsim::sweep

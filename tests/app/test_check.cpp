@@ -3,6 +3,7 @@
 #include "cli.hpp"
 #include "temp_dir.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fmt/format.h>
@@ -104,10 +105,11 @@ TEST_CASE("app: check's baseline_set, calibration cases, units and JSON outcomes
       common +
       "    set: [cluster.nodes=2]\n    metric: step_time\n    measured: 1\n    unit: ms\n    tolerance: 1000\n";
   const auto json = scratch("outcomes.json");
-  const Outcome out = check_cases("baseline.yaml", entries, "--json " + json.string());
+  const auto csv = scratch("outcomes.csv");
+  const Outcome out = check_cases("baseline.yaml", entries, "--json " + json.string() + " --csv " + csv.string());
   INFO(out.output);
   CHECK(out.exit_code == 0);
-  CHECK(out.output.find("| two-nodes | 1.0 images/s |") != std::string::npos);
+  CHECK(out.output.find("| two-nodes | images/s | 1.0 |") != std::string::npos);
   CHECK(out.output.find("| calibration |") != std::string::npos);
   const auto outcomes = nlohmann::json::parse(read_file(json));
   REQUIRE(outcomes.size() == 4);
@@ -120,4 +122,9 @@ TEST_CASE("app: check's baseline_set, calibration cases, units and JSON outcomes
   CHECK(outcomes[3]["unit"] == "ms");
   CHECK(outcomes[3]["predicted"].get<double>() == Approx(1000 * 2 * 2 * 128 / two).epsilon(1e-9));
   CHECK(outcomes[3]["error"].get<double>() == Approx(outcomes[3]["predicted"].get<double>() - 1).epsilon(1e-9));
+  // The CSV holds the same outcomes, a line each.
+  const std::string table = read_file(csv);
+  CHECK(table.starts_with("id,metric,op,size_bytes,unit,measured,predicted,error,error_in,bound,within,"));
+  CHECK(std::count(table.begin(), table.end(), '\n') == 5);
+  CHECK_THAT(table, Catch::Contains(fmt::format("\nstep,step_time,,,ms,1.0,{},", outcomes[3]["predicted"].dump())));
 }

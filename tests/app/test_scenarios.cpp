@@ -2,6 +2,7 @@
 #include "cli.hpp"
 #include "temp_dir.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -74,6 +75,22 @@ TEST_CASE("app: run with --set, --json and --trace writes both files")
   const std::string timeline = read_file(trace);
   for (const char* stream : {"\"compute\"", "\"comm\"", "\"input\"", "\"loader-0\""})
     CHECK(timeline.find(stream) != std::string::npos);
+}
+
+TEST_CASE("app: run --csv writes the summary's metrics as one CSV line, the same figures as --json")
+{
+  const auto json = scratch("one.json"), csv = scratch("one.csv");
+  REQUIRE(dtsim("run scenarios/quickstart.yaml --json " + json.string() + " --csv " + csv.string()).exit_code == 0);
+  const auto summary = nlohmann::json::parse(read_file(json))["summary"];
+  const std::string table = read_file(csv);
+  const std::string header = table.substr(0, table.find('\n'));
+  const std::string line = table.substr(header.size() + 1);
+  CHECK(header.starts_with("scenario,devices,steps,simulated_steps,samples,"));
+  CHECK(line.starts_with(
+      fmt::format("scenarios/quickstart.yaml,{},{},", summary["devices"].dump(), summary["steps"].dump())));
+  CHECK_THAT(line, Catch::Contains("," + summary["time_to_train_s"].dump() + ","));
+  CHECK_THAT(line, Catch::Contains(",compute-bound,"));
+  CHECK(std::count(table.begin(), table.end(), '\n') == 2);
 }
 
 TEST_CASE("app: validate reports a bad file with file:line:column and exit code 2")
@@ -219,6 +236,30 @@ TEST_CASE("app: topology prints counts, diameter and bisection and writes a .dot
   CHECK(read_file(dot).find("graph G {") == 0);
 }
 
+TEST_CASE("app: collective and topology write their figures as JSON and CSV, the same as the text")
+{
+  const auto json = scratch("collective.json"), csv = scratch("collective.csv");
+  const Outcome out = dtsim("collective scenarios/quickstart.yaml --sizes 1GiB:2GiB --json " + json.string() +
+                            " --csv " + csv.string());
+  REQUIRE(out.exit_code == 0);
+  const auto rows = nlohmann::json::parse(read_file(json));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1]["size_B"] == 2147483648.0);
+  CHECK(rows[1]["time_s"].get<double>() * 1e6 == Approx(last_row_time_us(out.output)).epsilon(1e-3));
+  CHECK(rows[1]["algbw_B_per_s"].get<double>() ==
+        Approx(rows[1]["size_B"].get<double>() / rows[1]["time_s"].get<double>()));
+  const std::string table = read_file(csv);
+  CHECK(table.starts_with("op,ranks,size_B,time_s,algbw_B_per_s,busbw_B_per_s,algorithm\nall_reduce,2,1073741824.0,"));
+  CHECK(std::count(table.begin(), table.end(), '\n') == 3);
+
+  const auto topology = scratch("topology.json");
+  REQUIRE(dtsim("topology scenarios/cluster-4node-a100.yaml --json " + topology.string()).exit_code == 0);
+  const auto figures = nlohmann::json::parse(read_file(topology));
+  CHECK(figures["accelerators"] == 32);
+  CHECK(figures["diameter_hops"] == 4);
+  CHECK(figures["bisection_bandwidth_B_per_s"] == 400e9);
+}
+
 TEST_CASE("app: ring channels spread inter-node traffic over the NICs (one ring per rail)")
 {
   // 2 nodes x 2 A100, 2 HDR NICs (25 GB/s) each: a ring all-reduce of S moves 2(N-1)/N x S per rank,
@@ -310,6 +351,18 @@ TEST_CASE("app: compare prints one row per scenario with the figures dtsim run g
     CHECK(row.find(fmt::format("{:.1f}%", 100 * summary["scaling_efficiency"].get<double>())) != std::string::npos);
     CHECK(row.find("compute-bound") != std::string::npos);
   }
+  // --json holds each scenario's summary as dtsim run writes it; --csv the same figures, a line each.
+  const auto json = scratch("compare.json"), csv = scratch("compare.csv");
+  REQUIRE(dtsim("compare " + files + " --json " + json.string() + " --csv " + csv.string()).exit_code == 0);
+  const auto records = nlohmann::json::parse(read_file(json));
+  REQUIRE(records.size() == 2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    CHECK(records[k]["status"] == "ok");
+    CHECK(same_up_to_rounding(records[k]["summary"], summaries[k]));
+  }
+  const std::string table = read_file(csv);
+  CHECK(table.starts_with("scenario,status,devices,steps,"));
+  CHECK_THAT(table, Catch::Contains("\nscenarios/node-8xa100.yaml,ok,8,"));
 }
 
 TEST_CASE("app: compare stops at bad input with exit code 2 before simulating anything")
@@ -400,6 +453,35 @@ TEST_CASE("app: advise tells a storage-bound run to buy storage, and marks the b
   CHECK(drives.find("| $1,200 |") != std::string::npos);
   CHECK(drives.ends_with("| compute-bound | yes | yes |"));
   CHECK(line_with(out.output, "| 2x nodes |").ends_with("| input-bound | no | no |"));
+}
+
+TEST_CASE("app: advise --json and --csv hold the base and the upgrades in the table's order, with summaries")
+{
+  const auto json = scratch("advice.json"), csv = scratch("advice.csv");
+  const Outcome out = dtsim("advise scenarios/cluster-4node-a100-storage-bound.yaml --set workload.steps=100 "
+                            "--budget 5000 -j 2 --json " +
+                            json.string() + " --csv " + csv.string());
+  INFO(out.output);
+  REQUIRE(out.exit_code == 0);
+  const auto records = nlohmann::json::parse(read_file(json));
+  REQUIRE(records.size() >= 3);
+  CHECK(records[0]["kind"] == "base");
+  CHECK(records[0]["summary"]["bottleneck"] == "input-bound");
+  CHECK(records[1]["rank"] == 1);
+  CHECK(line_with(out.output, "| 1 | ").starts_with("| 1 | " + records[1]["upgrade"].get<std::string>() + " |"));
+  for (std::size_t k = 1; k < records.size(); ++k) {
+    const auto& r = records[k];
+    // Judged on the base's samples: its own time scaled by base samples over its samples.
+    CHECK(r["time_for_base_samples_s"].get<double>() ==
+          Approx(r["summary"]["time_to_train_s"].get<double>() * records[0]["summary"]["samples"].get<double>() /
+                 r["summary"]["samples"].get<double>()));
+    CHECK(r["within_budget"] == (r["added_purchase_usd"].get<double>() <= 5000));
+    CHECK(r["meets_deadline"].is_null());
+  }
+  const std::string table = read_file(csv);
+  CHECK(table.starts_with("rank,upgrade,kind,time_for_base_samples_s,saved_s,added_purchase_usd,"
+                          "saved_s_per_1000_usd,within_budget,meets_deadline,devices,"));
+  CHECK(static_cast<std::size_t>(std::count(table.begin(), table.end(), '\n')) == records.size() + 1);
 }
 
 TEST_CASE("app: advise tells a compute-bound run to buy accelerators and a CPU-bound one to buy cores")

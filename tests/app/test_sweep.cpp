@@ -61,8 +61,9 @@ TEST_CASE("sweep: every point of a grid gets a row, a folder and a CSV line, the
   CHECK(read_file(serial / "results.jsonl") == read_file(sharded / "results.jsonl"));
   CHECK(read_file(serial / "results.csv") == read_file(sharded / "results.csv"));
   const std::string csv = read_file(serial / "results.csv");
-  CHECK(csv.starts_with("id,status,cluster.nodes,workload.batch_per_device,devices,steps,samples,epochs,"
-                        "time_to_train_s,throughput_samples_per_s,"));
+  CHECK(csv.starts_with("id,status,cluster.nodes,workload.batch_per_device,devices,steps,simulated_steps,samples,"
+                        "epochs,time_to_train_s,"));
+  CHECK(csv.substr(0, csv.find('\n')).ends_with(",cost_usd_per_million_samples,error"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);
 }
 

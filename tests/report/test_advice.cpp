@@ -10,7 +10,10 @@ using dtsim::report::AdvisedRun;
 
 AdvisedRun run(const std::string& name, double time_s, double samples, double purchase_usd)
 {
-  return {name, "compute", nlohmann::json{{"time_to_train_s", time_s}, {"samples", samples}}, purchase_usd};
+  dtsim::report::Summary summary;
+  summary.time_to_train = time_s;
+  summary.samples = samples;
+  return {name, "compute", summary, purchase_usd};
 }
 
 } // namespace

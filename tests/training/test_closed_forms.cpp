@@ -197,7 +197,7 @@ TEST_CASE("training: without storage limits the 4-node cluster is compute-bound 
   const auto scenario = load("scenarios/cluster-4node-a100.yaml", {"workload.steps=40"});
   const auto run = dtsim::app::simulate(scenario, {});
   const auto summary = dtsim::report::summarize(scenario, run, std::nullopt);
-  CHECK(summary.bottleneck.find("compute-bound") == 0);
+  CHECK(summary.bottleneck.kind == dtsim::report::BottleneckKind::compute);
   // Breakdown components are means over workers that add up to the step.
   const auto& b = summary.breakdown;
   CHECK(b.data_stall + b.compute + b.exposed_comm + b.optimizer + b.overhead ==

@@ -43,8 +43,8 @@ TEST_CASE("input: storage-bound throughput equals drive bandwidth over bytes per
   REQUIRE(summary.utilisation.drives.has_value());
   CHECK(*summary.utilisation.drives > 0.9);
   CHECK(summary.breakdown.fetch_stall == Approx(summary.breakdown.data_stall).epsilon(0.01));
-  CHECK(summary.bottleneck.find("input-bound") == 0);
-  CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
+  CHECK(summary.bottleneck.kind == dtsim::report::BottleneckKind::input);
+  CHECK(summary.bottleneck.reason.find("storage drives") != std::string::npos);
   // One target serves every read: its bandwidth and IOPS (112 KiB requests) are the run's.
   REQUIRE(summary.storage_reads.has_value());
   CHECK(summary.storage_reads->units == 1);
@@ -64,7 +64,7 @@ TEST_CASE(
   REQUIRE(expected < 32 * 256 / 0.02);
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(expected).epsilon(0.02));
-  CHECK(summary.bottleneck.find("NVMe-oF target NICs") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("NVMe-oF target NICs") != std::string::npos);
 }
 
 TEST_CASE("input: a JPEG image costs its decode, its crop's resize and the loader's own work, at the CPU's rates")
@@ -111,7 +111,7 @@ TEST_CASE("input: CPU-bound throughput = core-equivalents / core-seconds per sam
   CHECK(summary.breakdown.fetch_stall < 1e-3 * summary.step_time);
   CHECK(summary.breakdown.preprocess_stall() > 0.4 * summary.step_time);
   CHECK(summary.utilisation.cpu_cores > 0.95);
-  CHECK(summary.bottleneck.find("busy preprocessing") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("busy preprocessing") != std::string::npos);
 }
 
 TEST_CASE("input: FFCV on the same cores: throughput = core-equivalents / its cheaper core-seconds per sample")
@@ -123,7 +123,7 @@ TEST_CASE("input: FFCV on the same cores: throughput = core-equivalents / its ch
   REQUIRE(scenario.cluster.input_cores() == 1);
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(1 / image_cost(scenario)).epsilon(0.02));
-  CHECK(summary.bottleneck.find("busy preprocessing") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("busy preprocessing") != std::string::npos);
 }
 
 TEST_CASE("input: a second hardware thread per core adds smt_yield of a core")
@@ -168,7 +168,7 @@ TEST_CASE("input: too few loader workers bound throughput at loaders / core-seco
                                                            "workload.steps=40", "cluster.cpu=Xeon-E5-2698-v4"});
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(2 / image_cost(scenario)).epsilon(0.02));
-  CHECK(summary.bottleneck.find("1 loader workers per device cannot preprocess fast enough") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("1 loader workers per device cannot preprocess fast enough") != std::string::npos);
 }
 
 TEST_CASE("input: emulated accelerators on one drive: throughput = drive bandwidth / sample size")
@@ -213,7 +213,7 @@ TEST_CASE("input: small files make a drive IOPS-bound: each request holds it 1 /
   const auto summary = small_samples_on_one_drive({});
   INFO(fmt::format("IOPS-bound: {:.4g} samples/s", summary.throughput));
   CHECK(summary.throughput == Approx(requests_per_second(7e9, 1.6e6, 2048)).epsilon(0.02));
-  CHECK(summary.bottleneck.find("input-bound") == 0);
+  CHECK(summary.bottleneck.kind == dtsim::report::BottleneckKind::input);
 }
 
 TEST_CASE("input: packing the same samples into 1 MiB records lifts the IOPS bound")
@@ -294,7 +294,7 @@ TEST_CASE("input: a shared all-flash appliance bounds throughput at its aggregat
   CHECK(summary.throughput == Approx(requests_per_second(5e9, 1e6, 114660)).epsilon(0.02));
   REQUIRE(summary.storage_reads.has_value());
   CHECK(summary.storage_reads->unit == "appliance");
-  CHECK(summary.bottleneck.find("the appliance 9") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("the appliance 9") != std::string::npos);
 }
 
 TEST_CASE("input: an appliance reading small files is IOPS-bound: each request holds it 1 / IOPS plus its transfer")
@@ -345,7 +345,7 @@ TEST_CASE("input: a file-system client limit bounds each node at that limit / sa
                                               "storage.appliance.client_read_bandwidth=1.5 GB/s"});
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(8 * 1.5e9 / 146.6e6).epsilon(0.02));
-  CHECK(summary.bottleneck.find("file-system clients") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("file-system clients") != std::string::npos);
   REQUIRE(summary.utilisation.client_mounts.has_value());
   CHECK(*summary.utilisation.client_mounts == Approx(1.0).epsilon(0.05));
 }
@@ -359,7 +359,7 @@ TEST_CASE("input: NVMe/TCP without offload is bound by the target's cores: throu
            {"storage.nvme_of.transport=tcp", "storage.nvme_of.target_cores=2", "workload.steps=1200"});
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(2 / (0.64e-9 * 114660)).epsilon(0.02));
-  CHECK(summary.bottleneck.find("NVMe/TCP target cores") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("NVMe/TCP target cores") != std::string::npos);
 }
 
 TEST_CASE("input: with a DPU terminating NVMe/TCP the same target is drive-bound again")
@@ -372,7 +372,7 @@ TEST_CASE("input: with a DPU terminating NVMe/TCP the same target is drive-bound
   const auto& drive = scenario.storage.remote->pool.drive;
   CHECK(summary.throughput ==
         Approx(requests_per_second(drive.read_bandwidth.value, drive.read_iops.value, 114660)).epsilon(0.02));
-  CHECK(summary.bottleneck.find("storage drives") != std::string::npos);
+  CHECK(summary.bottleneck.reason.find("storage drives") != std::string::npos);
 }
 
 TEST_CASE("input: emulated accelerators that the storage can feed run at batch / computation time")
@@ -382,7 +382,7 @@ TEST_CASE("input: emulated accelerators that the storage can feed run at batch /
   const auto scenario = load("scenarios/validation/mlps-mango-dpu-unet3d-h100.yaml", {});
   const auto summary = run(scenario);
   CHECK(summary.throughput == Approx(10 * 7 / 0.323).epsilon(0.02));
-  CHECK(summary.bottleneck.find("compute-bound") == 0);
+  CHECK(summary.bottleneck.kind == dtsim::report::BottleneckKind::compute);
 }
 
 TEST_CASE("input: decoding on the accelerator frees the CPU and costs the device batch x decode time per step")

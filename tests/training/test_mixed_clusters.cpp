@@ -63,8 +63,8 @@ TEST_CASE("mixed: equal batches run at the slower kind's pace and the faster kin
   CHECK(summary.throughput == Approx(16 * 256 / summary.step_time).epsilon(1e-6));
   // Half the devices (the A100s) wait slow - fast; the breakdown is a mean over devices.
   CHECK(summary.breakdown.imbalance == Approx(0.5 * (slow - fast)).epsilon(0.02));
-  CHECK(summary.bottleneck.find("imbalance-bound") == 0);
-  CHECK(summary.bottleneck.find("by-speed") != std::string::npos);
+  CHECK(summary.bottleneck.kind == dtsim::report::BottleneckKind::imbalance);
+  CHECK(summary.bottleneck.reason.find("by-speed") != std::string::npos);
 }
 
 TEST_CASE("mixed: batches split by speed make both kinds finish together at the sum of their rates")
@@ -83,7 +83,7 @@ TEST_CASE("mixed: batches split by speed make both kinds finish together at the 
   const double overhead = dtsim::training::step_overhead(scenario);
   CHECK(summary.throughput == Approx(global / (global / ideal + optimizer + overhead)).epsilon(0.015));
   CHECK(summary.breakdown.imbalance < 0.01 * summary.step_time);
-  CHECK(summary.bottleneck.find("compute-bound") == 0);
+  CHECK(summary.bottleneck.kind == dtsim::report::BottleneckKind::compute);
 }
 
 TEST_CASE("mixed: the one-device baseline is the mean over the devices of each kind's own baseline")
