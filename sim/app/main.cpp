@@ -334,26 +334,23 @@ int merge(const std::string& dir)
 
 struct PlotOptions {
   std::string results;
-  std::string x;
-  std::string y;
-  std::string group;
+  dtsim::sweep::PlotRequest request;
   std::string svg_file; ///< empty: plot-Y-vs-X.svg next to the results
 };
 
 int plot(const PlotOptions& options)
 {
   const auto rows = dtsim::sweep::read_result_rows(options.results);
-  const std::string svg =
-      dtsim::report::line_chart_svg(dtsim::sweep::results_chart(rows, options.x, options.y, options.group));
+  const std::string svg = dtsim::sweep::results_chart_svg(rows, options.request);
   std::filesystem::path file = options.svg_file;
   if (file.empty()) {
     const std::filesystem::path results(options.results);
     const auto dir = std::filesystem::is_directory(results) ? results : results.parent_path();
-    file = dir / fmt::format("plot-{}-vs-{}{}.svg", options.y, options.x,
-                             options.group.empty() ? "" : "-by-" + options.group);
+    const auto& r = options.request;
+    file = dir / fmt::format("plot-{}-vs-{}{}.svg", r.y, r.x, r.group.empty() ? "" : "-by-" + r.group);
   }
   dtsim::report::write_file_atomically(file.string(), svg);
-  fmt::print("{}: {} against {} for {} points\n", file.string(), options.y, options.x, rows.size());
+  fmt::print("{}: {} against {}\n", file.string(), options.request.y, options.request.x);
   return exit_ok;
 }
 
@@ -569,9 +566,16 @@ int main(int argc, char** argv)
   CLI::App* plot_cmd =
       app.add_subcommand("plot", "Draw a metric of a sweep's results against a swept key as an SVG line chart");
   plot_cmd->add_option("results", plot_options.results, "The sweep's results folder, or a results.jsonl")->required();
-  plot_cmd->add_option("--x", plot_options.x, "Swept key or metric along x, e.g. cluster.nodes")->required();
-  plot_cmd->add_option("--y", plot_options.y, "Metric along y, e.g. scaling_efficiency")->required();
-  plot_cmd->add_option("--group", plot_options.group, "One line per value of this swept key");
+  plot_cmd
+      ->add_option("--x", plot_options.request.x,
+                   "Swept key or metric along x, e.g. cluster.nodes; text values (accelerators) give bars")
+      ->required();
+  plot_cmd->add_option("--y", plot_options.request.y, "Metric along y, e.g. scaling_efficiency")->required();
+  plot_cmd->add_option("--group", plot_options.request.group, "One line per value of this swept key");
+  plot_cmd->add_option("--where", plot_options.request.where,
+                       "KEY=VALUE: only the points with this value of a swept key (repeatable)");
+  plot_cmd->add_flag("--ideal", plot_options.request.ideal,
+                     "Draw perfect scaling from each line's first point (throughput, time or scaling_efficiency)");
   plot_cmd->add_option("-o,--output", plot_options.svg_file, "SVG file (default: plot-Y-vs-X.svg by the results)");
 
   std::string validate_file;

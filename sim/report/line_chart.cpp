@@ -59,11 +59,12 @@ void check_points(const LineChart& chart)
 {
   bool any = false;
   for (const auto& s : chart.series)
-    for (const auto& [x, y] : s.points) {
-      if (!std::isfinite(x) || !std::isfinite(y))
-        throw std::invalid_argument(fmt::format("line chart: series '{}' has a value that is not finite", s.name));
-      any = true;
-    }
+    for (const auto* points : {&s.points, &s.ideal})
+      for (const auto& [x, y] : *points) {
+        if (!std::isfinite(x) || !std::isfinite(y))
+          throw std::invalid_argument(fmt::format("line chart: series '{}' has a value that is not finite", s.name));
+        any = true;
+      }
   if (!any)
     throw std::invalid_argument("line chart: no point to draw");
 }
@@ -72,8 +73,9 @@ Range extent(const LineChart& chart, double Point::*coordinate)
 {
   Range r{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
   for (const auto& s : chart.series)
-    for (const auto& p : s.points)
-      r = {std::min(r.first, p.*coordinate), std::max(r.second, p.*coordinate)};
+    for (const auto* points : {&s.points, &s.ideal})
+      for (const auto& p : *points)
+        r = {std::min(r.first, p.*coordinate), std::max(r.second, p.*coordinate)};
   return r;
 }
 
@@ -199,7 +201,13 @@ std::string legend_name(const std::string& name)
   return chars <= legend_chars ? name : name.substr(0, cut) + "\u2026";
 }
 
-void draw_header(std::string& out, const std::string& title)
+/// The top of the plot area: below the title, and below the note when there is one.
+double plot_top(const std::string& note)
+{
+  return note.empty() ? 44 : 60;
+}
+
+void draw_header(std::string& out, const std::string& title, const std::string& note)
 {
   put(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   put(out,
@@ -210,6 +218,15 @@ void draw_header(std::string& out, const std::string& title)
   put(out, "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", canvas_width, canvas_height);
   put(out, "<text x=\"{:.1f}\" y=\"26.0\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
       canvas_width / 2, escaped(title));
+  if (!note.empty())
+    put(out, "<text x=\"{:.1f}\" y=\"44.0\" text-anchor=\"middle\" fill=\"#555555\">{}</text>\n", canvas_width / 2,
+        escaped(note));
+}
+
+void draw_x_label(std::string& out, const Plot& plot, const std::string& label)
+{
+  put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n",
+      (plot.left + plot.right) / 2, canvas_height - 14, escaped(label));
 }
 
 void draw_x_axis(std::string& out, const Plot& plot, const std::string& label)
@@ -223,8 +240,7 @@ void draw_x_axis(std::string& out, const Plot& plot, const std::string& label)
     put(out, "<text class=\"x-tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x, plot.bottom + 18,
         tick_label(tick));
   }
-  put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n",
-      (plot.left + plot.right) / 2, canvas_height - 14, escaped(label));
+  draw_x_label(out, plot, label);
 }
 
 void draw_y_axis(std::string& out, const Plot& plot, const std::string& label)
@@ -250,60 +266,164 @@ void draw_frame(std::string& out, const Plot& plot)
       plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
 }
 
+std::vector<Point> in_x_order(std::vector<Point> points)
+{
+  std::stable_sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.first < b.first; });
+  return points;
+}
+
+void draw_polyline(std::string& out, const Plot& plot, const std::vector<Point>& points, const char* colour,
+                   const char* dashes)
+{
+  put(out, "<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} stroke-linejoin=\"round\" points=\"", colour,
+      dashes);
+  for (std::size_t i = 0; i < points.size(); ++i)
+    put(out, "{}{:.1f},{:.1f}", i == 0 ? "" : " ", plot.px(points[i].first), plot.py(points[i].second));
+  put(out, "\"/>\n");
+}
+
+constexpr const char* dashed = " stroke-dasharray=\"6 4\"";
+
 void draw_series(std::string& out, const Plot& plot, const ChartSeries& series, const char* colour)
 {
   if (series.points.empty())
     return;
-  auto points = series.points;
-  std::stable_sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.first < b.first; });
-  put(out,
-      "<g class=\"series\">\n<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
-      "stroke-linejoin=\"round\" points=\"",
-      colour);
-  for (std::size_t i = 0; i < points.size(); ++i)
-    put(out, "{}{:.1f},{:.1f}", i == 0 ? "" : " ", plot.px(points[i].first), plot.py(points[i].second));
-  put(out, "\"/>\n");
+  const auto points = in_x_order(series.points);
+  put(out, "<g class=\"series\">\n");
+  if (!series.ideal.empty())
+    draw_polyline(out, plot, in_x_order(series.ideal), colour, dashed);
+  draw_polyline(out, plot, points, colour, "");
   for (const auto& [x, y] : points)
     put(out, "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>\n", plot.px(x), plot.py(y), colour);
   put(out, "</g>\n");
 }
 
-void draw_legend(std::string& out, const Plot& plot, const std::vector<ChartSeries>& series)
+/// @brief What a legend entry shows: a line (dashed or not) with a dot, or a filled box.
+enum class Swatch { line, dashed_line, box };
+
+void draw_legend_entry(std::string& out, double x, double y, const std::string& name, const char* colour, Swatch swatch)
+{
+  if (swatch == Swatch::box) {
+    put(out, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"20\" height=\"10\" fill=\"{}\"/>\n", x, y - 5, colour);
+  } else {
+    put(out, "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"{}/>\n", x,
+        y, x + 20, y, colour, swatch == Swatch::dashed_line ? dashed : "");
+    if (swatch == Swatch::line)
+      put(out, "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>\n", x + 10, y, colour);
+  }
+  put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 26, y + 4, escaped(legend_name(name)));
+}
+
+/// One entry per name in palette order; `ideal` adds a dashed one for the ideal lines.
+void draw_legend(std::string& out, const Plot& plot, const std::vector<std::string>& names, Swatch swatch, bool ideal)
 {
   const double x = plot.right + 16;
+  const auto y = [&](std::size_t i) { return plot.top + 10 + 20 * static_cast<double>(i); };
   put(out, "<g class=\"legend\">\n");
-  for (std::size_t i = 0; i < series.size(); ++i) {
-    const double y = plot.top + 10 + 20 * static_cast<double>(i);
-    const char* colour = palette[i % palette.size()];
-    put(out, "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2\"/>\n", x, y,
-        x + 20, y, colour);
-    put(out, "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>\n", x + 10, y, colour);
-    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 26, y + 4, escaped(legend_name(series[i].name)));
-  }
+  for (std::size_t i = 0; i < names.size(); ++i)
+    draw_legend_entry(out, x, y(i), names[i], palette[i % palette.size()], swatch);
+  if (ideal)
+    draw_legend_entry(out, x, y(names.size()), "ideal scaling", "#666666", Swatch::dashed_line);
   put(out, "</g>\n");
+}
+
+void check_bars(const BarChart& chart)
+{
+  if (chart.categories.empty() || chart.series.empty())
+    throw std::invalid_argument("bar chart: no bar to draw");
+  for (const auto& s : chart.series) {
+    if (s.values.size() != chart.categories.size())
+      throw std::invalid_argument(fmt::format("bar chart: series '{}' has {} values for {} categories", s.name,
+                                              s.values.size(), chart.categories.size()));
+    for (const auto& v : s.values)
+      if (v && !std::isfinite(*v))
+        throw std::invalid_argument(fmt::format("bar chart: series '{}' has a value that is not finite", s.name));
+  }
+}
+
+/// From zero to the values, whichever side they are on.
+Range bar_extent(const BarChart& chart)
+{
+  Range r{0, 0};
+  for (const auto& s : chart.series)
+    for (const auto& v : s.values)
+      if (v)
+        r = {std::min(r.first, *v), std::max(r.second, *v)};
+  return r;
+}
+
+/// Each category gets a slot of the x axis: its name below, its bars side by side in the middle 80%.
+void draw_bars(std::string& out, const Plot& plot, const BarChart& chart)
+{
+  const double slot = (plot.right - plot.left) / static_cast<double>(chart.categories.size());
+  const double bar = 0.8 * slot / static_cast<double>(chart.series.size());
+  for (std::size_t c = 0; c < chart.categories.size(); ++c) {
+    const double left = plot.left + slot * static_cast<double>(c);
+    put(out, "<text class=\"x-tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", left + slot / 2,
+        plot.bottom + 18, escaped(legend_name(chart.categories[c])));
+    for (std::size_t k = 0; k < chart.series.size(); ++k) {
+      const auto& value = chart.series[k].values[c];
+      if (!value)
+        continue;
+      const double top = std::min(plot.py(*value), plot.py(0)), base = std::max(plot.py(*value), plot.py(0));
+      put(out, "<rect class=\"bar\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n",
+          left + 0.1 * slot + bar * static_cast<double>(k), top, bar, base - top, palette[k % palette.size()]);
+    }
+  }
 }
 
 } // namespace
 
+std::string bar_chart_svg(const BarChart& chart)
+{
+  check_bars(chart);
+  const bool legend = chart.series.size() > 1;
+  const Plot plot{72,
+                  plot_top(chart.note),
+                  canvas_width - (legend ? legend_width : 24),
+                  canvas_height - 58,
+                  {0, static_cast<double>(chart.categories.size()), false, {}},
+                  y_axis(bar_extent(chart))};
+  std::string out;
+  draw_header(out, chart.title, chart.note);
+  draw_y_axis(out, plot, chart.y_label);
+  draw_x_label(out, plot, chart.x_label);
+  draw_bars(out, plot, chart);
+  draw_frame(out, plot);
+  if (legend) {
+    std::vector<std::string> names;
+    for (const auto& series : chart.series)
+      names.push_back(series.name);
+    draw_legend(out, plot, names, Swatch::box, false);
+  }
+  put(out, "</svg>\n");
+  return out;
+}
+
 std::string line_chart_svg(const LineChart& chart)
 {
   check_points(chart);
-  const bool legend = chart.series.size() > 1;
+  const bool ideal = std::any_of(chart.series.begin(), chart.series.end(), [](auto& s) { return !s.ideal.empty(); });
+  const bool legend = chart.series.size() > 1 || ideal;
   const Plot plot{72,
-                  44,
+                  plot_top(chart.note),
                   canvas_width - (legend ? legend_width : 24),
                   canvas_height - 58,
                   x_axis(extent(chart, &Point::first)),
                   y_axis(extent(chart, &Point::second))};
   std::string out;
-  draw_header(out, chart.title);
+  draw_header(out, chart.title, chart.note);
   draw_x_axis(out, plot, chart.x_label);
   draw_y_axis(out, plot, chart.y_label);
   draw_frame(out, plot);
   for (std::size_t i = 0; i < chart.series.size(); ++i)
     draw_series(out, plot, chart.series[i], palette[i % palette.size()]);
-  if (legend)
-    draw_legend(out, plot, chart.series);
+  if (legend) {
+    std::vector<std::string> names;
+    for (const auto& series : chart.series)
+      names.push_back(series.name);
+    draw_legend(out, plot, names, Swatch::line, ideal);
+  }
   put(out, "</svg>\n");
   return out;
 }

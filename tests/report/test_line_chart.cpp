@@ -199,3 +199,45 @@ TEST_CASE("line chart: a single point or equal values draw without nan or inf")
     }
   }
 }
+
+TEST_CASE("line chart: an ideal line is drawn dashed beside its series and named once in the legend")
+{
+  ChartSeries measured{"throughput", {{1, 10}, {2, 19}, {4, 36}}, {{1, 10}, {2, 20}, {4, 40}}};
+  const std::string svg = line_chart_svg(chart_of({measured}));
+  const auto lines = polylines(svg);
+  REQUIRE(lines.size() == 2);
+  CHECK(captures(svg, R"re(<polyline[^>]*(stroke-dasharray))re").size() == 1);
+  const Area area = plot_area(svg);
+  CHECK(lines[0].back().second == Approx(area.top).margin(0.1)); // the ideal 40 is the top of the y range
+  CHECK(lines[1].back().second > lines[0].back().second);        // 36 lies below it
+  CHECK_THAT(svg, Catch::Contains(">ideal scaling<"));
+}
+
+TEST_CASE("bar chart: a bar per category and series, side by side, from zero, and a gap for a missing value")
+{
+  using dtsim::report::BarChart;
+  const BarChart chart{"cost against accelerator",
+                       "accelerator",
+                       "cost (USD)",
+                       {"A100", "H100", "MI250X"},
+                       {{"nodes=1", {1.0, 2.0, std::nullopt}}, {"nodes=2", {2.0, 4.0, 3.0}}},
+                       "points where x=1"};
+  const std::string svg = dtsim::report::bar_chart_svg(chart);
+  const auto heights = captures(svg, R"re(class="bar"[^>]* height="([0-9.]+)")re");
+  REQUIRE(heights.size() == 5);
+  CHECK(std::stod(heights[1]) == Approx(2 * std::stod(heights[0])).epsilon(0.01)); // 2 is twice 1: bars start at 0
+  CHECK(std::stod(heights[3]) == Approx(4 * std::stod(heights[0])).epsilon(0.01)); // category by category
+  CHECK(std::stod(heights[4]) == Approx(3 * std::stod(heights[0])).epsilon(0.01)); // MI250X has no nodes=1 bar
+  CHECK(x_ticks(svg) == std::vector<std::string>{"A100", "H100", "MI250X"});
+  CHECK(y_ticks(svg).front() == "0");
+  CHECK_THAT(svg, Catch::Contains(">nodes=2<") && Catch::Contains(">points where x=1<"));
+  CHECK(dtsim::report::bar_chart_svg(chart) == svg);
+
+  BarChart short_series = chart;
+  short_series.series[0].values.pop_back();
+  CHECK_THROWS_AS(dtsim::report::bar_chart_svg(short_series), std::invalid_argument);
+  BarChart infinite = chart;
+  infinite.series[0].values[0] = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_AS(dtsim::report::bar_chart_svg(infinite), std::invalid_argument);
+  CHECK_THROWS_AS(dtsim::report::bar_chart_svg({"empty", "x", "y", {}, {}, ""}), std::invalid_argument);
+}

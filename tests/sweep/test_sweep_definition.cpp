@@ -180,12 +180,94 @@ TEST_CASE("sweep results: a chart has a line per group in the group's numeric or
   };
   const std::vector<nlohmann::json> rows{row("a", 2, 16, 20), row("b", 1, 8, 10), row("c", 1, 16, 11),
                                          row("d", 2, 8, 19)};
-  const auto chart = results_chart(rows, "cluster.nodes", "throughput_samples_per_s", "storage.targets");
+  const auto chart = results_line_chart(rows, {"cluster.nodes", "throughput_samples_per_s", "storage.targets"});
   REQUIRE(chart.series.size() == 2);
   CHECK(chart.series[0].name == "targets=8"); // 8 before 16: numbers compare as numbers
   CHECK(chart.series[1].name == "targets=16");
   CHECK(chart.series[0].points == std::vector<std::pair<double, double>>{{1, 10}, {2, 19}});
-  CHECK(results_chart(rows, "cluster.nodes", "throughput_samples_per_s", "").series.size() == 1);
-  CHECK_THROWS_AS(results_chart(rows, "cluster.nodes", "bottleneck", ""), dtsim::config::ConfigError);
-  CHECK_THROWS_AS(results_chart(rows, "cluster.nodez", "throughput_samples_per_s", ""), dtsim::config::ConfigError);
+  CHECK(results_line_chart(rows, {"cluster.nodes", "throughput_samples_per_s", "", {"storage.targets=8"}})
+            .series.size() == 1);
+  CHECK_THROWS_AS(results_line_chart(rows, {"cluster.nodes", "bottleneck", "storage.targets"}),
+                  dtsim::config::ConfigError);
+  CHECK_THROWS_AS(results_line_chart(rows, {"cluster.nodez", "throughput_samples_per_s", "storage.targets"}),
+                  dtsim::config::ConfigError);
+}
+
+namespace {
+
+nlohmann::json result(const std::string& id, nlohmann::json settings, nlohmann::json summary)
+{
+  return {{"id", id}, {"status", "ok"}, {"settings", std::move(settings)}, {"summary", std::move(summary)}};
+}
+
+} // namespace
+
+TEST_CASE("sweep results: a chart refuses to join points that differ in another swept key, and --where selects")
+{
+  std::vector<nlohmann::json> rows;
+  for (const int nodes : {1, 2})
+    for (const int targets : {8, 16})
+      rows.push_back(result(fmt::format("{}-{}", nodes, targets),
+                            {{"cluster.nodes", nodes}, {"storage.targets", targets}},
+                            {{"throughput_samples_per_s", 10.0 * nodes + targets}, {"devices", 8 * nodes}}));
+  CHECK_THROWS_WITH(results_line_chart(rows, {"cluster.nodes", "throughput_samples_per_s"}),
+                    Catch::Contains("differ in storage.targets (16, 8)") &&
+                        Catch::Contains("--group storage.targets") && Catch::Contains("--where storage.targets="));
+  const auto slice =
+      results_line_chart(rows, {"cluster.nodes", "throughput_samples_per_s", "", {"storage.targets=16"}});
+  REQUIRE(slice.series.size() == 1);
+  CHECK(slice.series[0].points == std::vector<std::pair<double, double>>{{1, 26}, {2, 36}});
+  CHECK(slice.note == "points where storage.targets=16");
+  CHECK_THROWS_WITH(results_line_chart(rows, {"cluster.nodes", "throughput_samples_per_s", "", {"storage.targets=4"}}),
+                    Catch::Contains("no point has 4; its values are 16, 8"));
+  // A metric along x may vary with one swept key (devices with cluster.nodes), not with two.
+  CHECK(results_line_chart(rows, {"devices", "throughput_samples_per_s", "storage.targets"}).series.size() == 2);
+  CHECK_THROWS_AS(results_line_chart(rows, {"devices", "throughput_samples_per_s"}), dtsim::config::ConfigError);
+}
+
+TEST_CASE("sweep results: axes name their units, fractions in percent, and --ideal scales from the first point")
+{
+  std::vector<nlohmann::json> rows;
+  for (const int nodes : {2, 4, 8})
+    rows.push_back(result(std::to_string(nodes), {{"cluster.nodes", nodes}},
+                          {{"throughput_samples_per_s", 100.0 * nodes - nodes * nodes},
+                           {"time_to_train_s", 800.0 / nodes + 10},
+                           {"scaling_efficiency", 1 - 0.01 * nodes},
+                           {"accelerator_utilisation", 0.9}}));
+  const auto throughput = results_line_chart(rows, {"cluster.nodes", "throughput_samples_per_s", "", {}, true});
+  CHECK(throughput.y_label == "throughput (samples/s)");
+  CHECK(throughput.x_label == "cluster.nodes");
+  CHECK(throughput.series[0].ideal == std::vector<std::pair<double, double>>{{2, 196}, {4, 392}, {8, 784}});
+  const auto time = results_line_chart(rows, {"cluster.nodes", "time_to_train_s", "", {}, true});
+  CHECK(time.y_label == "time to train (s)");
+  CHECK(time.series[0].ideal == std::vector<std::pair<double, double>>{{2, 410}, {4, 205}, {8, 102.5}});
+  const auto efficiency = results_line_chart(rows, {"cluster.nodes", "scaling_efficiency", "", {}, true});
+  CHECK(efficiency.y_label == "scaling efficiency (%)");
+  CHECK(efficiency.series[0].points.front().second == Approx(98));
+  CHECK(efficiency.series[0].ideal.back().second == 100);
+  CHECK_THROWS_WITH(results_line_chart(rows, {"cluster.nodes", "accelerator_utilisation", "", {}, true}),
+                    Catch::Contains("perfect scaling of accelerator_utilisation has no meaning"));
+}
+
+TEST_CASE("sweep results: a text x gives a bar chart with a bar per value, in the rows' order")
+{
+  std::vector<nlohmann::json> rows;
+  for (const std::string accelerator : {"H100", "A100"})
+    for (const int nodes : {1, 2})
+      rows.push_back(result(accelerator + std::to_string(nodes),
+                            {{"cluster.accelerator", accelerator}, {"cluster.nodes", nodes}},
+                            {{"cost_usd_per_million_samples", nodes * (accelerator == "H100" ? 3.0 : 2.0)}}));
+  const std::string svg =
+      results_chart_svg(rows, {"cluster.accelerator", "cost_usd_per_million_samples", "cluster.nodes"});
+  CHECK(svg.find(">H100<") < svg.find(">A100<"));
+  CHECK(svg.find(">nodes=1<") != std::string::npos);
+  std::size_t bars = 0;
+  for (auto at = svg.find("class=\"bar\""); at != std::string::npos; at = svg.find("class=\"bar\"", at + 1))
+    ++bars;
+  CHECK(bars == 4);
+  CHECK_THROWS_WITH(results_chart_svg(rows, {"cluster.accelerator", "cost_usd_per_million_samples", "", {}, false}),
+                    Catch::Contains("differ in cluster.nodes"));
+  CHECK_THROWS_WITH(
+      results_chart_svg(rows, {"cluster.accelerator", "cost_usd_per_million_samples", "cluster.nodes", {}, true}),
+      Catch::Contains("expected a numeric x"));
 }
