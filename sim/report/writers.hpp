@@ -1,5 +1,5 @@
 #pragma once
-/// @brief Renders a run: the human summary, the JSON document, the Chrome/Perfetto timeline.
+/// @brief Renders a run: the human summary and the JSON document (the timeline: report/trace.hpp).
 #include "config/scenario.hpp"
 #include "report/summary.hpp"
 
@@ -29,9 +29,6 @@ struct ComparedScenario {
 
 /// The side-by-side table of `dtsim compare`, one row per scenario, in Markdown.
 void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& scenarios);
-
-/// Trace spans in the Chrome trace event format that Perfetto and chrome://tracing read.
-nlohmann::json chrome_trace(const RunResult& run);
 
 /// @brief A result that cannot be written where the user asked: names the file and the system's reason.
 class OutputError : public std::runtime_error {
