@@ -122,11 +122,12 @@ dtsim::training::StepRange parse_trace_steps(const std::string& text, long long 
 
 dtsim::training::TraceWindow trace_window(const RunOptions& options, const dtsim::config::Scenario& scenario)
 {
+  std::optional<dtsim::training::StepRange> steps;
+  if (!options.trace_steps.empty())
+    steps = parse_trace_steps(options.trace_steps, scenario.workload.steps);
   if (options.trace_file.empty())
     return {};
-  if (options.trace_steps.empty())
-    return {options.trace_workers, std::nullopt};
-  return {options.trace_workers, parse_trace_steps(options.trace_steps, scenario.workload.steps)};
+  return {options.trace_workers, steps};
 }
 
 /// Refuses a trace of steps the run did not simulate (it stopped early and extrapolated them) and warns of

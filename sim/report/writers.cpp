@@ -288,8 +288,8 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                             {"scenario", {{"file", s.file}, {"settings", settings_json(s)}}},
                             {"assumptions", assumptions},
                             {"summary", summary},
-                            {"epochs", epochs_json(s, run, sum)},
                             {"steps", steps}};
+  results["epochs"] = epochs_json(s, run, sum);
   require_finite_numbers(results, "the results");
   return results;
 }
