@@ -33,6 +33,9 @@ TEST_CASE("app: --trace-steps other than FIRST:LAST within the run's steps exits
   CHECK(out.exit_code == 2);
   CHECK_THAT(out.output, Catch::Contains("--trace-steps " + steps) && Catch::Contains(expected));
   CHECK(!std::filesystem::exists(trace));
+  const Outcome without_trace = dtsim("run scenarios/node-8xa100.yaml --no-baseline --trace-steps " + steps);
+  CHECK(without_trace.exit_code == 2);
+  CHECK_THAT(without_trace.output, Catch::Contains(expected));
 }
 
 TEST_CASE("app: --trace-steps of steps a run did not simulate exits with 2, naming the steps it simulated")
@@ -70,4 +73,20 @@ TEST_CASE("app: a trace of steps 3 to 4 holds those steps only, says so, and is 
   const auto epochs = nlohmann::json::parse(read_file(results))["epochs"];
   REQUIRE(epochs.is_array());
   CHECK(!epochs.empty());
+}
+
+TEST_CASE("app: --trace-steps partly past the steps a run simulated writes those it did, with a warning naming them")
+{
+  const auto trace = scratch("partly.json");
+  const Outcome out = dtsim(
+      fmt::format("run scenarios/node-8xa100.yaml --no-baseline --trace {} --trace-steps 40:100", trace.string()));
+  INFO(out.output);
+  REQUIRE(out.exit_code == 0);
+  CHECK_THAT(out.output, Catch::Contains("warning: --trace-steps 40:100: the trace covers steps 40 to ") &&
+                             Catch::Contains("simulation.exact=true"));
+  const auto other = nlohmann::json::parse(read_file(trace))["otherData"];
+  CHECK(other["steps"] == nlohmann::json({{"first", 40}, {"last", 100}}));
+  CHECK(other["steps_simulated"]["first"] == 40);
+  CHECK(other["steps_simulated"]["last"] == other["run_simulated_steps"]);
+  CHECK(other["run_simulated_steps"] < 100);
 }
