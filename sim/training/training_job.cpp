@@ -61,12 +61,12 @@ StepRange default_trace_steps(const config::Scenario& s, long long first_warm_st
   const long long steps = s.workload.steps, accumulation = s.workload.gradient_accumulation;
   const long long read_ahead = (s.training.loader_workers * s.training.prefetch + accumulation - 1) / accumulation;
   // find_steady_state's window within the steps the run simulates for sure: it leaves out the steps that
-  // drain the read-ahead, and starts at most half-way through the rest.
+  // drain the read-ahead and starts at most half-way through the rest, later when more steps are simulated.
   const long long simulated = s.training.exact ? steps : std::min(steps, first_settle_check + read_ahead);
   const long long drain = 2 * (simulated - read_ahead) >= simulated ? read_ahead : 0;
-  const long long middle = (simulated - drain) / 2;
-  const long long last_start = std::max(middle, simulated - drain - steps_traced);
-  const long long first = std::max(std::min(std::max(middle, read_ahead), last_start), first_warm_step);
+  const long long three_quarters = 3 * (simulated - drain) / 4;
+  const long long last_start = std::max(three_quarters, simulated - drain - steps_traced);
+  const long long first = std::max(std::min(std::max(three_quarters, read_ahead), last_start), first_warm_step);
   const long long clamped = std::clamp(first, 0LL, std::max(0LL, steps - steps_traced));
   return {clamped, std::min(clamped + steps_traced, steps)};
 }

@@ -48,11 +48,11 @@ struct TraceWindow {
   std::optional<StepRange> steps; ///< none: default_trace_steps()
 };
 
-/// The steps a trace covers when the user chooses none, known before the run: two steps once the loaders'
-/// read-ahead has filled and the page caches are warm, and at least half-way through the steady window
-/// find_steady_state can find in the steps the run simulates for sure (all when exact, else those up to its
-/// first check for a settled state and the read-ahead), so past its start, and before that window's end.
-/// `first_warm_step`: TrainingJob::first_warm_step().
+/// The steps a trace covers when the user chooses none, known before the run: two steps three quarters of the
+/// way through the steps the run simulates for sure (all when exact, else those up to its first check for a
+/// settled state and the read-ahead) less those that drain the read-ahead, so past where find_steady_state
+/// can start the steady window and before its end; and not before the loaders' read-ahead has filled or the
+/// page caches are warm. `first_warm_step`: TrainingJob::first_warm_step().
 StepRange default_trace_steps(const config::Scenario& scenario, long long first_warm_step);
 
 class TrainingJob {

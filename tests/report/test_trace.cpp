@@ -78,7 +78,7 @@ TEST_CASE("trace: the default window lies in the steady state the summary report
       GENERATE(as<std::string>{}, "scenarios/node-8xa100.yaml", "scenarios/cluster-4node-a100-storage-bound.yaml",
                "scenarios/quickstart.yaml", "scenarios/mixed-a100-v100.yaml", "scenarios/tutorial-gpu-waiting-cpu.yaml",
                "scenarios/dgx1-v100-4node.yaml", "scenarios/appliance-300gbps-h100.yaml",
-               "scenarios/compare/resnet50-alveo-u280.yaml");
+               "scenarios/compare/resnet50-alveo-u280.yaml", "scenarios/validation/mlps-mango-dpu-unet3d-h100.yaml");
   // Each simulation in a process of its own (SimGrid allows one per process).
   dtsim::app::ChildProcess child([&] {
     const auto scenario = load(file, {});
