@@ -17,6 +17,7 @@
 #include "report/advice.hpp"
 #include "report/csv.hpp"
 #include "report/result_metrics.hpp"
+#include "report/trace.hpp"
 #include "report/writers.hpp"
 #include "sweep/folder_lock.hpp"
 #include "sweep/results_chart.hpp"
@@ -27,6 +28,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +37,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
@@ -94,7 +97,7 @@ struct RunOptions {
   std::vector<std::string> overrides;
   DataFiles data;
   std::string trace_file;
-  long long trace_steps = 2;
+  std::string trace_steps; ///< "FIRST:LAST", counted from 1; empty: training::default_trace_steps
   int trace_workers = 8;
   bool baseline = true;
   bool verbose = false;
@@ -117,14 +120,73 @@ double peak_memory_mib()
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+std::optional<long long> whole_number(std::string_view text)
+{
+  long long n = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (error != std::errc() || end != text.data() + text.size())
+    return std::nullopt;
+  return n;
+}
+
+/// "--trace-steps FIRST:LAST" as dtsim run prints steps (from 1, LAST included), checked against the run's steps.
+dtsim::training::StepRange parse_trace_steps(const std::string& text, long long run_steps)
+{
+  const auto fail = [&](const std::string& expected) {
+    throw dtsim::config::ConfigError({"--trace-steps " + text, 0, 0}, "", expected);
+  };
+  const auto colon = text.find(':');
+  const auto first = whole_number(std::string_view(text).substr(0, colon));
+  const auto last = colon == std::string::npos ? std::nullopt : whole_number(std::string_view(text).substr(colon + 1));
+  if (!first || !last)
+    fail(fmt::format("expected FIRST:LAST, two step numbers such as 41:42, found \"{}\"", text));
+  if (*first < 1)
+    fail(fmt::format("expected a first step of at least 1 (steps are counted from 1), found {}", *first));
+  if (*last < *first)
+    fail(fmt::format("expected a last step of at least the first, {}, found {}", *first, *last));
+  if (*last > run_steps)
+    fail(fmt::format("expected a last step of at most the run's {} steps, found {}", run_steps, *last));
+  return {*first - 1, *last};
+}
+
+dtsim::training::TraceWindow trace_window(const RunOptions& options, const dtsim::config::Scenario& scenario)
+{
+  std::optional<dtsim::training::StepRange> steps;
+  if (!options.trace_steps.empty())
+    steps = parse_trace_steps(options.trace_steps, scenario.workload.steps);
+  if (options.trace_file.empty())
+    return {};
+  return {options.trace_workers, steps};
+}
+
+/// Refuses a trace of steps the run did not simulate (it stopped early and extrapolated them) and warns of
+/// one with some of them left out.
+void check_trace_simulated(const RunOptions& options, const dtsim::report::RunResult& run)
+{
+  const dtsim::training::StepRange asked = run.trace_steps, simulated = dtsim::report::traced_steps_simulated(run);
+  if (simulated.first == asked.first && simulated.end == asked.end)
+    return;
+  const std::string option = options.trace_steps.empty() ? fmt::format("--trace {} (its default steps {}:{})",
+                                                                       options.trace_file, asked.first + 1, asked.end)
+                                                         : "--trace-steps " + options.trace_steps;
+  const std::string reason =
+      fmt::format("the run simulated steps 1 to {} and extrapolated the rest at the steady step time; choose "
+                  "steps among those, or simulate every step with --set simulation.exact=true",
+                  run.steps.size());
+  if (simulated.end <= simulated.first)
+    throw dtsim::config::ConfigError({option, 0, 0}, "", "expected steps the run simulated, but " + reason);
+  fmt::print(stderr, "dtsim: warning: {}: the trace covers steps {} to {} only: {}\n", option, simulated.first + 1,
+             simulated.end, reason);
+}
+
 int run(const RunOptions& options, const std::string& data_dir)
 {
   const auto wall_start = std::chrono::steady_clock::now();
   const dtsim::config::Scenario scenario = load_runnable(options.scenario, options.overrides, data_dir);
   check_data_files(options.data);
   check_outputs({options.trace_file});
-  const auto [result, reported] = dtsim::app::simulate_and_summarize(
-      scenario, options.baseline, {options.trace_workers, options.trace_file.empty() ? 0 : options.trace_steps}, true);
+  const auto [result, reported] =
+      dtsim::app::simulate_and_summarize(scenario, options.baseline, trace_window(options, scenario), true);
 
   const auto results = dtsim::report::results_json(scenario, result, reported, DTSIM_VERSION); // checks the numbers
   dtsim::report::print_summary(std::cout, scenario, result, reported);
@@ -132,8 +194,10 @@ int run(const RunOptions& options, const std::string& data_dir)
     return dtsim::report::summary_records_csv({"scenario"},
                                               {{{"scenario", scenario.file}, {"summary", results.at("summary")}}});
   });
-  if (!options.trace_file.empty())
+  if (!options.trace_file.empty()) {
+    check_trace_simulated(options, result);
     dtsim::report::write_file_atomically(options.trace_file, dtsim::report::chrome_trace(result).dump() + "\n");
+  }
   std::cout.flush();
   if (options.verbose) {
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
@@ -515,8 +579,10 @@ int main(int argc, char** argv)
   run_cmd->add_option("scenario", run_options.scenario, "Scenario YAML file")->required();
   run_cmd->add_option("--set", run_options.overrides, "Override a key before validation: key.path=value (repeatable)");
   add_data_files(run_cmd, run_options.data, "the results (docs/results-reference.md)");
-  run_cmd->add_option("--trace", run_options.trace_file, "Write a Chrome/Perfetto trace of the first steps to FILE");
-  run_cmd->add_option("--trace-steps", run_options.trace_steps, "Steps the trace covers")->capture_default_str();
+  run_cmd->add_option("--trace", run_options.trace_file, "Write a Chrome/Perfetto trace of two steady steps to FILE");
+  run_cmd->add_option("--trace-steps", run_options.trace_steps,
+                      "Steps the trace covers, FIRST:LAST as the output counts them (default: two steps after the "
+                      "input pipeline has filled and the page caches have warmed)");
   run_cmd->add_option("--trace-workers", run_options.trace_workers, "Workers the trace covers")->capture_default_str();
   run_cmd->add_flag("!--no-baseline", run_options.baseline, "Skip the one-device baseline (no scaling efficiency)");
   run_cmd->add_flag("--verbose", run_options.verbose, "Print the simulator's own run time and memory on stderr");

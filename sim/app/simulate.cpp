@@ -45,7 +45,8 @@ report::RunResult simulate(const config::Scenario& scenario, training::TraceWind
   training::TrainingJob job(scenario, layout, simulation, recorder, trace);
   job.start();
   simulation.run();
-  return {recorder.steps(), recorder.spans(), job.totals(), job.device_groups(), job.first_warm_step()};
+  return {recorder.steps(),    recorder.spans(),      job.totals(),
+          job.device_groups(), job.first_warm_step(), job.trace_steps()};
 }
 
 config::Scenario one_device_baseline(const config::Scenario& scenario, const training::DeviceGroup& group)

@@ -19,6 +19,7 @@ struct RunResult {
   training::RunTotals totals;
   std::vector<training::DeviceGroup> groups; ///< one per accelerator kind, with its batch and compute plan
   long long first_warm_step = 0;             ///< TrainingJob::first_warm_step()
+  training::StepRange trace_steps;           ///< TrainingJob::trace_steps()
 };
 
 /// @brief Seconds per step, means over the steady-state steps and the workers.

@@ -1,5 +1,6 @@
 #include "report/writers.hpp"
 
+#include "report/epochs.hpp"
 #include "report/format.hpp"
 #include "report/result_metrics.hpp"
 #include "units/units.hpp"
@@ -205,38 +206,9 @@ nlohmann::json results_json(const config::Scenario& s, const RunResult& run, con
                             {"assumptions", assumptions},
                             {"summary", summary_json(sum)},
                             {"steps", steps}};
+  results["epochs"] = epochs_json(s, run, sum);
   require_finite_numbers(results, "the results");
   return results;
-}
-
-nlohmann::json chrome_trace(const RunResult& run)
-{
-  nlohmann::json events = nlohmann::json::array();
-  std::map<std::pair<int, std::string>, int> threads;
-  std::set<int> workers;
-  for (const auto& span : run.spans) {
-    if (workers.insert(span.worker).second)
-      events.push_back({{"ph", "M"},
-                        {"name", "process_name"},
-                        {"pid", span.worker},
-                        {"args", {{"name", fmt::format("worker {}", span.worker)}}}});
-    const auto [it, added] =
-        threads.emplace(std::make_pair(span.worker, span.stream), static_cast<int>(threads.size()));
-    if (added)
-      events.push_back({{"ph", "M"},
-                        {"name", "thread_name"},
-                        {"pid", span.worker},
-                        {"tid", it->second},
-                        {"args", {{"name", span.stream}}}});
-    events.push_back({{"ph", "X"},
-                      {"name", span.name},
-                      {"cat", span.stream},
-                      {"pid", span.worker},
-                      {"tid", it->second},
-                      {"ts", span.start * 1e6},
-                      {"dur", (span.end - span.start) * 1e6}});
-  }
-  return {{"traceEvents", events}, {"displayTimeUnit", "ms"}};
 }
 
 void check_writable(const std::string& path)

@@ -1,5 +1,5 @@
 #pragma once
-/// @brief Renders a run: the human summary, the JSON document, the Chrome/Perfetto timeline.
+/// @brief Renders a run: the human summary and the JSON document (the timeline: report/trace.hpp).
 #include "config/scenario.hpp"
 #include "report/summary.hpp"
 
@@ -32,9 +32,6 @@ void print_comparison(std::ostream& out, const std::vector<ComparedScenario>& sc
 /// The scenarios as records for --json and --csv: scenario, status ("ok" or "failed") and summary (null when
 /// failed).
 nlohmann::json comparison_records(const std::vector<ComparedScenario>& scenarios);
-
-/// Trace spans in the Chrome trace event format that Perfetto and chrome://tracing read.
-nlohmann::json chrome_trace(const RunResult& run);
 
 /// @brief A result that cannot be written where the user asked: names the file and the system's reason.
 class OutputError : public std::runtime_error {

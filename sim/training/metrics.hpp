@@ -1,7 +1,8 @@
 #pragma once
-#include <vector>
 /// @brief What the training model reports: one record per step, trace spans, and run totals.
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace dtsim::training {
 
@@ -19,6 +20,23 @@ struct StepRecord {
   double checkpoint = 0; ///< s the trainer waited for a checkpoint
 };
 
+/// @brief Optimizer steps first to end - 1, counted from 0 like StepRecord::step.
+struct StepRange {
+  long long first = 0;
+  long long end = 0;
+
+  bool contains(long long step) const { return step >= first && step < end; }
+};
+
+/// @brief What a span worked on, where known: the timeline shows it with the span.
+struct SpanArguments {
+  std::optional<int> bucket;        ///< comm: the gradient bucket, in the order backward produces them
+  std::optional<double> bytes;      ///< comm: all-reduced per device; a loader's read: fetched from storage
+  std::optional<long long> samples; ///< input and loader spans: samples in the micro-batch
+  std::string algorithm;            ///< comm: the all-reduce algorithm it ran with
+  std::string protocol;             ///< comm: and its protocol
+};
+
 /// @brief A span of activity on one worker's stream, for the timeline.
 struct TraceSpan {
   int worker = 0;
@@ -26,6 +44,8 @@ struct TraceSpan {
   std::string name;
   double start = 0;
   double end = 0;
+  long long step = 0; ///< the optimizer step it belongs to, counted from 0 like StepRecord::step
+  SpanArguments arguments;
 };
 
 /// @brief Work done over the whole run, for utilisations.

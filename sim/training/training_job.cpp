@@ -12,6 +12,13 @@ namespace dtsim::training {
 
 namespace {
 
+SpanArguments batch_arguments(const DeviceGroup& group)
+{
+  SpanArguments arguments;
+  arguments.samples = group.batch_per_device;
+  return arguments;
+}
+
 /// Steps finished at the first check for a settled run; each later check comes after half as many again.
 constexpr long long first_settle_check = 32;
 /// The page caches count as warm once their share of reads is this close to its final value.
@@ -46,6 +53,22 @@ std::size_t actors_spawned(const config::Scenario& s)
   const std::size_t issuers = engine::TransferStages::agents_from / engine::TransferStages::flows_per_issuer;
   const std::size_t inbox_keepers = reads_through_inboxes(s) ? nodes : 0;
   return devices * (1 + per_loader * loaders) + devices + nodes + issuers + inbox_keepers + 2;
+}
+
+StepRange default_trace_steps(const config::Scenario& s, long long first_warm_step)
+{
+  constexpr long long steps_traced = 2;
+  const long long steps = s.workload.steps, accumulation = s.workload.gradient_accumulation;
+  const long long read_ahead = (s.training.loader_workers * s.training.prefetch + accumulation - 1) / accumulation;
+  // find_steady_state's window within the steps the run simulates for sure: it leaves out the steps that
+  // drain the read-ahead and starts at most half-way through the rest, later when more steps are simulated.
+  const long long simulated = s.training.exact ? steps : std::min(steps, first_settle_check + read_ahead);
+  const long long drain = 2 * (simulated - read_ahead) >= simulated ? read_ahead : 0;
+  const long long three_quarters = 3 * (simulated - drain) / 4;
+  const long long last_start = std::max(three_quarters, simulated - drain - steps_traced);
+  const long long first = std::max(std::min(std::max(three_quarters, read_ahead), last_start), first_warm_step);
+  const long long clamped = std::clamp(first, 0LL, std::max(0LL, steps - steps_traced));
+  return {clamped, std::min(clamped + steps_traced, steps)};
 }
 
 struct TrainingJob::Worker {
@@ -86,7 +109,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
     : scenario_(scenario)
     , simulation_(simulation)
     , sink_(sink)
-    , trace_(trace)
+    , trace_workers_(trace.workers)
     , groups_(plan_device_groups(scenario))
     , reads_(scenario, batch_per_rank(groups_, layout.worker_node))
 {
@@ -148,6 +171,7 @@ TrainingJob::TrainingJob(const config::Scenario& scenario, const platform::Clust
   const long long last_epoch = w.steps * samples_per_step / std::max(1LL, w.dataset_samples);
   const long long warm_epoch = reads_.first_warm_epoch(last_epoch, cache_share_tolerance);
   first_warm_step_ = (warm_epoch * w.dataset_samples + samples_per_step - 1) / samples_per_step;
+  trace_steps_ = trace.steps.value_or(default_trace_steps(scenario, first_warm_step_));
 }
 
 TrainingJob::~TrainingJob() = default;
@@ -192,7 +216,7 @@ void TrainingJob::trainer(Worker& w)
       w.free_slots.release();
       const double compute_start = engine::now();
       r.data_stall += compute_start - wait_start;
-      trace(w.rank, "input", "data stall", wait_start, compute_start, step);
+      trace(w.rank, "input", "data stall", wait_start, compute_start, step, batch_arguments(*w.group));
       const ComputePlan& plan = w.group->plan;
       if (m == micro_batches - 1 && synchronous())
         publish_backward(w, compute_start + plan.accelerator_preprocess_time + plan.forward_time, plan.backward_time);
@@ -254,14 +278,24 @@ void TrainingJob::communicator()
       const double start = engine::now();
       allreduce_->all_reduce(bucket_bytes_[k]);
       totals_.allreduce_seconds += engine::now() - start;
-      for (int rank = 0; rank < std::min<int>(trace_.workers, static_cast<int>(workers_.size())); ++rank)
-        trace(rank, "comm", fmt::format("all-reduce bucket {}", k), start, engine::now(), step);
+      if (trace_steps_.contains(step))
+        trace_bucket(step, k, start);
     }
     totals_.gradient_bytes_per_device += total_bytes;
     last_backward_end_ = bucket_ready_time(1.0);
     for (auto& w : workers_)
       w->step_done.release();
   }
+}
+
+void TrainingJob::trace_bucket(long long step, std::size_t bucket, double start)
+{
+  const double bytes = bucket_bytes_[bucket];
+  const CollectiveChoice choice = allreduce_->all_reduce_choice(bytes);
+  const SpanArguments arguments{static_cast<int>(bucket), bytes, std::nullopt, config::to_string(choice.algorithm),
+                                config::to_string(choice.protocol)};
+  for (int rank = 0; rank < std::min<int>(trace_workers_, static_cast<int>(workers_.size())); ++rank)
+    trace(rank, "comm", fmt::format("all-reduce bucket {}", bucket), start, engine::now(), step, arguments);
 }
 
 double TrainingJob::checkpoint(Worker& w, long long step)
@@ -359,8 +393,10 @@ bool TrainingJob::read_next(Worker& w, Loader& loader)
   const long long batch = w.batches_claimed++;
   loader.read_slot.acquire();
   const double start = engine::now();
-  fetch(w, loader, batch);
-  trace(w.rank, loader.stream, "read", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
+  SpanArguments arguments = batch_arguments(*w.group);
+  arguments.bytes = fetch(w, loader, batch);
+  trace(w.rank, loader.stream, "read", start, engine::now(), batch / scenario_.workload.gradient_accumulation,
+        arguments);
   loader.read_batches.push_back(batch);
   loader.read_done.release();
   return true;
@@ -379,22 +415,23 @@ void TrainingJob::preprocessor(Worker& w, Loader& loader)
     const double start = engine::now();
     engine::compute(w.cpu, cpu_seconds);
     totals_.cpu_core_seconds += cpu_seconds;
-    trace(w.rank, loader.stream, "preprocess", start, engine::now(), batch / scenario_.workload.gradient_accumulation);
+    trace(w.rank, loader.stream, "preprocess", start, engine::now(), batch / scenario_.workload.gradient_accumulation,
+          batch_arguments(*w.group));
     w.ready.release();
   }
 }
 
-void TrainingJob::fetch(Worker& w, const Loader& loader, long long batch_index)
+double TrainingJob::fetch(Worker& w, const Loader& loader, long long batch_index)
 {
   const auto& storage = scenario_.storage;
   if (!reads_storage(scenario_))
-    return;
+    return 0;
   const double missed = 1 - reads_.cache_hit_fraction(reads_.epoch_of(batch_index));
   const double batch_bytes = reads_.batch_bytes(w.rank, batch_index);
   const double bytes = missed * batch_bytes;
   totals_.cache_bytes_read += batch_bytes - bytes;
   if (bytes == 0)
-    return;
+    return 0;
   const double start = engine::now();
   engine::ActivityGroup io;
   const bool local = storage.dataset_on == config::DatasetLocation::local_nvme;
@@ -414,6 +451,7 @@ void TrainingJob::fetch(Worker& w, const Loader& loader, long long batch_index)
   // Contention shares the drives and links above; a loader alone still waits for each file in turn.
   engine::sleep_until(start + missed * reads_.lone_fetch_time(w.rank, batch_bytes));
   totals_.storage_bytes_read += bytes;
+  return bytes;
 }
 
 void TrainingJob::finish_step(long long step, const StepRecord& worker_record)
@@ -516,10 +554,10 @@ RunTotals TrainingJob::totals() const
 }
 
 void TrainingJob::trace(int worker, std::string_view stream, std::string_view name, double start, double end,
-                        long long step)
+                        long long step, SpanArguments arguments)
 {
-  if (worker < trace_.workers && step < trace_.steps && end > start)
-    sink_.span({worker, std::string(stream), std::string(name), start, end});
+  if (worker < trace_workers_ && trace_steps_.contains(step) && end > start)
+    sink_.span({worker, std::string(stream), std::string(name), start, end, step, std::move(arguments)});
 }
 
 } // namespace dtsim::training

@@ -45,8 +45,15 @@ std::size_t actors_spawned(const config::Scenario& scenario);
 /// @brief Which workers and steps the timeline records (recording every span of a large run would be huge).
 struct TraceWindow {
   int workers = 0;
-  long long steps = 0;
+  std::optional<StepRange> steps; ///< none: default_trace_steps()
 };
+
+/// The steps a trace covers when the user chooses none, known before the run: two steps three quarters of the
+/// way through the steps the run simulates for sure (all when exact, else those up to its first check for a
+/// settled state and the read-ahead) less those that drain the read-ahead, so past where find_steady_state
+/// can start the steady window and before its end; and not before the loaders' read-ahead has filled or the
+/// page caches are warm. `first_warm_step`: TrainingJob::first_warm_step().
+StepRange default_trace_steps(const config::Scenario& scenario, long long first_warm_step);
 
 class TrainingJob {
 public:
@@ -63,6 +70,8 @@ public:
   const std::vector<DeviceGroup>& device_groups() const { return groups_; }
   /// The first step of the first epoch in which the page caches serve their final share (0 without them).
   long long first_warm_step() const { return first_warm_step_; }
+  /// The steps the trace records: those asked for, or default_trace_steps().
+  StepRange trace_steps() const { return trace_steps_; }
 
 private:
   struct Worker;
@@ -83,18 +92,23 @@ private:
   void checkpointer();
   double checkpoint(Worker& w, long long step);
   void move_checkpoint(bool restore);
-  void fetch(Worker& w, const Loader& loader, long long batch_index);
+  /// Reads the batch from storage, if the dataset is on it; returns the bytes the page cache did not serve.
+  double fetch(Worker& w, const Loader& loader, long long batch_index);
   /// Waits for `io`, counted as storage traffic while it runs when it `crosses_network`.
   void wait_for(engine::ActivityGroup& io, bool crosses_network);
   double bucket_ready_time(double produced_fraction) const;
   void publish_backward(Worker& w, double start, double duration);
   void finish_step(long long step, const StepRecord& worker_record);
-  void trace(int worker, std::string_view stream, std::string_view name, double start, double end, long long step);
+  /// Records the all-reduce of `bucket` that began at `start` on every traced worker's comm stream.
+  void trace_bucket(long long step, std::size_t bucket, double start);
+  void trace(int worker, std::string_view stream, std::string_view name, double start, double end, long long step,
+             SpanArguments arguments = {});
 
   const config::Scenario& scenario_;
   engine::Simulation& simulation_;
   MetricsSink& sink_;
-  TraceWindow trace_;
+  int trace_workers_ = 0;
+  StepRange trace_steps_;
   std::vector<DeviceGroup> groups_;
   DatasetReads reads_;
   RunTotals totals_;

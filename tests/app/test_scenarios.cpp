@@ -65,7 +65,7 @@ TEST_CASE("app: run with --set, --json and --trace writes both files")
 {
   const auto json = scratch("out.json"), trace = scratch("timeline.json");
   const Outcome out = dtsim(fmt::format("run scenarios/cluster-4node-a100.yaml --set workload.batch_per_device=128 "
-                                        "--set workload.steps=20 --json {} --trace {}",
+                                        "--set workload.steps=20 --json {} --trace {} --trace-steps 1:2",
                                         json.string(), trace.string()));
   REQUIRE(out.exit_code == 0);
   CHECK(out.output.find("bottleneck") != std::string::npos);

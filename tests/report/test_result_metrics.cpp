@@ -3,6 +3,7 @@
 #include "app/simulate.hpp"
 #include "report/csv.hpp"
 #include "report/result_metrics.hpp"
+#include "report/writers.hpp"
 #include "training/runnable_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -98,4 +99,19 @@ TEST_CASE("result metrics: docs/results-reference.md is the reference generated 
   CHECK(text.str() == dtsim::report::results_reference_markdown());
   for (const auto& m : dtsim::report::summary_metrics())
     CHECK_THAT(text.str(), Catch::Contains("| `" + m.key + "` |"));
+}
+
+TEST_CASE("result metrics: every key of a run's JSON document is in the results reference")
+{
+  const auto scenario = dtsim::training::load_runnable_scenario(kSource + "/scenarios/quickstart.yaml", {}, kSource);
+  const auto run = dtsim::app::simulate(scenario, {});
+  const auto json = dtsim::report::results_json(scenario, run, dtsim::report::summarize(scenario, run, 1.0), "");
+  const std::string reference = dtsim::report::results_reference_markdown();
+  for (const char* part : {"summary", "steps", "epochs"}) {
+    const nlohmann::json& record = json.at(part).is_array() ? json.at(part).front() : json.at(part);
+    for (const auto& [key, _] : record.items()) {
+      INFO(part << ": " << key);
+      CHECK_THAT(reference, Catch::Contains("| `" + key + "` |"));
+    }
+  }
 }
