@@ -629,8 +629,8 @@ int main(int argc, char** argv)
   merge_cmd->add_option("dir", merge_dir, "The sweep's results folder")->required();
 
   PlotOptions plot_options;
-  CLI::App* plot_cmd =
-      app.add_subcommand("plot", "Draw a metric of a sweep's results against a swept key as an SVG line chart");
+  CLI::App* plot_cmd = app.add_subcommand(
+      "plot", "Draw a metric of a sweep's results against a swept key or metric as an SVG chart (bars for a text x)");
   plot_cmd->add_option("results", plot_options.results, "The sweep's results folder, or a results.jsonl")->required();
   plot_cmd
       ->add_option("--x", plot_options.request.x,
