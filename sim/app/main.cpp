@@ -16,6 +16,7 @@
 #include "platform/cluster_layout.hpp"
 #include "report/advice.hpp"
 #include "report/csv.hpp"
+#include "report/html_report.hpp"
 #include "report/result_metrics.hpp"
 #include "report/trace.hpp"
 #include "report/writers.hpp"
@@ -97,6 +98,7 @@ struct RunOptions {
   std::vector<std::string> overrides;
   DataFiles data;
   std::string trace_file;
+  std::string html_file;
   std::string trace_steps; ///< "FIRST:LAST", counted from 1; empty: training::default_trace_steps
   int trace_workers = 8;
   bool baseline = true;
@@ -154,9 +156,11 @@ dtsim::training::TraceWindow trace_window(const RunOptions& options, const dtsim
   std::optional<dtsim::training::StepRange> steps;
   if (!options.trace_steps.empty())
     steps = parse_trace_steps(options.trace_steps, scenario.workload.steps);
-  if (options.trace_file.empty())
-    return {};
-  return {options.trace_workers, steps};
+  if (!options.trace_file.empty())
+    return {options.trace_workers, steps};
+  if (!options.html_file.empty())
+    return {dtsim::report::timeline_workers, steps};
+  return {};
 }
 
 /// Refuses a trace of steps the run did not simulate (it stopped early and extrapolated them) and warns of
@@ -184,12 +188,14 @@ int run(const RunOptions& options, const std::string& data_dir)
   const auto wall_start = std::chrono::steady_clock::now();
   const dtsim::config::Scenario scenario = load_runnable(options.scenario, options.overrides, data_dir);
   check_data_files(options.data);
-  check_outputs({options.trace_file});
+  check_outputs({options.trace_file, options.html_file});
   const auto [result, reported] =
       dtsim::app::simulate_and_summarize(scenario, options.baseline, trace_window(options, scenario), true);
 
   const auto results = dtsim::report::results_json(scenario, result, reported, DTSIM_VERSION); // checks the numbers
-  dtsim::report::print_summary(std::cout, scenario, result, reported);
+  std::ostringstream summary_text;
+  dtsim::report::print_summary(summary_text, scenario, result, reported);
+  std::cout << summary_text.str();
   write_data_files(options.data, results, [&] {
     return dtsim::report::summary_records_csv({"scenario"},
                                               {{{"scenario", scenario.file}, {"summary", results.at("summary")}}});
@@ -198,6 +204,9 @@ int run(const RunOptions& options, const std::string& data_dir)
     check_trace_simulated(options, result);
     dtsim::report::write_file_atomically(options.trace_file, dtsim::report::chrome_trace(result).dump() + "\n");
   }
+  if (!options.html_file.empty())
+    dtsim::report::write_file_atomically(
+        options.html_file, dtsim::report::run_report_html(scenario, result, reported, summary_text.str()));
   std::cout.flush();
   if (options.verbose) {
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
@@ -584,6 +593,8 @@ int main(int argc, char** argv)
                       "Steps the trace covers, FIRST:LAST as the output counts them (default: two steps after the "
                       "input pipeline has filled and the page caches have warmed)");
   run_cmd->add_option("--trace-workers", run_options.trace_workers, "Workers the trace covers")->capture_default_str();
+  run_cmd->add_option("--html", run_options.html_file,
+                      "Write a self-contained HTML report to FILE: summary, step breakdown, utilisation, timeline");
   run_cmd->add_flag("!--no-baseline", run_options.baseline, "Skip the one-device baseline (no scaling efficiency)");
   run_cmd->add_flag("--verbose", run_options.verbose, "Print the simulator's own run time and memory on stderr");
 

@@ -23,4 +23,32 @@ std::string usd(double amount)
   return amount < 100 ? fmt::format("${:.4g}", amount) : "$" + thousands(amount);
 }
 
+std::string xml_escaped(std::string_view text)
+{
+  std::string out;
+  for (const char c : text)
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
+    default:
+      // XML 1.0 allows no other control characters.
+      if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+        out += c;
+    }
+  return out;
+}
+
 } // namespace dtsim::report

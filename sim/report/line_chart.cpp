@@ -1,5 +1,7 @@
 #include "report/line_chart.hpp"
 
+#include "report/format.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -162,34 +164,6 @@ std::string tick_label(double value)
   return fmt::format("{:.6g}", value);
 }
 
-std::string escaped(std::string_view text)
-{
-  std::string out;
-  for (const char c : text)
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      // XML 1.0 allows no other control characters.
-      if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-        out += c;
-    }
-  return out;
-}
-
 /// At most legend_chars characters, the last an ellipsis when cut; a UTF-8 sequence is never split.
 std::string legend_name(const std::string& name)
 {
@@ -214,19 +188,19 @@ void draw_header(std::string& out, const std::string& title, const std::string& 
       "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{0}\" height=\"{1}\" "
       "viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" font-size=\"12\">\n",
       canvas_width, canvas_height);
-  put(out, "<title>{}</title>\n", escaped(title));
+  put(out, "<title>{}</title>\n", xml_escaped(title));
   put(out, "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", canvas_width, canvas_height);
   put(out, "<text x=\"{:.1f}\" y=\"26.0\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
-      canvas_width / 2, escaped(title));
+      canvas_width / 2, xml_escaped(title));
   if (!note.empty())
     put(out, "<text x=\"{:.1f}\" y=\"44.0\" text-anchor=\"middle\" fill=\"#555555\">{}</text>\n", canvas_width / 2,
-        escaped(note));
+        xml_escaped(note));
 }
 
 void draw_x_label(std::string& out, const Plot& plot, const std::string& label)
 {
   put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n",
-      (plot.left + plot.right) / 2, canvas_height - 14, escaped(label));
+      (plot.left + plot.right) / 2, canvas_height - 14, xml_escaped(label));
 }
 
 void draw_x_axis(std::string& out, const Plot& plot, const std::string& label)
@@ -255,7 +229,7 @@ void draw_y_axis(std::string& out, const Plot& plot, const std::string& label)
         tick_label(tick));
   }
   put(out, "<text transform=\"translate(18.0,{:.1f}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n",
-      (plot.top + plot.bottom) / 2, escaped(label));
+      (plot.top + plot.bottom) / 2, xml_escaped(label));
 }
 
 void draw_frame(std::string& out, const Plot& plot)
@@ -311,7 +285,7 @@ void draw_legend_entry(std::string& out, double x, double y, const std::string& 
     if (swatch == Swatch::line)
       put(out, "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"/>\n", x + 10, y, colour);
   }
-  put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 26, y + 4, escaped(legend_name(name)));
+  put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 26, y + 4, xml_escaped(legend_name(name)));
 }
 
 /// One entry per name in palette order; `ideal` adds a dashed one for the ideal lines.
@@ -360,7 +334,7 @@ void draw_bars(std::string& out, const Plot& plot, const BarChart& chart)
   for (std::size_t c = 0; c < chart.categories.size(); ++c) {
     const double left = plot.left + slot * static_cast<double>(c);
     put(out, "<text class=\"x-tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", left + slot / 2,
-        plot.bottom + 18, escaped(legend_name(chart.categories[c])));
+        plot.bottom + 18, xml_escaped(legend_name(chart.categories[c])));
     for (std::size_t k = 0; k < chart.series.size(); ++k) {
       const auto& value = chart.series[k].values[c];
       if (!value)

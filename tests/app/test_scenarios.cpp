@@ -93,6 +93,22 @@ TEST_CASE("app: run --csv writes the summary's metrics as one CSV line, the same
   CHECK(std::count(table.begin(), table.end(), '\n') == 2);
 }
 
+TEST_CASE("app: run --html writes one page with the summary it printed, the step, the utilisation and a timeline")
+{
+  const auto html = scratch("report.html");
+  const Outcome out = dtsim("run scenarios/cluster-4node-a100.yaml --set workload.steps=40 --html " + html.string());
+  REQUIRE(out.exit_code == 0);
+  const std::string page = read_file(html);
+  CHECK(page.starts_with("<!DOCTYPE html>"));
+  CHECK(std::count(page.begin(), page.end(), '\n') > 50);
+  for (const char* part : {"<h2>Where a steady-state step goes</h2>", "<h2>Utilisation</h2>", "<h2>Timeline</h2>",
+                           "data-phase=\"compute\"", "data-resource=\"accelerators\"", "class=\"span\""})
+    CHECK_THAT(page, Catch::Contains(part));
+  const std::string first_line = out.output.substr(0, out.output.find('\n'));
+  CHECK_THAT(page, Catch::Contains("<pre>" + first_line));
+  CHECK(page.find("<script") == std::string::npos);
+}
+
 TEST_CASE("app: validate reports a bad file with file:line:column and exit code 2")
 {
   const Outcome out = dtsim("validate tests/data/broken.yaml");
@@ -439,10 +455,13 @@ std::string first_choice(const std::string& output)
 
 } // namespace
 
-TEST_CASE("app: advise tells a storage-bound run to buy storage, and marks the budget and deadline")
+TEST_CASE(
+    "app: advise tells a storage-bound run to buy storage, marks the budget and deadline, and writes both as data")
 {
+  const auto json = scratch("advice.json"), csv = scratch("advice.csv");
   const Outcome out = dtsim("advise scenarios/cluster-4node-a100-storage-bound.yaml --set workload.steps=100 "
-                            "--budget 5000 --deadline 13.3s -j 2");
+                            "--budget 5000 --deadline 13.3s -j 2 --json " +
+                            json.string() + " --csv " + csv.string());
   INFO(out.output);
   REQUIRE(out.exit_code == 0);
   CHECK(first_choice(out.output) == "storage");
@@ -453,16 +472,8 @@ TEST_CASE("app: advise tells a storage-bound run to buy storage, and marks the b
   CHECK(drives.find("| $1,200 |") != std::string::npos);
   CHECK(drives.ends_with("| compute-bound | yes | yes |"));
   CHECK(line_with(out.output, "| 2x nodes |").ends_with("| input-bound | no | no |"));
-}
 
-TEST_CASE("app: advise --json and --csv hold the base and the upgrades in the table's order, with summaries")
-{
-  const auto json = scratch("advice.json"), csv = scratch("advice.csv");
-  const Outcome out = dtsim("advise scenarios/cluster-4node-a100-storage-bound.yaml --set workload.steps=100 "
-                            "--budget 5000 -j 2 --json " +
-                            json.string() + " --csv " + csv.string());
-  INFO(out.output);
-  REQUIRE(out.exit_code == 0);
+  // --json holds the base and the upgrades in the table's order, each with its summary; --csv the same rows.
   const auto records = nlohmann::json::parse(read_file(json));
   REQUIRE(records.size() >= 3);
   CHECK(records[0]["kind"] == "base");
@@ -476,7 +487,7 @@ TEST_CASE("app: advise --json and --csv hold the base and the upgrades in the ta
           Approx(r["summary"]["time_to_train_s"].get<double>() * records[0]["summary"]["samples"].get<double>() /
                  r["summary"]["samples"].get<double>()));
     CHECK(r["within_budget"] == (r["added_purchase_usd"].get<double>() <= 5000));
-    CHECK(r["meets_deadline"].is_null());
+    CHECK(r["meets_deadline"] == (r["time_for_base_samples_s"].get<double>() <= 13.3));
   }
   const std::string table = read_file(csv);
   CHECK(table.starts_with("rank,upgrade,kind,time_for_base_samples_s,saved_s,added_purchase_usd,"

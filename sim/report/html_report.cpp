@@ -1,0 +1,243 @@
+#include "report/html_report.hpp"
+
+#include "report/format.hpp"
+#include "units/units.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+namespace dtsim::report {
+
+namespace {
+
+constexpr double width = 720;
+/// Okabe-Ito, as the line charts use it.
+constexpr std::array<const char*, 8> palette{"#0072B2", "#E69F00", "#009E73", "#D55E00",
+                                             "#56B4E9", "#CC79A7", "#000000", "#F0E442"};
+
+template <class... Args> void put(std::string& out, fmt::format_string<Args...> format, Args&&... args)
+{
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+}
+
+std::string svg_open(double height, const std::string& title)
+{
+  return fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{0}\" height=\"{1}\" "
+                     "viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" font-size=\"12\">\n<title>{2}</title>\n"
+                     "<rect width=\"{0}\" height=\"{1}\" fill=\"#ffffff\"/>\n",
+                     width, height, xml_escaped(title));
+}
+
+std::string percent(double share)
+{
+  return fmt::format("{:.1f}%", 100 * share);
+}
+
+struct Phase {
+  const char* name;
+  double seconds;
+};
+
+std::vector<Phase> phases(const Breakdown& b)
+{
+  return {{"compute", b.compute},         {"exposed communication", b.exposed_comm},
+          {"fetch stall", b.fetch_stall}, {"preprocessing stall", b.preprocess_stall()},
+          {"optimizer", b.optimizer},     {"framework overhead", b.overhead},
+          {"checkpoint", b.checkpoint},   {"waiting for slower devices", b.imbalance}};
+}
+
+/// "Compute" blue, "comm" orange, input stall vermillion, loaders' reads green and preprocessing sky blue.
+const char* span_colour(const training::TraceSpan& span)
+{
+  if (span.stream == "compute")
+    return span.name == "forward+backward" ? palette[0] : palette[5];
+  if (span.stream == "comm")
+    return palette[1];
+  if (span.stream == "input")
+    return palette[3];
+  return span.name == "read" ? palette[2] : palette[4];
+}
+
+/// Streams in the order a reader follows a step: input, compute, comm, then the loaders by number.
+std::tuple<int, int, std::string> row_order(int worker, const std::string& stream)
+{
+  static const std::map<std::string, int> first{{"input", 0}, {"compute", 1}, {"comm", 2}};
+  const auto known = first.find(stream);
+  if (known != first.end())
+    return {worker, known->second, ""};
+  const auto dash = stream.find('-');
+  return {worker, 3 + (dash == std::string::npos ? 0 : std::stoi(stream.substr(dash + 1))), stream};
+}
+
+/// The time the traced steps took: from the first trainer span to the last one (loaders read ahead of it).
+std::pair<double, double> traced_time(const std::vector<training::TraceSpan>& spans)
+{
+  std::pair<double, double> range{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  for (const auto& s : spans)
+    if (!s.stream.starts_with("loader"))
+      range = {std::min(range.first, s.start), std::max(range.second, s.end)};
+  if (!(range.first < range.second))
+    for (const auto& s : spans)
+      range = {std::min(range.first, s.start), std::max(range.second, s.end)};
+  return range;
+}
+
+void put_time_axis(std::string& out, double left, double right, double bottom, std::pair<double, double> range)
+{
+  const units::DisplayUnit unit = units::display_unit(range.second - range.first, units::Dimension::time);
+  for (int k = 0; k <= 4; ++k) {
+    const double x = left + (right - left) * k / 4;
+    const double t = (range.second - range.first) * k / 4;
+    put(out, "<line x1=\"{0:.1f}\" y1=\"30\" x2=\"{0:.1f}\" y2=\"{1:.1f}\" stroke=\"#e6e6e6\"/>\n", x, bottom);
+    put(out, "<text class=\"time-tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{:.4g} {}</text>\n", x,
+        bottom + 16, t / unit.factor, unit.symbol);
+  }
+}
+
+} // namespace
+
+std::string breakdown_svg(const Summary& summary)
+{
+  const double left = 20, right = width - 20, bar_top = 36, bar_height = 36;
+  const double step = std::max(summary.step_time, 1e-30);
+  std::string out = svg_open(210, "Where a steady-state step goes");
+  put(out, "<text x=\"{:.1f}\" y=\"22\" font-size=\"14\">One step: {}</text>\n", left,
+      xml_escaped(units::format(summary.step_time, units::Dimension::time)));
+  double x = left;
+  int shown = 0;
+  const auto all = phases(summary.breakdown);
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    const auto& [name, seconds] = all[k];
+    if (seconds <= 0)
+      continue;
+    const double w = (right - left) * std::min(1.0, seconds / step);
+    put(out,
+        "<rect class=\"phase\" data-phase=\"{}\" x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\">"
+        "<title>{}: {}</title></rect>\n",
+        name, x, bar_top, w, bar_height, palette[k], name, percent(seconds / step));
+    const double ly = bar_top + bar_height + 24 + 18 * (shown / 2), lx = left + (shown % 2) * (right - left) / 2;
+    put(out, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", lx, ly - 10, palette[k]);
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{} {} ({})</text>\n", lx + 18, ly, name, percent(seconds / step),
+        xml_escaped(units::format(seconds, units::Dimension::time)));
+    x += w;
+    ++shown;
+  }
+  put(out, "</svg>\n");
+  return out;
+}
+
+std::string utilisation_svg(const Utilisation& u)
+{
+  std::vector<std::pair<const char*, double>> rows{{"accelerators", u.accelerators}, {"CPU cores", u.cpu_cores}};
+  const std::array<std::pair<const char*, const std::optional<double>*>, 5> optional{
+      {{"storage drives", &u.drives},
+       {"NVMe-oF target NICs", &u.target_nics},
+       {"client NICs (storage reads)", &u.client_nics},
+       {"NVMe/TCP target cores", &u.target_cpu},
+       {"file-system clients", &u.client_mounts}}};
+  for (const auto& [name, busy] : optional)
+    if (*busy)
+      rows.emplace_back(name, **busy);
+  const double left = 200, right = width - 80, row = 26;
+  std::string out = svg_open(20 + row * static_cast<double>(rows.size()), "Utilisation over the run");
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& [name, busy] = rows[k];
+    const double y = 10 + row * static_cast<double>(k);
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 8, y + 13, name);
+    put(out, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"18\" fill=\"#eeeeee\"/>\n", left, y,
+        right - left);
+    put(out,
+        "<rect class=\"busy\" data-resource=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"18\" "
+        "fill=\"{}\"/>\n",
+        name, left, y, (right - left) * std::clamp(busy, 0.0, 1.0), busy >= 0.8 ? palette[3] : palette[0]);
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{:.0f}%</text>\n", right + 8, y + 13, 100 * busy);
+  }
+  put(out, "</svg>\n");
+  return out;
+}
+
+std::string timeline_svg(const std::vector<training::TraceSpan>& spans)
+{
+  if (spans.empty())
+    throw std::invalid_argument("timeline: no span to draw");
+  std::map<std::tuple<int, int, std::string>, std::pair<int, std::string>> rows; // order -> row, its label
+  for (const auto& s : spans)
+    rows.try_emplace(row_order(s.worker, s.stream), 0, fmt::format("worker {} {}", s.worker, s.stream));
+  int next = 0;
+  for (auto& [_, row] : rows)
+    row.first = next++;
+  const double left = 150, right = width - 20, top = 30, height = 18;
+  const double bottom = top + height * next;
+  const auto range = traced_time(spans);
+  const auto px = [&](double t) {
+    return left + (right - left) * std::clamp((t - range.first) / (range.second - range.first), 0.0, 1.0);
+  };
+  std::string out = svg_open(bottom + 30, "Timeline of the traced steps");
+  put(out, "<text x=\"{:.1f}\" y=\"20\" font-size=\"14\">Traced steps, {} rows</text>\n", left, next);
+  put_time_axis(out, left, right, bottom, range);
+  for (const auto& [_, row] : rows)
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 6, top + height * row.first + 13,
+        xml_escaped(row.second));
+  for (const auto& s : spans) {
+    const double x0 = px(s.start), x1 = px(s.end);
+    if (x1 <= x0)
+      continue;
+    const int row = rows.at(row_order(s.worker, s.stream)).first;
+    put(out,
+        "<rect class=\"span\" x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.1f}\" fill=\"{}\">"
+        "<title>{}, step {}: {}</title></rect>\n",
+        x0, top + height * row + 2, x1 - x0, height - 4, span_colour(s), xml_escaped(s.name), s.step + 1,
+        xml_escaped(units::format(s.end - s.start, units::Dimension::time)));
+  }
+  put(out, "</svg>\n");
+  return out;
+}
+
+std::string run_report_html(const config::Scenario& s, const RunResult& run, const Summary& summary,
+                            const std::string& summary_text)
+{
+  const std::string name = s.name.empty() ? s.file : s.name;
+  std::string out;
+  put(out,
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>dtsim: {0}</title>\n"
+      "<style>body{{font-family:sans-serif;max-width:760px;margin:2em auto;color:#222}}"
+      "pre{{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}}"
+      "table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:4px 8px;"
+      "text-align:left}}</style>\n</head>\n<body>\n<h1>{0}</h1>\n<p>{1}: {2}.</p>\n",
+      xml_escaped(name), xml_escaped(to_string(summary.bottleneck.kind)), xml_escaped(summary.bottleneck.reason));
+  put(out, "<h2>Summary</h2>\n<pre>{}</pre>\n", xml_escaped(summary_text));
+  put(out, "<h2>Where a steady-state step goes</h2>\n{}", breakdown_svg(summary));
+  put(out, "<h2>Utilisation</h2>\n{}", utilisation_svg(summary.utilisation));
+  std::vector<training::TraceSpan> shown;
+  std::copy_if(run.spans.begin(), run.spans.end(), std::back_inserter(shown),
+               [](const auto& span) { return span.worker < timeline_workers; });
+  put(out, "<h2>Timeline</h2>\n");
+  if (shown.empty())
+    put(out,
+        "<p>Steps {} to {} were not simulated: the run stopped once settled (simulation.exact: true "
+        "simulates every step).</p>\n",
+        run.trace_steps.first + 1, run.trace_steps.end);
+  else
+    put(out, "<p>Steps {} to {} on the first {} workers; a box's tooltip names it.</p>\n{}", run.trace_steps.first + 1,
+        run.trace_steps.end, timeline_workers, timeline_svg(shown));
+  put(out, "<h2>Assumptions used</h2>\n");
+  if (s.assumptions.empty())
+    put(out, "<p>None: every figure has a source.</p>\n");
+  else
+    put(out, "<table>\n<tr><th>figure</th><th>value</th><th>assumption</th></tr>\n");
+  for (const auto& a : s.assumptions)
+    put(out, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", xml_escaped(a.where), xml_escaped(a.value),
+        xml_escaped(a.reason));
+  if (!s.assumptions.empty())
+    put(out, "</table>\n");
+  put(out, "</body>\n</html>\n");
+  return out;
+}
+
+} // namespace dtsim::report
