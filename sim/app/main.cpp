@@ -22,6 +22,7 @@
 #include "report/writers.hpp"
 #include "sweep/folder_lock.hpp"
 #include "sweep/results_chart.hpp"
+#include "sweep/sweep_report.hpp"
 #include "sweep/sweep_results.hpp"
 #include "topology/topology_graph.hpp"
 #include "training/runnable_scenario.hpp"
@@ -427,6 +428,21 @@ int plot(const PlotOptions& options)
   return exit_ok;
 }
 
+/// The HTML page of a sweep folder, written into it as report.html unless told where.
+int sweep_report(const std::string& dir, std::string html_file)
+{
+  const nlohmann::json manifest = dtsim::sweep::read_manifest(dir);
+  const auto rows = dtsim::sweep::read_result_rows(dir);
+  if (html_file.empty())
+    html_file = (std::filesystem::path(dir) / "report.html").string();
+  check_outputs({html_file});
+  const std::string title = fmt::format("Sweep of {}", manifest.value("base", dir));
+  dtsim::report::write_file_atomically(
+      html_file, dtsim::sweep::sweep_report_html(title, manifest.at("keys").get<std::vector<std::string>>(), rows));
+  fmt::print("{}: the report of {} points\n", html_file, rows.size());
+  return exit_ok;
+}
+
 struct CollectiveOptions {
   std::string scenario;
   std::vector<std::string> overrides;
@@ -655,6 +671,12 @@ int main(int argc, char** argv)
                      "Draw perfect scaling from each line's first point (throughput, time or scaling_efficiency)");
   plot_cmd->add_option("-o,--output", plot_options.svg_file, "SVG file (default: plot-Y-vs-X.svg by the results)");
 
+  std::string report_dir, report_file;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write a sweep's results as one self-contained HTML page: points, scaling charts, step breakdowns");
+  report_cmd->add_option("dir", report_dir, "The sweep's results folder")->required();
+  report_cmd->add_option("-o,--output", report_file, "HTML file (default: report.html in the folder)");
+
   std::string validate_file;
   std::vector<std::string> validate_overrides;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario without simulating it");
@@ -735,6 +757,8 @@ int main(int argc, char** argv)
       return merge(merge_dir);
     if (*plot_cmd)
       return plot(plot_options);
+    if (*report_cmd)
+      return sweep_report(report_dir, report_file);
     if (*collective_cmd)
       return collective(collective_options, data_dir());
     if (*topology_cmd)

@@ -100,17 +100,11 @@ void put_time_axis(std::string& out, double left, double right, double bottom, s
   }
 }
 
-} // namespace
-
-std::string breakdown_svg(const Summary& summary)
+/// One bar from `left` to `right`: a segment per phase of the step, in proportion to its share.
+void put_step_bar(std::string& out, const Summary& summary, double left, double right, double top, double height)
 {
-  const double left = 20, right = width - 20, bar_top = 36, bar_height = 36;
   const double step = std::max(summary.step_time, 1e-30);
-  std::string out = svg_open(210, "Where a steady-state step goes");
-  put(out, "<text x=\"{:.1f}\" y=\"22\" font-size=\"14\">One step: {}</text>\n", left,
-      xml_escaped(units::format(summary.step_time, units::Dimension::time)));
   double x = left;
-  int shown = 0;
   const auto all = phases(summary.breakdown);
   for (std::size_t k = 0; k < all.size(); ++k) {
     const auto& [name, seconds] = all[k];
@@ -118,16 +112,84 @@ std::string breakdown_svg(const Summary& summary)
       continue;
     const double w = (right - left) * std::min(1.0, seconds / step);
     put(out,
-        "<rect class=\"phase\" data-phase=\"{}\" x=\"{:.2f}\" y=\"{}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\">"
-        "<title>{}: {}</title></rect>\n",
-        name, x, bar_top, w, bar_height, palette[k], name, percent(seconds / step));
-    const double ly = bar_top + bar_height + 24 + 18 * (shown / 2), lx = left + (shown % 2) * (right - left) / 2;
-    put(out, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", lx, ly - 10, palette[k]);
-    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{} {} ({})</text>\n", lx + 18, ly, name, percent(seconds / step),
-        xml_escaped(units::format(seconds, units::Dimension::time)));
+        "<rect class=\"phase\" data-phase=\"{}\" x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.1f}\" "
+        "fill=\"{}\"><title>{}: {}</title></rect>\n",
+        name, x, top, w, height, palette[k], name, percent(seconds / step));
     x += w;
+  }
+}
+
+/// A swatch per phase that takes time in `summary`, two to a line; `figures` adds its share and time.
+void put_phase_legend(std::string& out, double left, double right, double top, const Summary& summary, bool figures)
+{
+  const double step = std::max(summary.step_time, 1e-30);
+  const auto all = phases(summary.breakdown);
+  int shown = 0;
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    const auto& [name, seconds] = all[k];
+    if (seconds <= 0)
+      continue;
+    const double y = top + 18 * (shown / 2), x = left + (shown % 2) * (right - left) / 2;
+    put(out, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", x, y - 10, palette[k]);
+    if (figures)
+      put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{} {} ({})</text>\n", x + 18, y, name, percent(seconds / step),
+          xml_escaped(units::format(seconds, units::Dimension::time)));
+    else
+      put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 18, y, name);
     ++shown;
   }
+}
+
+/// A Summary whose every phase takes time in one of the points at least: what their common legend lists.
+Summary points_phases(const std::vector<std::pair<std::string, Summary>>& points)
+{
+  Summary all;
+  all.step_time = 1;
+  double preprocess_stall = 0;
+  for (const auto& [_, s] : points) {
+    const Breakdown& b = s.breakdown;
+    Breakdown& a = all.breakdown;
+    a.compute = std::max(a.compute, b.compute);
+    a.exposed_comm = std::max(a.exposed_comm, b.exposed_comm);
+    a.fetch_stall = std::max(a.fetch_stall, b.fetch_stall);
+    preprocess_stall = std::max(preprocess_stall, b.preprocess_stall());
+    a.data_stall = a.fetch_stall + preprocess_stall;
+    a.optimizer = std::max(a.optimizer, b.optimizer);
+    a.overhead = std::max(a.overhead, b.overhead);
+    a.checkpoint = std::max(a.checkpoint, b.checkpoint);
+    a.imbalance = std::max(a.imbalance, b.imbalance);
+  }
+  return all;
+}
+
+} // namespace
+
+std::string breakdown_svg(const Summary& summary)
+{
+  const double left = 20, right = width - 20;
+  std::string out = svg_open(210, "Where a steady-state step goes");
+  put(out, "<text x=\"{:.1f}\" y=\"22\" font-size=\"14\">One step: {}</text>\n", left,
+      xml_escaped(units::format(summary.step_time, units::Dimension::time)));
+  put_step_bar(out, summary, left, right, 36, 36);
+  put_phase_legend(out, left, right, 96, summary, true);
+  put(out, "</svg>\n");
+  return out;
+}
+
+std::string point_breakdowns_svg(const std::vector<std::pair<std::string, Summary>>& points)
+{
+  const double left = 230, right = width - 80, row = 24;
+  const double bars_bottom = 10 + row * static_cast<double>(points.size());
+  std::string out = svg_open(bars_bottom + 110, "Where a steady-state step goes, point by point");
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const auto& [label, summary] = points[k];
+    const double y = 10 + row * static_cast<double>(k);
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 8, y + 13, xml_escaped(label));
+    put_step_bar(out, summary, left, right, y, row - 6);
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", right + 6, y + 13,
+        xml_escaped(units::format(summary.step_time, units::Dimension::time)));
+  }
+  put_phase_legend(out, 20, width - 20, bars_bottom + 24, points_phases(points), false);
   put(out, "</svg>\n");
   return out;
 }
@@ -199,18 +261,28 @@ std::string timeline_svg(const std::vector<training::TraceSpan>& spans)
   return out;
 }
 
-std::string run_report_html(const config::Scenario& s, const RunResult& run, const Summary& summary,
-                            const std::string& summary_text)
+std::string html_page_start(const std::string& title)
 {
-  const std::string name = s.name.empty() ? s.file : s.name;
-  std::string out;
-  put(out,
+  return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>dtsim: {0}</title>\n"
       "<style>body{{font-family:sans-serif;max-width:760px;margin:2em auto;color:#222}}"
       "pre{{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:12px}}"
       "table{{border-collapse:collapse;font-size:13px}}td,th{{border:1px solid #ccc;padding:4px 8px;"
-      "text-align:left}}</style>\n</head>\n<body>\n<h1>{0}</h1>\n<p>{1}: {2}.</p>\n",
-      xml_escaped(name), xml_escaped(to_string(summary.bottleneck.kind)), xml_escaped(summary.bottleneck.reason));
+      "text-align:left}}</style>\n</head>\n<body>\n<h1>{0}</h1>\n",
+      xml_escaped(title));
+}
+
+std::string html_page_end()
+{
+  return "</body>\n</html>\n";
+}
+
+std::string run_report_html(const config::Scenario& s, const RunResult& run, const Summary& summary,
+                            const std::string& summary_text)
+{
+  const std::string name = s.name.empty() ? s.file : s.name;
+  std::string out = html_page_start(name);
+  put(out, "<p>{}: {}.</p>\n", xml_escaped(to_string(summary.bottleneck.kind)), xml_escaped(summary.bottleneck.reason));
   put(out, "<h2>Summary</h2>\n<pre>{}</pre>\n", xml_escaped(summary_text));
   put(out, "<h2>Where a steady-state step goes</h2>\n{}", breakdown_svg(summary));
   put(out, "<h2>Utilisation</h2>\n{}", utilisation_svg(summary.utilisation));
@@ -236,8 +308,7 @@ std::string run_report_html(const config::Scenario& s, const RunResult& run, con
         xml_escaped(a.reason));
   if (!s.assumptions.empty())
     put(out, "</table>\n");
-  put(out, "</body>\n</html>\n");
-  return out;
+  return out + html_page_end();
 }
 
 } // namespace dtsim::report

@@ -20,6 +20,13 @@ std::string run_report_html(const config::Scenario& scenario, const RunResult& r
 /// One bar of the steady-state step, a segment per phase in proportion to its time, with a legend.
 std::string breakdown_svg(const Summary& summary);
 
+/// A bar per point of a sweep, labelled, each as long as its own step: the phases' shares compare across points.
+std::string point_breakdowns_svg(const std::vector<std::pair<std::string, Summary>>& points);
+
+/// The start of a page like run_report_html's, its title escaped, up to and including the <h1>; and its end.
+std::string html_page_start(const std::string& title);
+std::string html_page_end();
+
 /// A bar per resource, its busy share of the run.
 std::string utilisation_svg(const Utilisation& utilisation);
 

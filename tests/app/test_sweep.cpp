@@ -197,6 +197,12 @@ TEST_CASE("plot: a sweep's metric against a swept key, a line per group, as an S
   CHECK(count("batch_per_device=128") == 1);
   CHECK(count("batch_per_device=256") == 1);
 
+  // dtsim report writes the folder's page next to its results.
+  REQUIRE(dtsim("report " + dir.string()).exit_code == 0);
+  const std::string page = read_file(dir / "report.html");
+  CHECK(page.starts_with("<!DOCTYPE html>"));
+  CHECK(page.find("<h2>Throughput, with perfect scaling dashed</h2>\n<svg") != std::string::npos);
+
   const Outcome bad = dtsim(fmt::format("plot {} --x cluster.nodes --y speed", dir.string()));
   CHECK(bad.exit_code == 2);
   CHECK(bad.output.find("Keys there are: cluster.nodes, workload.batch_per_device,") != std::string::npos);
