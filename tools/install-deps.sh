@@ -13,7 +13,8 @@ if [ $# -eq 1 ]; then
   packages+=(slurmctld slurmd slurm-client munge # a one-machine Slurm for the job-array test
              clang libclang-rt-14-dev            # libFuzzer and clang's sanitizer runtimes (tools/fuzz.sh)
              dpkg-dev file                       # cpack's .deb (tools/test-install.sh)
-             python3-jsonschema python3-yaml)    # the scenario schema's check (tools/check-schema.py)
+             python3-jsonschema python3-yaml     # the scenario schema's check (tools/check-schema.py)
+             chromium python3-pil)               # the HTML pages in a browser (tools/check-report-in-browser.py)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -228,18 +228,19 @@ std::string timeline_svg(const std::vector<training::TraceSpan>& spans)
 {
   if (spans.empty())
     throw std::invalid_argument("timeline: no span to draw");
-  std::map<std::tuple<int, int, std::string>, std::pair<int, std::string>> rows; // order -> row, its label
-  for (const auto& s : spans)
-    rows.try_emplace(row_order(s.worker, s.stream), 0, fmt::format("worker {} {}", s.worker, s.stream));
-  int next = 0;
-  for (auto& [_, row] : rows)
-    row.first = next++;
-  const double left = 150, right = width - 20, top = 30, height = 18;
-  const double bottom = top + height * next;
   const auto range = traced_time(spans);
+  const double left = 150, right = width - 20, top = 30, height = 18;
   const auto px = [&](double t) {
     return left + (right - left) * std::clamp((t - range.first) / (range.second - range.first), 0.0, 1.0);
   };
+  std::map<std::tuple<int, int, std::string>, std::pair<int, std::string>> rows; // order -> row, its label
+  for (const auto& s : spans)
+    if (px(s.end) > px(s.start)) // a loader's span wholly before or after the steps takes no room
+      rows.try_emplace(row_order(s.worker, s.stream), 0, fmt::format("worker {} {}", s.worker, s.stream));
+  int next = 0;
+  for (auto& [_, row] : rows)
+    row.first = next++;
+  const double bottom = top + height * next;
   std::string out = svg_open(bottom + 30, "Timeline of the traced steps");
   put(out, "<text x=\"{:.1f}\" y=\"20\" font-size=\"14\">Traced steps, {} rows</text>\n", left, next);
   put_time_axis(out, left, right, bottom, range);
