@@ -154,9 +154,12 @@ void check_one_line_per_group(const std::vector<json>& rows, const PlotRequest& 
                   key, fmt::join(values, ", "), request.x, key, key, *values.begin()));
 }
 
+/// "throughput against cluster.nodes, by storage.nvme_of.targets": the axes' names without their units.
 std::string chart_title(const PlotRequest& request)
 {
-  return fmt::format("{} against {}{}", request.y, request.x, request.group.empty() ? "" : ", by " + request.group);
+  const std::string y = axis_label(request.y);
+  return fmt::format("{} against {}{}", y.substr(0, y.find(" (")), request.x,
+                     request.group.empty() ? "" : ", by " + request.group);
 }
 
 std::string chart_note(const PlotRequest& request)
