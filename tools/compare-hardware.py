@@ -3,7 +3,8 @@
 
 Runs the five scenarios of scenarios/compare/ with dtsim and prints two Markdown tables (the ones in
 docs/tutorials/gpu-tpu-or-fpga.md), plus how each device's throughput changes with the batch.
-Usage: tools/compare-hardware.py   (after tools/build.sh)
+Usage: tools/compare-hardware.py [--table count|budget|batch]   (after tools/build.sh; $DTSIM names another
+binary). With --table, prints that table alone, without its title: a generated part of the tutorial.
 """
 import json
 import os
@@ -12,7 +13,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DTSIM = os.path.join(ROOT, "build", "sim", "app", "dtsim")
+DTSIM = os.environ.get("DTSIM", os.path.join(ROOT, "build", "sim", "app", "dtsim"))
 EPOCH = 1_281_167  # ImageNet training images (workloads/resnet50.yaml)
 
 # name, scenario, devices per node, purchase price per device (catalog/accelerators.yaml), node count at the
@@ -45,7 +46,8 @@ def row(name, devices, capital, s):
 
 
 def table(title, nodes_of):
-    print(f"\n{title}\n")
+    if title:
+        print(f"\n{title}\n")
     print("| device | devices | devices' price | cluster price | images/s | epoch | energy/epoch | cost/epoch |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, scenario, per_node, price, budget_nodes, extra in KINDS:
@@ -54,8 +56,9 @@ def table(title, nodes_of):
         print(row(name, nodes * per_node, nodes * per_node * price, s))
 
 
-def batch_sweep():
-    print("\nOne device, images/s by batch per device\n")
+def batch_sweep(title):
+    if title:
+        print(f"\n{title}\n")
     batches = [1, 8, 32, 128]
     print("| device | " + " | ".join(f"batch {b}" for b in batches) + " |")
     print("|---|" + "---:|" * len(batches))
@@ -69,14 +72,25 @@ def batch_sweep():
             if "mi250x" in scenario or "tpu" in scenario:
                 settings += ["cluster.intra_node=nvswitch"]
             cells.append(f"{run(scenario, settings)['throughput_samples_per_s']:,.0f}")
-        print(f"| {name} | " + " | ".join(cells) + " |")
+        print(f"| {name.replace('(2 GCDs each)', '(one GCD)')} | " + " | ".join(cells) + " |")
 
+
+TABLES = {
+    "count": lambda title: table(
+        title and "Equal device count: 32 devices (MI250X: 32 packages, counted as their 64 GCDs)",
+        lambda scenario, _, __: (8 if "mi250x" in scenario or "tpu" in scenario or "u280" in scenario else 4, [])),
+    "budget": lambda title: table(title and f"Equal budget: ${BUDGET / 1000:,.0f}k of devices at catalog prices",
+                                  lambda scenario, budget_nodes, extra: (budget_nodes, extra)),
+    "batch": lambda title: batch_sweep(title and "One device, images/s by batch per device"),  # MI250X: one GCD
+}
 
 if __name__ == "__main__":
     if not os.access(DTSIM, os.X_OK):
         sys.exit("build dtsim first: tools/build.sh")
-    table("Equal device count: 32 devices (MI250X: 32 packages, counted as their 64 GCDs)",
-          lambda scenario, _, __: (8 if "mi250x" in scenario or "tpu" in scenario or "u280" in scenario else 4, []))
-    table(f"Equal budget: ${BUDGET / 1000:,.0f}k of devices at catalog prices",
-          lambda scenario, budget_nodes, extra: (budget_nodes, extra))
-    batch_sweep()  # MI250X: one GCD
+    if len(sys.argv) == 3 and sys.argv[1] == "--table" and sys.argv[2] in TABLES:
+        TABLES[sys.argv[2]](False)
+    elif len(sys.argv) == 1:
+        for print_table in TABLES.values():
+            print_table(True)
+    else:
+        sys.exit(__doc__)
