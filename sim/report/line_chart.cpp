@@ -22,7 +22,7 @@ constexpr double canvas_width = 720;
 constexpr double canvas_height = 450;
 /// Room right of the plot for the legend: a swatch and a name of legend_chars characters at font size 12.
 constexpr double legend_width = 200;
-constexpr std::size_t legend_chars = 22;
+constexpr std::size_t legend_chars = 26;
 /// Okabe-Ito, with the yellow that is hard to see on white last.
 constexpr std::array<const char*, 8> palette{"#0072B2", "#E69F00", "#009E73", "#D55E00",
                                              "#56B4E9", "#CC79A7", "#000000", "#F0E442"};
@@ -190,8 +190,9 @@ void draw_header(std::string& out, const std::string& title, const std::string& 
       canvas_width, canvas_height);
   put(out, "<title>{}</title>\n", xml_escaped(title));
   put(out, "<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", canvas_width, canvas_height);
-  put(out, "<text x=\"{:.1f}\" y=\"26.0\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">{}</text>\n",
-      canvas_width / 2, xml_escaped(title));
+  // A long title (a metric against a key, by another key) in a smaller type, so that it stays on the canvas.
+  put(out, "<text x=\"{:.1f}\" y=\"26.0\" text-anchor=\"middle\" font-size=\"{}\" font-weight=\"bold\">{}</text>\n",
+      canvas_width / 2, title.size() > 64 ? 12 : 16, xml_escaped(title));
   if (!note.empty())
     put(out, "<text x=\"{:.1f}\" y=\"44.0\" text-anchor=\"middle\" fill=\"#555555\">{}</text>\n", canvas_width / 2,
         xml_escaped(note));

@@ -126,32 +126,45 @@ std::vector<json> selected_rows(const std::vector<json>& rows, const PlotRequest
   return selected;
 }
 
-/// Refuses rows of one group that differ in a swept key besides x: a line through them would join points of
-/// different settings. When x is a metric, one swept key may vary with it (cluster.nodes under devices).
+/// A swept key besides x and the group whose values differ among `rows`, or "".
+std::string differing_key(const std::vector<const json*>& rows, const PlotRequest& request,
+                          std::set<std::string>& values)
+{
+  for (const auto& [key, _] : rows.front()->at("settings").items()) {
+    if (key == request.x || key == request.group)
+      continue;
+    values.clear();
+    for (const json* row : rows)
+      values.insert(text_of(row->at("settings").at(key)));
+    if (values.size() > 1)
+      return key;
+  }
+  return "";
+}
+
+/// Refuses two points of one line (or two bars of one group) at the same x: they differ in another swept key,
+/// and a line through them would join points of different settings. Keys that change along x (a zipped sweep,
+/// or cluster.nodes under a metric x such as devices) are fine.
 void check_one_line_per_group(const std::vector<json>& rows, const PlotRequest& request)
 {
-  const bool x_is_swept = rows.front().at("settings").contains(request.x);
-  std::map<std::string, std::map<json, std::set<std::string>>> values_by_key; // key -> group -> values
+  std::map<std::pair<json, std::string>, std::vector<const json*>> at_x; // (group, x) -> rows
   for (const auto& row : rows)
-    for (const auto& [key, value] : row.at("settings").items())
-      if (key != request.x && key != request.group)
-        values_by_key[key][group_value(row, request.group)].insert(text_of(value));
-  std::vector<std::string> varying;
-  for (const auto& [key, groups] : values_by_key)
-    for (const auto& [_, values] : groups)
-      if (values.size() > 1 && (varying.empty() || varying.back() != key))
-        varying.push_back(key);
-  if (varying.size() <= (x_is_swept ? 0U : 1U))
-    return;
-  const std::string& key = varying.back();
-  std::set<std::string> values;
-  for (const auto& [_, group_values] : values_by_key.at(key))
-    values.insert(group_values.begin(), group_values.end());
-  throw config::ConfigError(
-      {"--x " + request.x, 0, 0}, key,
-      fmt::format("the points differ in {} ({}) as well as in {}, and one line would join them: add --group {} for "
-                  "a line per value, or --where {}={} for one of them",
-                  key, fmt::join(values, ", "), request.x, key, key, *values.begin()));
+    at_x[{group_value(row, request.group), text_of(value_of(row, request.x))}].push_back(&row);
+  for (const auto& [where, same_x] : at_x) {
+    if (same_x.size() < 2)
+      continue;
+    std::set<std::string> values;
+    const std::string key = differing_key(same_x, request, values);
+    if (key.empty())
+      throw config::ConfigError({"--x " + request.x, 0, 0}, request.x,
+                                fmt::format("points {} and {} have the same settings and {}",
+                                            same_x[0]->value("id", ""), same_x[1]->value("id", ""), request.x));
+    throw config::ConfigError(
+        {"--x " + request.x, 0, 0}, key,
+        fmt::format("the points differ in {} ({}) at the same {}, and one line would join them: add --group {} "
+                    "for a line per value, or --where {}={} for one of them",
+                    key, fmt::join(values, ", "), request.x, key, key, *values.begin()));
+  }
 }
 
 /// "throughput against cluster.nodes, by storage.nvme_of.targets": the axes' names without their units.

@@ -220,6 +220,13 @@ TEST_CASE("sweep results: a chart refuses to join points that differ in another 
   CHECK(slice.note == "points where storage.targets=16");
   CHECK_THROWS_WITH(results_line_chart(rows, {"cluster.nodes", "throughput_samples_per_s", "", {"storage.targets=4"}}),
                     Catch::Contains("no point has 4; its values are 16, 8"));
+  // Keys that change along x are fine: a zipped sweep (strong scaling) is one line.
+  std::vector<nlohmann::json> zipped;
+  for (const int nodes : {1, 2, 4})
+    zipped.push_back(result(std::to_string(nodes),
+                            {{"cluster.nodes", nodes}, {"workload.batch_per_device", 256 / nodes}},
+                            {{"throughput_samples_per_s", 100.0 * nodes}}));
+  CHECK(results_line_chart(zipped, {"cluster.nodes", "throughput_samples_per_s"}).series[0].points.size() == 3);
   // A metric along x may vary with one swept key (devices with cluster.nodes), not with two.
   CHECK(results_line_chart(rows, {"devices", "throughput_samples_per_s", "storage.targets"}).series.size() == 2);
   CHECK_THROWS_AS(results_line_chart(rows, {"devices", "throughput_samples_per_s"}), dtsim::config::ConfigError);

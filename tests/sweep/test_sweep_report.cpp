@@ -55,10 +55,13 @@ TEST_CASE("sweep report: points that differ in two keys get a line per value of 
   const std::string by_drive = dtsim::sweep::sweep_report_html("two keys", {"cluster.nodes", "storage.drive"}, rows);
   CHECK_THAT(by_drive, Catch::Contains(">drive=a<") && Catch::Contains(">drive=b<"));
   CHECK(count(by_drive, "data-phase=\"compute\"") == 4);
-  // Three keys: a line would join points of different settings, so the page says why there is no chart.
-  std::vector<nlohmann::json> three = rows;
-  for (std::size_t k = 0; k < three.size(); ++k)
-    three[k]["settings"]["training.bucket_size"] = static_cast<int>(k % 2 == 0 ? 25 : 50) * (k < 2 ? 1 : 2);
+  // Three keys: each line would have two points at every x, so the page says why there is no chart.
+  std::vector<nlohmann::json> three;
+  for (const int bucket : {25, 50})
+    for (auto r : rows) {
+      r["settings"]["training.bucket_size"] = bucket;
+      three.push_back(r);
+    }
   const std::string refused =
       dtsim::sweep::sweep_report_html("three keys", {"cluster.nodes", "storage.drive", "training.bucket_size"}, three);
   CHECK_THAT(refused, Catch::Contains("<p>No chart: the points differ in training.bucket_size"));
