@@ -51,16 +51,23 @@ for path in sys.argv[1:]:
 PY
 }
 
+# Shared by the parts of one tools/tutorial.py run: a sweep there is not run twice.
+cache=${TUTORIAL_CACHE:-$work}
+
 interval_sweep() {
   "$DTSIM" sweep $scenario --set checkpoint.every_steps=1,2,5,10,20 --set checkpoint.mode=blocking,background \
-    --no-baseline -j 2 -o "$work/intervals" >/dev/null
+    --no-baseline -j 2 -o "$cache/intervals" >/dev/null
+}
+
+without_checkpoints() {
+  [ -f "$cache/none.json" ] || "$DTSIM" run $scenario --set checkpoint=null --set storage.nvme_of=null --no-baseline \
+    --json "$cache/none.json" >/dev/null
 }
 
 intervals() {
   interval_sweep
-  "$DTSIM" run $scenario --set checkpoint=null --set storage.nvme_of=null --no-baseline --json "$work/none.json" \
-    >/dev/null
-  python3 - "$work/none.json" "$work/intervals/results.jsonl" <<'PY'
+  without_checkpoints
+  python3 - "$cache/none.json" "$cache/intervals/results.jsonl" <<'PY'
 import json, sys
 none = json.load(open(sys.argv[1]))["summary"]
 rows = [json.loads(line) for line in open(sys.argv[2])]
@@ -81,16 +88,15 @@ PY
 
 figure() {
   interval_sweep
-  "$DTSIM" plot "$work/intervals" --x checkpoint.every_steps --y throughput_samples_per_s --group checkpoint.mode \
+  "$DTSIM" plot "$cache/intervals" --x checkpoint.every_steps --y throughput_samples_per_s --group checkpoint.mode \
     -o "$FIGURES/checkpoints-interval.svg" >/dev/null
   echo "![Sequences/s against the checkpoint interval, blocking and background](../figures/checkpoints-interval.svg)"
 }
 
 real_intervals() {
   "$DTSIM" run $scenario --no-baseline --json "$work/blocking.json" >/dev/null
-  "$DTSIM" run $scenario --set checkpoint=null --set storage.nvme_of=null --no-baseline --json "$work/none.json" \
-    >/dev/null
-  python3 - "$work/blocking.json" "$work/none.json" <<'PY'
+  without_checkpoints
+  python3 - "$work/blocking.json" "$cache/none.json" <<'PY'
 import json, sys
 blocking, none = (json.load(open(f)) for f in sys.argv[1:])
 stall = blocking["summary"]["checkpoint_s"] * blocking["scenario"]["settings"]["checkpoint.every_steps"]["value"]

@@ -31,21 +31,24 @@ for k, row in enumerate(runs["ring"]):
 PY
 }
 
+# Shared by the parts of one tools/tutorial.py run: the sweep is not run twice.
+cache=${TUTORIAL_CACHE:-$work}
+
 training_sweep() {
   "$DTSIM" sweep $scenario --set workload.batch_per_device=8,32 --set training.allreduce=ring,tree,hierarchical,auto \
-    --set "training.bucket_size=25 MiB,200 MiB" --no-baseline -j 2 -o "$work/training" >/dev/null
+    --set "training.bucket_size=25 MiB,200 MiB" --no-baseline -j 2 -o "$cache/training" >/dev/null
 }
 
 training() {
   training_sweep
-  $table "$work/training/results.jsonl" "batch/device=workload.batch_per_device" "algorithm=training.allreduce" \
+  $table "$cache/training/results.jsonl" "batch/device=workload.batch_per_device" "algorithm=training.allreduce" \
     "bucket=training.bucket_size" "sequences/s=throughput_samples_per_s:,.0f" "step (ms)=step_time_ms:.1f" \
     "compute (ms)=compute_ms:.1f" "exposed comm (% of step)=exposed_comm_pct:.1f"
 }
 
 figure() {
   training_sweep
-  "$DTSIM" plot "$work/training" --x training.allreduce --y throughput_samples_per_s --group training.bucket_size \
+  "$DTSIM" plot "$cache/training" --x training.allreduce --y throughput_samples_per_s --group training.bucket_size \
     --where workload.batch_per_device=8 -o "$FIGURES/ring-tree-hierarchical-batch-8.svg" >/dev/null
   echo "![Sequences/s by algorithm and bucket size at batch 8 per device](../figures/ring-tree-hierarchical-batch-8.svg)"
 }
