@@ -438,7 +438,8 @@ int sweep_report(const std::string& dir, std::string html_file)
   check_outputs({html_file});
   const std::string title = fmt::format("Sweep of {}", manifest.value("base", dir));
   dtsim::report::write_file_atomically(
-      html_file, dtsim::sweep::sweep_report_html(title, manifest.at("keys").get<std::vector<std::string>>(), rows));
+      html_file, dtsim::sweep::sweep_report_html(title, manifest.at("keys").get<std::vector<std::string>>(), rows,
+                                                 dtsim::sweep::point_assumptions(dir, rows)));
   fmt::print("{}: the report of {} points\n", html_file, rows.size());
   return exit_ok;
 }

@@ -262,6 +262,18 @@ std::string timeline_svg(const std::vector<training::TraceSpan>& spans)
   return out;
 }
 
+std::string assumptions_html(const std::vector<config::Assumption>& assumptions)
+{
+  std::string out = "<h2>Assumptions used</h2>\n";
+  if (assumptions.empty())
+    return out + "<p>None: every figure has a source.</p>\n";
+  out += "<table>\n<tr><th>figure</th><th>value</th><th>assumption</th></tr>\n";
+  for (const auto& a : assumptions)
+    put(out, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", xml_escaped(a.where), xml_escaped(a.value),
+        xml_escaped(a.reason));
+  return out + "</table>\n";
+}
+
 std::string html_page_start(const std::string& title)
 {
   return fmt::format(
@@ -299,16 +311,7 @@ std::string run_report_html(const config::Scenario& s, const RunResult& run, con
   else
     put(out, "<p>Steps {} to {} on the first {} workers; a box's tooltip names it.</p>\n{}", run.trace_steps.first + 1,
         run.trace_steps.end, timeline_workers, timeline_svg(shown));
-  put(out, "<h2>Assumptions used</h2>\n");
-  if (s.assumptions.empty())
-    put(out, "<p>None: every figure has a source.</p>\n");
-  else
-    put(out, "<table>\n<tr><th>figure</th><th>value</th><th>assumption</th></tr>\n");
-  for (const auto& a : s.assumptions)
-    put(out, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", xml_escaped(a.where), xml_escaped(a.value),
-        xml_escaped(a.reason));
-  if (!s.assumptions.empty())
-    put(out, "</table>\n");
+  out += assumptions_html(s.assumptions);
   return out + html_page_end();
 }
 

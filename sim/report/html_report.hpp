@@ -23,6 +23,9 @@ std::string breakdown_svg(const Summary& summary);
 /// A bar per point of a sweep, labelled, each as long as its own step: the phases' shares compare across points.
 std::string point_breakdowns_svg(const std::vector<std::pair<std::string, Summary>>& points);
 
+/// The "Assumptions used" section: the figures that rest on an assumption rather than a source.
+std::string assumptions_html(const std::vector<config::Assumption>& assumptions);
+
 /// The start of a page like run_report_html's, its title escaped, up to and including the <h1>; and its end.
 std::string html_page_start(const std::string& title);
 std::string html_page_end();

@@ -8,9 +8,12 @@
 #include "sweep/results_chart.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fstream>
 #include <iterator>
+#include <set>
 
 namespace dtsim::sweep {
 
@@ -85,8 +88,25 @@ std::string scaling_chart(const std::vector<std::string>& keys, const std::vecto
 
 } // namespace
 
+std::vector<config::Assumption> point_assumptions(const std::string& dir, const std::vector<nlohmann::json>& rows)
+{
+  std::vector<config::Assumption> assumptions;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& row : rows) {
+    std::ifstream in(std::filesystem::path(dir) / "points" / row.at("id").get<std::string>() / "results.json");
+    const json results = json::parse(in, nullptr, false); // discarded (not an object) when it is not JSON
+    if (!results.is_object())
+      continue;
+    for (const auto& a : results.value("assumptions", json::array()))
+      if (seen.emplace(a.value("figure", ""), a.value("value", "")).second)
+        assumptions.push_back({a.value("figure", ""), a.value("value", ""), a.value("assumption", "")});
+  }
+  return assumptions;
+}
+
 std::string sweep_report_html(const std::string& title, const std::vector<std::string>& keys,
-                              const std::vector<nlohmann::json>& rows)
+                              const std::vector<nlohmann::json>& rows,
+                              const std::vector<config::Assumption>& assumptions)
 {
   std::string out = report::html_page_start(title);
   out += fmt::format("<p>{} points succeeded; swept: {}.</p>\n", rows.size(),
@@ -101,7 +121,7 @@ std::string sweep_report_html(const std::string& title, const std::vector<std::s
   for (const auto& row : rows)
     points.emplace_back(point_label(row, keys), report::summary_from_json(row.at("summary")));
   out += "<h2>Where a steady-state step goes</h2>\n" + report::point_breakdowns_svg(points);
-  return out + report::html_page_end();
+  return out + report::assumptions_html(assumptions) + report::html_page_end();
 }
 
 } // namespace dtsim::sweep

@@ -202,6 +202,7 @@ TEST_CASE("plot: a sweep's metric against a swept key, a line per group, as an S
   const std::string page = read_file(dir / "report.html");
   CHECK(page.starts_with("<!DOCTYPE html>"));
   CHECK(page.find("<h2>Throughput, with perfect scaling dashed</h2>\n<svg") != std::string::npos);
+  CHECK(page.find("<h2>Assumptions used</h2>\n<table>") != std::string::npos); // the points' own, from their folders
 
   const Outcome bad = dtsim(fmt::format("plot {} --x cluster.nodes --y speed", dir.string()));
   CHECK(bad.exit_code == 2);
