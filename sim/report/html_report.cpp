@@ -1,6 +1,7 @@
 #include "report/html_report.hpp"
 
 #include "report/format.hpp"
+#include "report/svg.hpp"
 #include "units/units.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
 
@@ -16,15 +18,10 @@ namespace dtsim::report {
 
 namespace {
 
-constexpr double width = 720;
-/// Okabe-Ito, as the line charts use it.
-constexpr std::array<const char*, 8> palette{"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                             "#56B4E9", "#CC79A7", "#000000", "#F0E442"};
+using svg::palette;
+using svg::put;
 
-template <class... Args> void put(std::string& out, fmt::format_string<Args...> format, Args&&... args)
-{
-  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
-}
+constexpr double width = 720;
 
 std::string svg_open(double height, const std::string& title)
 {
@@ -119,11 +116,10 @@ void put_step_bar(std::string& out, const Summary& summary, double left, double 
   }
 }
 
-/// A swatch per phase that takes time in `summary`, two to a line; `figures` adds its share and time.
-void put_phase_legend(std::string& out, double left, double right, double top, const Summary& summary, bool figures)
+/// A swatch per phase that takes time, two to a line; with the step's time, each also gets its share and time.
+void put_phase_legend(std::string& out, double left, double right, double top, const std::vector<Phase>& all,
+                      std::optional<double> step_time)
 {
-  const double step = std::max(summary.step_time, 1e-30);
-  const auto all = phases(summary.breakdown);
   int shown = 0;
   for (std::size_t k = 0; k < all.size(); ++k) {
     const auto& [name, seconds] = all[k];
@@ -131,35 +127,25 @@ void put_phase_legend(std::string& out, double left, double right, double top, c
       continue;
     const double y = top + 18 * (shown / 2), x = left + (shown % 2) * (right - left) / 2;
     put(out, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", x, y - 10, palette[k]);
-    if (figures)
-      put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{} {} ({})</text>\n", x + 18, y, name, percent(seconds / step),
-          xml_escaped(units::format(seconds, units::Dimension::time)));
+    if (step_time)
+      put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{} {} ({})</text>\n", x + 18, y, name,
+          percent(seconds / std::max(*step_time, 1e-30)), xml_escaped(units::format(seconds, units::Dimension::time)));
     else
       put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 18, y, name);
     ++shown;
   }
 }
 
-/// A Summary whose every phase takes time in one of the points at least: what their common legend lists.
-Summary points_phases(const std::vector<std::pair<std::string, Summary>>& points)
+/// Each phase with its longest time among the points: the legend the points share lists those that take time.
+std::vector<Phase> points_phases(const std::vector<std::pair<std::string, Summary>>& points)
 {
-  Summary all;
-  all.step_time = 1;
-  double preprocess_stall = 0;
-  for (const auto& [_, s] : points) {
-    const Breakdown& b = s.breakdown;
-    Breakdown& a = all.breakdown;
-    a.compute = std::max(a.compute, b.compute);
-    a.exposed_comm = std::max(a.exposed_comm, b.exposed_comm);
-    a.fetch_stall = std::max(a.fetch_stall, b.fetch_stall);
-    preprocess_stall = std::max(preprocess_stall, b.preprocess_stall());
-    a.data_stall = a.fetch_stall + preprocess_stall;
-    a.optimizer = std::max(a.optimizer, b.optimizer);
-    a.overhead = std::max(a.overhead, b.overhead);
-    a.checkpoint = std::max(a.checkpoint, b.checkpoint);
-    a.imbalance = std::max(a.imbalance, b.imbalance);
+  auto longest = phases(Breakdown{});
+  for (const auto& [_, summary] : points) {
+    const auto phase = phases(summary.breakdown);
+    for (std::size_t k = 0; k < longest.size(); ++k)
+      longest[k].seconds = std::max(longest[k].seconds, phase[k].seconds);
   }
-  return all;
+  return longest;
 }
 
 } // namespace
@@ -171,7 +157,7 @@ std::string breakdown_svg(const Summary& summary)
   put(out, "<text x=\"{:.1f}\" y=\"22\" font-size=\"14\">One step: {}</text>\n", left,
       xml_escaped(units::format(summary.step_time, units::Dimension::time)));
   put_step_bar(out, summary, left, right, 36, 36);
-  put_phase_legend(out, left, right, 96, summary, true);
+  put_phase_legend(out, left, right, 96, phases(summary.breakdown), summary.step_time);
   put(out, "</svg>\n");
   return out;
 }
@@ -189,7 +175,7 @@ std::string point_breakdowns_svg(const std::vector<std::pair<std::string, Summar
     put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", right + 6, y + 13,
         xml_escaped(units::format(summary.step_time, units::Dimension::time)));
   }
-  put_phase_legend(out, 20, width - 20, bars_bottom + 24, points_phases(points), false);
+  put_phase_legend(out, 20, width - 20, bars_bottom + 24, points_phases(points), std::nullopt);
   put(out, "</svg>\n");
   return out;
 }

@@ -1,6 +1,7 @@
 #include "report/line_chart.hpp"
 
 #include "report/format.hpp"
+#include "report/svg.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,6 +16,9 @@ namespace dtsim::report {
 
 namespace {
 
+using svg::palette;
+using svg::put;
+
 using Point = std::pair<double, double>;
 using Range = std::pair<double, double>;
 
@@ -23,9 +27,6 @@ constexpr double canvas_height = 450;
 /// Room right of the plot for the legend: a swatch and a name of legend_chars characters at font size 12.
 constexpr double legend_width = 200;
 constexpr std::size_t legend_chars = 26;
-/// Okabe-Ito, with the yellow that is hard to see on white last.
-constexpr std::array<const char*, 8> palette{"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                             "#56B4E9", "#CC79A7", "#000000", "#F0E442"};
 /// Slack when flooring or ceiling a ratio of doubles that should be a whole number.
 constexpr double slack = 1e-9;
 
@@ -51,11 +52,6 @@ struct Plot {
   double px(double value) const { return left + fraction(x, value) * (right - left); }
   double py(double value) const { return bottom - fraction(y, value) * (bottom - top); }
 };
-
-template <class... Args> void put(std::string& out, fmt::format_string<Args...> format, Args&&... args)
-{
-  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
-}
 
 void check_points(const LineChart& chart)
 {

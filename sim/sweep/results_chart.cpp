@@ -39,11 +39,6 @@ std::string names_there_are(const json& row)
   return names;
 }
 
-std::string text_of(const json& value)
-{
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 bool is_fraction(const std::string& name)
 {
   const report::Metric* metric = report::find_metric(name);
@@ -307,6 +302,11 @@ std::string results_chart_svg(const std::vector<nlohmann::json>& rows, const Plo
     return report::line_chart_svg(results_line_chart(rows, request));
   check_one_line_per_group(selected, request);
   return report::bar_chart_svg(bar_chart(selected, request));
+}
+
+std::string text_of(const nlohmann::json& value)
+{
+  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 } // namespace dtsim::sweep

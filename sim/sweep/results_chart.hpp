@@ -13,6 +13,9 @@ namespace dtsim::sweep {
 /// throws ConfigError when there is none to read.
 std::vector<nlohmann::json> read_result_rows(const std::string& path);
 
+/// A setting's value as text: a string as it is, anything else as JSON ("4", "true").
+std::string text_of(const nlohmann::json& value);
+
 /// @brief What to plot. Each of x, y and group is a swept key (a row's settings) or a summary metric such as
 /// throughput_samples_per_s (docs/results-reference.md); y is a metric that is a number.
 struct PlotRequest {

@@ -21,11 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string text_of(const json& value)
-{
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 /// "nodes=4, targets=2": a point by the last part of each swept key.
 std::string point_label(const json& row, const std::vector<std::string>& keys)
 {
