@@ -79,7 +79,7 @@ def main():
         run_page = os.path.join(work, "run.html")
         run(dtsim, "run", "scenarios/cluster-4node-a100-storage-bound.yaml", "--set", "workload.steps=40",
             "--html", run_page)
-        check(run_page, os.path.join(work, "run.png"), 3)  # the step, the utilisation, the timeline
+        check(run_page, os.path.join(work, "run.png"), 4)  # the step, every step, the utilisation, the timeline
         sweep = os.path.join(work, "sweep")
         run(dtsim, "sweep", "scenarios/quickstart.yaml", "--set", "cluster.nodes=1,2,4", "--set",
             "workload.steps=20", "-j", "2", "-o", sweep)

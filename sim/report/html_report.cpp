@@ -180,6 +180,63 @@ std::string point_breakdowns_svg(const std::vector<std::pair<std::string, Summar
   return out;
 }
 
+std::string step_times_svg(const std::vector<training::StepRecord>& steps, const Summary& summary)
+{
+  const training::SteadyState& steady = summary.steady;
+  // The colours of the step bar's phases (phases()): fetch stall 2, preprocessing stall 3.
+  const char* stall_colour =
+      summary.breakdown.fetch_stall >= summary.breakdown.preprocess_stall() ? palette[2] : palette[3];
+  if (steps.empty())
+    throw std::invalid_argument("step chart: no step to draw");
+  const std::size_t shown = std::min(steps.size(), max_step_bars);
+  double longest = 0;
+  for (std::size_t k = 0; k < shown; ++k)
+    longest = std::max(longest, steps[k].end - steps[k].start);
+  longest = std::max(longest, 1e-30);
+  const double left = 80, right = width - 20, top = 20, bottom = 180, bar = (right - left) / static_cast<double>(shown);
+  const auto py = [&](double seconds) { return bottom - (bottom - top) * seconds / longest; };
+  std::string out = svg_open(bottom + 50, "Every simulated step");
+  const auto steady_end = static_cast<std::size_t>(std::min<long long>(steady.first_step + steady.steps,
+                                                                        static_cast<long long>(shown)));
+  if (static_cast<std::size_t>(steady.first_step) < steady_end)
+    put(out, "<rect x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.1f}\" fill=\"#eeeeee\"/>\n",
+        left + bar * static_cast<double>(steady.first_step), top, bar * static_cast<double>(steady_end - steady.first_step),
+        bottom - top);
+  const units::DisplayUnit unit = units::display_unit(longest, units::Dimension::time);
+  for (const double share : {0.0, 0.5, 1.0})
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.4g} {}</text>\n", left - 6, py(share * longest) + 4,
+        share * longest / unit.factor, unit.symbol);
+  for (std::size_t k = 0; k < shown; ++k) {
+    const auto& r = steps[k];
+    const double x = left + bar * static_cast<double>(k), w = std::max(bar - 0.5, 0.5);
+    const double total = r.end - r.start, waits = r.data_stall + r.checkpoint;
+    put(out, "<rect class=\"step\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"{}\">"
+        "<title>step {}: {}</title></rect>\n",
+        x, py(total - waits), w, bottom - py(total - waits), palette[0], r.step + 1,
+        xml_escaped(units::format(total, units::Dimension::time)));
+    if (r.data_stall > 0)
+      put(out, "<rect class=\"stall\" x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"{}\"/>\n", x,
+          py(total - r.checkpoint), w, py(total - waits) - py(total - r.checkpoint), stall_colour);
+    if (r.checkpoint > 0)
+      put(out, "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"{}\"/>\n", x, py(total), w,
+          py(total - r.checkpoint) - py(total), palette[6]);
+  }
+  put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">step 1</text>\n", left, bottom + 16);
+  put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">step {}</text>\n", right, bottom + 16, shown);
+  const double legend = bottom + 38;
+  const std::array<std::pair<const char*, const char*>, 4> keys{{{"training", palette[0]},
+                                                                 {"data stall", stall_colour},
+                                                                 {"checkpoint", palette[6]},
+                                                                 {"steady state", "#eeeeee"}}};
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const double x = left + 150 * static_cast<double>(k);
+    put(out, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", x, legend - 10, keys[k].second);
+    put(out, "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 18, legend, keys[k].first);
+  }
+  put(out, "</svg>\n");
+  return out;
+}
+
 std::string utilisation_svg(const Utilisation& u)
 {
   std::vector<std::pair<const char*, double>> rows{{"accelerators", u.accelerators}, {"CPU cores", u.cpu_cores}};
@@ -284,6 +341,13 @@ std::string run_report_html(const config::Scenario& s, const RunResult& run, con
   put(out, "<p>{}: {}.</p>\n", xml_escaped(to_string(summary.bottleneck.kind)), xml_escaped(summary.bottleneck.reason));
   put(out, "<h2>Summary</h2>\n<pre>{}</pre>\n", xml_escaped(summary_text));
   put(out, "<h2>Where a steady-state step goes</h2>\n{}", breakdown_svg(summary));
+  if (!run.steps.empty()) {
+    put(out, "<h2>Step by step</h2>\n<p>{} simulated step{}{}; the grey band is the steady state the figures above "
+             "come from.</p>\n{}",
+        run.steps.size(), run.steps.size() == 1 ? "" : "s",
+        run.steps.size() > max_step_bars ? fmt::format(", the first {} shown", max_step_bars) : "",
+        step_times_svg(run.steps, summary));
+  }
   put(out, "<h2>Utilisation</h2>\n{}", utilisation_svg(summary.utilisation));
   std::vector<training::TraceSpan> shown;
   std::copy_if(run.spans.begin(), run.spans.end(), std::back_inserter(shown),

@@ -33,6 +33,12 @@ std::string html_page_end();
 /// A bar per resource, its busy share of the run.
 std::string utilisation_svg(const Utilisation& utilisation);
 
+/// Every simulated step as a bar of its time (at most the first max_step_bars), its data stall (in the colour of the
+/// summary's larger stall, fetch or preprocessing) and checkpoint wait marked, on a grey band where the summary's
+/// steady state is: stalls that come in bursts show here, not in the mean.
+std::string step_times_svg(const std::vector<training::StepRecord>& steps, const Summary& summary);
+inline constexpr std::size_t max_step_bars = 320;
+
 /// A Gantt chart: a row per traced worker and stream (compute, comm, input, loader-N), a box per span, over the
 /// time the traced steps took (loader spans clipped to it). Throws std::invalid_argument without spans.
 std::string timeline_svg(const std::vector<training::TraceSpan>& spans);

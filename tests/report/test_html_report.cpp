@@ -88,6 +88,30 @@ TEST_CASE("html report: the timeline has a row per worker and stream and a box p
   CHECK_THROWS_AS(dtsim::report::timeline_svg({}), std::invalid_argument);
 }
 
+TEST_CASE("html report: a bar per simulated step, as tall as the step took, its stall on top; the steady state "
+          "behind")
+{
+  auto summary = summary_of_a_step();
+  summary.steady = {2, 3, 1.0, true, 0, 1};
+  std::vector<dtsim::training::StepRecord> steps;
+  for (long long k = 0; k < 5; ++k)
+    steps.push_back({k, double(k), k + (k == 3 ? 2.0 : 1.0), k == 3 ? 1.0 : 0.0});
+  const std::string svg = dtsim::report::step_times_svg(steps, summary);
+  const auto heights = attribute_of(svg, "step", "height"), stalls = attribute_of(svg, "stall", "height");
+  REQUIRE(heights.size() == 5);
+  REQUIRE(stalls.size() == 1);
+  // Step 4 took 2 s, half of it stall: its training part is as tall as the others', its stall as tall again.
+  CHECK(heights[3] == Approx(heights[0]).margin(0.02));
+  CHECK(stalls[0] == Approx(heights[0]).margin(0.02));
+  CHECK_THAT(svg, Catch::Contains("fill=\"#eeeeee\"")); // the steady-state band
+  CHECK(attribute_of(svg, "step", "x")[2] > attribute_of(svg, "step", "x")[1]);
+  // Fetch stall is the larger stall of this summary: the stall takes its colour (#009E73) in the step bar too.
+  CHECK_THAT(svg, Catch::Contains("class=\"stall\" x=") && Catch::Contains("#009E73"));
+  std::vector<dtsim::training::StepRecord> many(dtsim::report::max_step_bars + 10, {0, 0, 1});
+  CHECK(attribute_of(dtsim::report::step_times_svg(many, summary), "step", "height").size() ==
+        dtsim::report::max_step_bars);
+}
+
 TEST_CASE("html report: the page needs nothing outside itself and escapes what the scenario names")
 {
   dtsim::config::Scenario scenario;
