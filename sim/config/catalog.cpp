@@ -3,6 +3,7 @@
 #include "config/value_reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -242,6 +243,29 @@ Infrastructure read_infrastructure(const std::string& path)
   return i;
 }
 
+/// The parts a synchronous job can lose, in the order the report lists them.
+constexpr std::array<const char*, 6> failing_parts{"accelerator", "accelerator_memory", "nic", "host", "network",
+                                                   "software"};
+
+Reliability read_reliability(const std::string& path)
+{
+  const Document doc = Document::load(path);
+  const MapReader file(doc, doc.root(), "");
+  const MapReader parts = file.section("reliability");
+  Reliability r;
+  for (const char* name : failing_parts) {
+    const MapReader entry = parts.section(name);
+    r.mtbf.emplace_back(name, read_figure(entry, "mtbf", Dimension::time));
+    entry.finish();
+  }
+  const MapReader restart = parts.section("restart");
+  r.restart = read_figure(restart, "time", Dimension::time);
+  restart.finish();
+  parts.finish();
+  file.finish();
+  return r;
+}
+
 } // namespace
 
 Catalog Catalog::load(const std::string& data_dir)
@@ -256,6 +280,7 @@ Catalog Catalog::load(const std::string& data_dir)
   catalog.loaders_ = read_entries<Loader>(data_dir + "/catalog/loaders.yaml", "loaders", read_loader);
   catalog.frameworks_ = read_entries<Framework>(data_dir + "/catalog/frameworks.yaml", "frameworks", read_framework);
   catalog.infrastructure_ = read_infrastructure(data_dir + "/catalog/infrastructure.yaml");
+  catalog.reliability_ = read_reliability(data_dir + "/catalog/reliability.yaml");
   return catalog;
 }
 

@@ -80,6 +80,12 @@ struct Loader {
 };
 
 /// @brief The parts of a cluster besides accelerators, NICs and drives, priced and powered for the cost model.
+/// @brief How often each kind of part stops a synchronous job (catalog/reliability.yaml).
+struct Reliability {
+  std::vector<std::pair<std::string, Figure>> mtbf; ///< part -> MTBF of one unit, in the file's order
+  Figure restart;                                   ///< from a failure until the job restores or starts again
+};
+
 struct Infrastructure {
   Figure server_price;          ///< per accelerator it holds: a node's server without accelerators, CPU cores,
                                 ///< NICs and drives (chassis, NVLink baseboard, memory, power supplies)
@@ -156,6 +162,7 @@ public:
   const std::map<std::string, Framework>& frameworks() const { return frameworks_; }
   const std::map<std::string, Loader>& loaders() const { return loaders_; }
   const Infrastructure& infrastructure() const { return infrastructure_; }
+  const Reliability& reliability() const { return reliability_; }
 
 private:
   std::map<std::string, Accelerator> accelerators_;
@@ -166,6 +173,7 @@ private:
   std::map<std::string, Framework> frameworks_;
   std::map<std::string, Loader> loaders_;
   Infrastructure infrastructure_;
+  Reliability reliability_;
 };
 
 /// Reads a workload file (see workloads/README.md).

@@ -26,6 +26,7 @@ enum class BatchSplit { equal, by_speed };
 enum class CheckpointStorage { local_nvme, nvme_of, appliance };
 enum class CheckpointMode { blocking, background };
 enum class CostModel { none, hourly, purchase };
+enum class FailureModel { none, parts, nodes };
 
 template <typename E> struct Choice {
   std::string_view text;
@@ -79,6 +80,8 @@ inline constexpr ChoiceTable<CheckpointMode, 2> checkpoint_mode_choices{
     {{"blocking", CheckpointMode::blocking}, {"background", CheckpointMode::background}}};
 inline constexpr ChoiceTable<CostModel, 3> cost_model_choices{
     {{"none", CostModel::none}, {"hourly", CostModel::hourly}, {"purchase", CostModel::purchase}}};
+inline constexpr ChoiceTable<FailureModel, 3> failure_model_choices{
+    {{"none", FailureModel::none}, {"parts", FailureModel::parts}, {"nodes", FailureModel::nodes}}};
 
 /// The texts of `table`, in its order: a choice parameter's list.
 template <typename E, std::size_t N> std::vector<std::string> texts(const ChoiceTable<E, N>& table)

@@ -787,6 +787,58 @@ const std::vector<Parameter>& scenario_parameters()
               &Scenario::checkpoint, &CheckpointSpec::sharded),
           "checkpoint.every_steps"),
 
+      bound_to(choice("failures.model", texts(failure_model_choices), defaulted, "none",
+                      "Failures of the synchronous job: none; parts, each kind of part failing at its own rate "
+                      "(catalog/reliability.yaml, or the failures.*_mtbf keys); or nodes, every cause together at one "
+                      "rate per node (failures.node_mtbf, as Meta's failures per node-day). Any failure stops every "
+                      "worker; the job restarts, reads its last checkpoint back and trains again from there. Time to "
+                      "train and cost then include the lost work and the restarts."),
+               &Scenario::failures, &FailureSpec::model, failure_model_choices),
+      when(number("failures.scale", defaulted, "1", 0, false,
+                  "Multiplies every part's failure rate: 0.5 for a fleet twice as reliable as the catalog's."),
+           "failures.model", {"parts"}),
+      when(at_most(quantity("failures.accelerator_mtbf", Dimension::time, optional, "", false,
+                            "One accelerator, its memory excepted: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
+                   "1e9 h"),
+           "failures.model", {"parts"}),
+      when(at_most(quantity("failures.accelerator_memory_mtbf", Dimension::time, optional, "", false,
+                            "One accelerator's memory (HBM): mean time between failures that stop the job. Default: catalog/reliability.yaml."),
+                   "1e9 h"),
+           "failures.model", {"parts"}),
+      when(at_most(quantity("failures.nic_mtbf", Dimension::time, optional, "", false,
+                            "One NIC of the cluster network (cluster.nics_per_node per node): mean time between failures that stop the job. Default: catalog/reliability.yaml."),
+                   "1e9 h"),
+           "failures.model", {"parts"}),
+      when(at_most(quantity("failures.host_mtbf", Dimension::time, optional, "", false,
+                            "One node's host: CPUs, DRAM, SSD, power supplies, board, unplanned maintenance: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
+                   "1e9 h"),
+           "failures.model", {"parts"}),
+      when(at_most(quantity("failures.network_mtbf", Dimension::time, optional, "", false,
+                            "The switches and cables of one node: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
+                   "1e9 h"),
+           "failures.model", {"parts"}),
+      when(at_most(quantity("failures.software_mtbf", Dimension::time, optional, "", false,
+                            "Software of one node: bugs, dependencies, collective timeouts: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
+                   "1e9 h"),
+           "failures.model", {"parts"}),
+      when(at_most(quantity("failures.node_mtbf", Dimension::time, optional, "", false,
+                            "One node, every cause together: mean time between failures that stop the job (Meta's "
+                            "6.5 failures per 1,000 node-days is 3,692 h)."),
+                   "1e9 h"),
+           "failures.model", {"nodes"}),
+      when(at_most(quantity("failures.restart", Dimension::time, optional, "", true,
+                    "From a failure until the job trains again or starts reading its checkpoint back: detection, "
+                    "rescheduling, initialisation. The restore itself is simulated on the checkpoint's storage. "
+                    "Default: catalog/reliability.yaml."),
+                   "30 d"),
+           "failures.model", {"parts", "nodes"}),
+      at_most(when(bound_to(integer("failures.trials", defaulted, "1000", 10,
+                                    "Times the failures are drawn over the run; the report gives means and 95% "
+                                    "confidence intervals over them."),
+                            &Scenario::failures, &FailureSpec::trials),
+                   "failures.model", {"parts", "nodes"}),
+              "100000"),
+
       bound_to(
           choice("cost.model", texts(cost_model_choices), defaulted, "none",
                  "How a run is priced: not at all; rented by the device-hour (plus remote storage per GB-month); or "

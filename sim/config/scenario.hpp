@@ -179,6 +179,23 @@ struct CheckpointSpec {
   bool enabled() const { return every_steps > 0; }
 };
 
+/// @brief A kind of part that can stop the job: how many the job uses and the mean time between failures of one.
+struct FailurePart {
+  std::string part; ///< "accelerator", "accelerator_memory", "nic", "host", "network", "software", or "node"
+  double units = 0;
+  double mtbf = 0; ///< s
+};
+
+struct FailureSpec {
+  FailureModel model = FailureModel::none;
+  std::vector<FailurePart> parts; ///< resolved: the catalog's or the scenario's MTBFs, over failures.scale
+  double restart = 0;             ///< s from a failure until the job restores its checkpoint or starts again
+  int trials = 1000;
+  Location model_at; ///< where failures.model is set, for a job found to fail too often to finish
+
+  bool enabled() const { return model != FailureModel::none; }
+};
+
 /// @brief The purchase price in USD of each part a cluster is built from: the scenario's cost.*_usd key, else
 /// the catalog's price. Empty where neither gives one; `missing_key` names the key that would.
 struct PriceList {
@@ -231,6 +248,7 @@ struct Scenario {
   WorkloadSpec workload;
   TrainingSpec training;
   CheckpointSpec checkpoint;
+  FailureSpec failures;
   CostSpec cost;
   Infrastructure infrastructure; ///< servers, CPU cores, switch ports, memory: prices and power
   std::vector<Assumption> assumptions;

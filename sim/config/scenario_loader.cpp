@@ -108,6 +108,8 @@ public:
     note_input_pipeline_figures(s);
     set_bound_keys(s, "checkpoint.");
     checkpoint(s.workload, s.checkpoint);
+    set_bound_keys(s, "failures.");
+    failures(s.cluster, s.failures);
     s.infrastructure = catalog_.infrastructure();
     set_bound_keys(s, "cost.");
     cost(s);
@@ -400,6 +402,32 @@ private:
     require(v_, "checkpoint.to", "checkpoint.every_steps is set");
     c.to = chosen("checkpoint.to", checkpoint_storage_choices);
     c.bytes = workload.model.parameters.value * v_.number("checkpoint.bytes_per_param");
+  }
+
+  void failures(const ClusterSpec& cluster, FailureSpec& f)
+  {
+    if (!f.enabled())
+      return;
+    f.model_at = v_.location("failures.model");
+    const Reliability& catalog = catalog_.reliability();
+    f.restart = v_.has("failures.restart") ? v_.number("failures.restart") : catalog.restart.value;
+    if (!v_.has("failures.restart"))
+      used_.push_back(&catalog.restart);
+    if (f.model == FailureModel::nodes) {
+      require(v_, "failures.node_mtbf", "failures.model is nodes");
+      f.parts = {{"node", static_cast<double>(cluster.nodes), v_.number("failures.node_mtbf")}};
+      return;
+    }
+    const double devices = cluster.devices(), nodes = cluster.nodes;
+    for (const auto& [part, mtbf] : catalog.mtbf) {
+      const std::string key = "failures." + part + "_mtbf";
+      if (!v_.has(key))
+        used_.push_back(&mtbf);
+      const double units = part.starts_with("accelerator") ? devices
+                           : part == "nic"                 ? nodes * cluster.nics_per_node
+                                                           : nodes;
+      f.parts.push_back({part, units, (v_.has(key) ? v_.number(key) : mtbf.value) / v_.number("failures.scale")});
+    }
   }
 
   bool workload_built_in() const

@@ -62,6 +62,8 @@ template <typename Part> json json_of(const std::vector<Part>& parts)
   for (const auto& p : parts)
     if constexpr (std::is_same_v<Part, EnergyPart>)
       by_part[p.part] = p.kwh;
+    else if constexpr (std::is_same_v<Part, FailureCount>)
+      by_part[p.part] = p.count;
     else
       by_part[p.part] = p.usd;
   return by_part;
@@ -307,6 +309,40 @@ std::vector<Metric> make_metrics()
           [](auto& s) -> auto& { return s.checkpoint_write_time; }),
       stored(
           "restore_s", "s", "Reading a checkpoint back at start-up.", [](auto& s) -> auto& { return s.restore_time; }),
+      stored(
+          "failure_free_time_to_train_s", "s", "With failures.model: time_to_train had nothing failed; else null.",
+          [](auto& s) -> auto& { return s.failures.failure_free_time; }),
+      stored(
+          "time_to_train_ci_s", "s", "With failures.model: half-width of time_to_train's 95% confidence interval.",
+          [](auto& s) -> auto& { return s.failures.time_margin; }),
+      stored(
+          "job_mtbf_s", "s", "With failures.model: mean time between failures of the whole job.",
+          [](auto& s) -> auto& { return s.failures.job_mtbf; }),
+      stored(
+          "failures", "count", "With failures.model: failures over the run, the mean over failures.trials.",
+          [](auto& s) -> auto& { return s.failures.failures; }),
+      stored(
+          "failures_by_part", "", "With failures.model: failures over the run by kind of part; empty without.",
+          [](auto& s) -> auto& { return s.failures.by_part; }),
+      stored(
+          "lost_work_s", "s", "With failures.model: training done again after failures, part of time_to_train.",
+          [](auto& s) -> auto& { return s.failures.lost_work; }),
+      stored(
+          "restarts_s", "s", "With failures.model: restarting and restoring checkpoints, part of time_to_train.",
+          [](auto& s) -> auto& { return s.failures.restarts; }),
+      stored(
+          "goodput", "fraction",
+          "With failures.model: time spent training (steps and evaluation, not checkpoint waits, restarts or lost "
+          "work) over time_to_train.",
+          [](auto& s) -> auto& { return s.failures.goodput; }),
+      stored(
+          "goodput_ci", "fraction", "With failures.model: half-width of goodput's 95% confidence interval.",
+          [](auto& s) -> auto& { return s.failures.goodput_margin; }),
+      stored(
+          "best_checkpoint_interval_s", "s",
+          "With failures.model and checkpoints: the training time between checkpoints that loses least, from the "
+          "simulated checkpoint wait and the job's MTBF (Daly 2006).",
+          [](auto& s) -> auto& { return s.failures.best_interval; }),
       derived("compute_efficiency", "fraction", "Of the first device group: achieved over peak compute rate.",
               [](const Summary& s) { return first_group(s).compute_efficiency; }),
       derived("compute_limit", "", "Of the first device group: what bounds its compute rate.",

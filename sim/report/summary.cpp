@@ -1,7 +1,9 @@
 #include "report/summary.hpp"
 
 #include "config/cluster_resources.hpp"
+#include "config/config_error.hpp"
 #include "config/inventory.hpp"
+#include "training/failures.hpp"
 #include "training/steady_state.hpp"
 
 #include <algorithm>
@@ -183,6 +185,75 @@ void copy_totals(const training::RunTotals& totals, Summary& out)
   out.gradient_bytes_per_device = totals.gradient_bytes_per_device;
 }
 
+/// The run without failures, as the failure model needs it.
+training::FailureFreeRun failure_free_run(const config::Scenario& s, const Summary& out)
+{
+  training::FailureFreeRun run;
+  run.time = out.time_to_train;
+  run.useful = out.time_to_train - out.startup_time - static_cast<double>(out.steps) * out.breakdown.checkpoint;
+  if (s.checkpoint.enabled()) {
+    run.checkpoint_period = static_cast<double>(s.checkpoint.every_steps) * out.step_time;
+    if (s.checkpoint.mode == config::CheckpointMode::background && out.checkpoints > 0)
+      run.checkpoint_lag = out.checkpoint_write_time / out.checkpoints;
+    run.restore = out.restore_time;
+  }
+  return run;
+}
+
+/// Time to train, energy and cost with the failures of `outcome`: the lost work and the restarts extend the run,
+/// and cost what the same time costs in training (hourly: device-hours; purchase: amortisation and energy at the
+/// run's mean power, an upper bound for restarts).
+void add_failure_time(const config::Scenario& s, const training::FailureOutcome& outcome, Summary& out)
+{
+  const double free_time = out.time_to_train, extra = outcome.time.mean - free_time;
+  const double lost_share = outcome.lost_work / std::max(outcome.lost_work + outcome.restarting, 1e-300);
+  double it_energy = 0;
+  for (const auto& part : out.energy_parts)
+    it_energy += part.kwh;
+  const double failure_energy = it_energy * extra / std::max(free_time, 1e-300);
+  out.energy_parts.push_back({"lost work and restarts", failure_energy});
+  out.energy_kwh += failure_energy * out.pue;
+  out.time_to_train = outcome.time.mean;
+  out.overall_throughput = out.samples / out.time_to_train;
+  if (!out.cost_usd)
+    return;
+  double with_failures = 0;
+  for (const auto& part : run_cost(s, out.devices, out.time_to_train, out.energy_kwh))
+    with_failures += part.usd;
+  const double extra_cost = with_failures - *out.cost_usd;
+  out.cost_parts.push_back({"lost work", extra_cost * lost_share});
+  out.cost_parts.push_back({"restarts", extra_cost * (1 - lost_share)});
+  *out.cost_usd = with_failures;
+}
+
+/// The failures of the run, drawn failures.trials times over it (training/failures.hpp).
+void account_failures(const config::Scenario& s, Summary& out)
+{
+  const training::FailureFreeRun run = failure_free_run(s, out);
+  const auto& sources = s.failures.parts;
+  training::FailureOutcome outcome;
+  try {
+    outcome = training::simulate_failures(run, {sources, s.failures.restart, s.seed, s.failures.trials});
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(s.failures.model_at, "failures.model", e.what());
+  }
+  FailureFigures& f = out.failures;
+  f.failure_free_time = run.time;
+  f.job_mtbf = outcome.mtbf;
+  f.failures = outcome.failures.mean;
+  f.lost_work = outcome.lost_work;
+  f.restarts = outcome.restarting;
+  f.goodput = outcome.goodput.mean;
+  f.goodput_margin = outcome.goodput.half_width;
+  f.time_margin = outcome.time.half_width;
+  const double per_checkpoint = out.breakdown.checkpoint * static_cast<double>(s.checkpoint.every_steps);
+  if (s.checkpoint.enabled() && per_checkpoint > 0)
+    f.best_interval = training::daly_interval(per_checkpoint, outcome.mtbf);
+  for (std::size_t k = 0; k < sources.size(); ++k)
+    f.by_part.push_back({sources[k].part, outcome.failures_by_part[k]});
+  add_failure_time(s, outcome, out);
+}
+
 } // namespace
 
 std::string to_string(BottleneckKind kind)
@@ -262,6 +333,8 @@ Summary summarize(const config::Scenario& s, const RunResult& run, std::optional
     for (const auto& part : out.cost_parts)
       *out.cost_usd += part.usd;
   }
+  if (s.failures.enabled())
+    account_failures(s, out);
   return out;
 }
 

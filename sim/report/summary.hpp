@@ -75,6 +75,27 @@ struct GroupReport {
   double forward_backward_time = 0; ///< s per micro-batch
 };
 
+/// @brief A kind of part's failures over the run, the mean over the trials.
+struct FailureCount {
+  std::string part;
+  double count = 0;
+};
+
+/// @brief The run with failures (failures.model): means over the trials of training/failures.hpp. All empty when
+/// nothing fails.
+struct FailureFigures {
+  std::optional<double> failure_free_time; ///< s: time to train had nothing failed
+  std::optional<double> job_mtbf;          ///< s between failures of the whole job
+  std::optional<double> failures;          ///< over the run
+  std::optional<double> lost_work;         ///< s of training done again
+  std::optional<double> restarts;          ///< s restarting and restoring checkpoints
+  std::optional<double> goodput;           ///< training (steps and evaluation, checkpoint waits excepted) over time
+  std::optional<double> goodput_margin;    ///< half-width of goodput's 95% confidence interval
+  std::optional<double> time_margin;       ///< half-width of time to train's 95% confidence interval
+  std::optional<double> best_interval;     ///< s of training between checkpoints that loses least (Daly)
+  std::vector<FailureCount> by_part;
+};
+
 struct Summary {
   int devices = 0;
   long long steps = 0;           ///< the run's optimizer steps
@@ -107,7 +128,8 @@ struct Summary {
   std::optional<double> purchase_usd;   ///< the cluster's purchase price, when every part has a price
   std::optional<double> cost_usd;       ///< the run's cost under the cost model; none without one
   std::vector<CostPart> cost_parts;
-  double epochs = 0; ///< passes over the dataset the run made: samples / workload.dataset_samples
+  FailureFigures failures; ///< with failures.model; time_to_train and the cost include them
+  double epochs = 0;        ///< passes over the dataset the run made: samples / workload.dataset_samples
 
   /// A total of the run scaled to one epoch, or to a million samples.
   double per_epoch(double total) const { return epochs > 0 ? total / epochs : 0; }

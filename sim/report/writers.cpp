@@ -93,6 +93,24 @@ void print_energy_and_cost(std::ostream& out, const config::Scenario& s, const S
     fmt::print(out, "purchase price      {} for the cluster\n", usd(*sum.purchase_usd));
 }
 
+void print_failures(std::ostream& out, const config::Scenario& s, const Summary& sum)
+{
+  const FailureFigures& f = sum.failures;
+  const auto time = [](double t) { return units::format(t, Dimension::time); };
+  fmt::print(out, "failures            {:.1f} over the run, the job failing every {}: {} of work done again, {} restarting "
+                  "and restoring; goodput {:.1f}% (+-{:.1f}%), means over {} trials\n",
+             *f.failures, time(*f.job_mtbf), time(*f.lost_work), time(*f.restarts), 100 * *f.goodput,
+             100 * *f.goodput_margin, s.failures.trials);
+  const auto count = [](double x) { return fmt::format("{:.2g}", x); };
+  fmt::print(out, "  by part           {}\n", parts_text(f.by_part, &FailureCount::count, count));
+  if (f.best_interval) {
+    const double training_per_step = sum.step_time - sum.breakdown.checkpoint;
+    fmt::print(out, "  best interval     a checkpoint every {} of training, about {:.0f} steps (Daly 2006; the scenario "
+                    "checkpoints every {} steps)\n",
+               time(*f.best_interval), *f.best_interval / training_per_step, s.checkpoint.every_steps);
+  }
+}
+
 } // namespace
 
 void print_summary(std::ostream& out, const config::Scenario& s, const RunResult& run, const Summary& sum)
@@ -121,7 +139,12 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
                               : fmt::format("{} steps simulated, the other {} at the steady step time",
                                             thousands(static_cast<double>(sum.simulated_steps)),
                                             thousands(static_cast<double>(sum.steps - sum.simulated_steps)));
-  fmt::print(out, "time to train       {} ({}{})\n", time(sum.time_to_train), how, time_parts);
+  const std::string with_failures =
+      sum.failures.failure_free_time
+          ? fmt::format(" +- {} with failures, {} without", time(*sum.failures.time_margin),
+                        time(*sum.failures.failure_free_time))
+          : "";
+  fmt::print(out, "time to train       {}{} ({}{})\n", time(sum.time_to_train), with_failures, how, time_parts);
   fmt::print(out, "throughput          {} {}/s in steady state (steps {} to {}{}); {} over the whole run\n",
              thousands(sum.throughput), w.model.sample_unit, sum.steady.first_step + 1,
              sum.steady.first_step + sum.steady.steps,
@@ -159,6 +182,8 @@ void print_summary(std::ostream& out, const config::Scenario& s, const RunResult
                units::format(run.totals.cache_bytes_read, Dimension::size));
   if (s.checkpoint.enabled())
     print_checkpoints(out, s, run.totals);
+  if (s.failures.enabled())
+    print_failures(out, s, sum);
   for (const auto& g : run.groups) {
     const std::string kind =
         run.groups.size() > 1 ? fmt::format(" on {}, batch {}", g.accelerator->name, g.batch_per_device) : "";

@@ -7,18 +7,15 @@
 /// during a restart starts it again). The failure-free run (its time, when its checkpoints are taken and how
 /// long a restore takes) comes from the simulation; the failures are drawn many times over it, each trial from
 /// its own addressed random draws, and the figures are means with a 95% confidence interval.
+#include "config/scenario.hpp"
+
 #include <cstdint>
-#include <string>
 #include <vector>
 
 namespace dtsim::training {
 
-/// @brief One kind of part that can stop the job: how many of it the job uses and its mean time between failures.
-struct FailureSource {
-  std::string part; ///< "accelerator", "host", ...
-  double units = 0;
-  double mtbf = 0; ///< s per unit
-};
+/// One kind of part that can stop the job: how many of it the job uses and its mean time between failures.
+using FailureSource = config::FailurePart;
 
 /// Failures per second of the whole job: the sum over the parts of units / mtbf.
 double failure_rate(const std::vector<FailureSource>& sources);

@@ -156,7 +156,7 @@ TEST_CASE("config: unknown top-level section suggests the closest one")
               "unknown key (did you mean \"training\"?)");
   CHECK_THAT(
       e.message(),
-      Catch::Contains("version, name, catalog, seed, cluster, network, storage, workload, training, checkpoint, cost"));
+      Catch::Contains("version, name, catalog, seed, cluster, network, storage, workload, training, checkpoint, failures, cost"));
 }
 
 TEST_CASE("config: missing required key points into its section")

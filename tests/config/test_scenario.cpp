@@ -714,3 +714,48 @@ TEST_CASE("config: docs/scenario.schema.json is the schema generated from the ta
   // On failure, regenerate with: build/sim/app/dtsim schema > docs/scenario.schema.json
   CHECK(read_text(file) == schema_json(scenario_parameters()));
 }
+
+TEST_CASE("config: failures.model parts takes each part's MTBF from the catalog or the scenario, over the scale")
+{
+  const std::string quickstart = kSource + "/scenarios/quickstart.yaml";
+  const Scenario s = load(quickstart, {"failures.model=parts", "cluster.nodes=4", "failures.scale=2",
+                                       "failures.host_mtbf=1000 h"});
+  REQUIRE(s.failures.enabled());
+  REQUIRE(s.failures.parts.size() == 6);
+  const auto part = [&](const std::string& name) {
+    const auto p = std::find_if(s.failures.parts.begin(), s.failures.parts.end(),
+                                [&](const FailurePart& q) { return q.part == name; });
+    REQUIRE(p != s.failures.parts.end());
+    return *p;
+  };
+  // 4 nodes of 2 accelerators: a unit per accelerator, per NIC or per node; catalog/reliability.yaml's MTBFs halved.
+  CHECK(part("accelerator").units == 8);
+  CHECK(part("accelerator").mtbf == Approx(108335.0 * 3600 / 2));
+  CHECK(part("accelerator_memory").units == 8);
+  CHECK(part("nic").units == 4 * s.cluster.nics_per_node);
+  CHECK(part("host").units == 4);
+  CHECK(part("host").mtbf == Approx(1000.0 * 3600 / 2)); // the scenario's, scaled too
+  CHECK(part("software").mtbf == Approx(42130.0 * 3600 / 2));
+  CHECK(s.failures.restart == Approx(300)); // the catalog's 5 min
+  CHECK(s.failures.trials == 1000);
+  // The catalog's NIC figure rests on an assumption, and is listed when used.
+  CHECK(find_assumption(s, "reliability.yaml: reliability.nic.mtbf") != nullptr);
+}
+
+TEST_CASE("config: failures.model nodes fails every node at one rate, which it must be given")
+{
+  const std::string quickstart = kSource + "/scenarios/quickstart.yaml";
+  const Scenario s = load(quickstart, {"failures.model=nodes", "failures.node_mtbf=3692 h", "failures.restart=10 min",
+                                       "failures.trials=50"});
+  REQUIRE(s.failures.parts.size() == 1);
+  CHECK(s.failures.parts[0].units == s.cluster.nodes);
+  CHECK(s.failures.parts[0].mtbf == Approx(3692.0 * 3600));
+  CHECK(s.failures.restart == Approx(600));
+  CHECK(s.failures.trials == 50);
+  CHECK_THROWS_WITH(load(quickstart, {"failures.model=nodes"}), Catch::Contains("failures.node_mtbf"));
+  // A key of the other model, or any failures key without a model, is refused.
+  CHECK_THROWS_AS(load(quickstart, {"failures.model=nodes", "failures.node_mtbf=3692 h", "failures.scale=2"}),
+                  ConfigError);
+  CHECK_THROWS_AS(load(quickstart, {"failures.restart=5 min"}), ConfigError);
+  CHECK_FALSE(load(quickstart, {}).failures.enabled());
+}

@@ -88,7 +88,7 @@ TEST_CASE("html report: the timeline has a row per worker and stream and a box p
   CHECK_THROWS_AS(dtsim::report::timeline_svg({}), std::invalid_argument);
 }
 
-TEST_CASE("html report: a bar per simulated step, as tall as the step took, its stall on top; the steady state "
+TEST_CASE("html report: a bar per simulated step, as tall as the step took, its stall on top, the steady state "
           "behind")
 {
   auto summary = summary_of_a_step();
