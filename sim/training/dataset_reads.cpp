@@ -1,5 +1,7 @@
 #include "training/dataset_reads.hpp"
 
+#include "training/random_draws.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -17,25 +19,10 @@ const config::StoragePool* dataset_pool(const config::StorageSpec& storage)
   return nullptr;
 }
 
-/// SplitMix64's finaliser (Steele, Lea and Flood, OOPSLA 2014): a well-mixed 64-bit hash of `x`.
-std::uint64_t mix(std::uint64_t x)
-{
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-/// A uniform draw in (0, 1) from a hash.
-double unit_interval(std::uint64_t hash)
-{
-  return (static_cast<double>(hash >> 11) + 0.5) / 9007199254740992.0; // 2^53
-}
-
 /// A standard normal draw determined by `key` alone (Box-Muller).
 double standard_normal(std::uint64_t key)
 {
-  const double u1 = unit_interval(mix(key)), u2 = unit_interval(mix(key ^ 0x5851f42d4c957f2dULL));
+  const double u1 = unit_interval(mix64(key)), u2 = unit_interval(mix64(key ^ 0x5851f42d4c957f2dULL));
   return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
 }
 
@@ -76,7 +63,7 @@ double DatasetReads::batch_bytes(int rank, long long batch_index) const
   if (sample_size_spread_ == 0)
     return mean;
   const std::uint64_t key =
-      mix(mix(seed_) ^ static_cast<std::uint64_t>(rank)) ^ static_cast<std::uint64_t>(batch_index);
+      mix64(mix64(seed_) ^ static_cast<std::uint64_t>(rank)) ^ static_cast<std::uint64_t>(batch_index);
   return std::max(0.0, mean + std::sqrt(static_cast<double>(batch)) * sample_size_spread_ * standard_normal(key));
 }
 

@@ -16,11 +16,16 @@ constexpr std::uint64_t mix64(std::uint64_t x)
   return x ^ (x >> 31);
 }
 
-/// A uniform number in (0, 1), the same for the same seed, stream and index.
-inline double uniform_draw(std::uint64_t seed, std::uint64_t stream, std::uint64_t index)
+/// A uniform number in (0, 1) from a hash's top 53 bits: never 0 or 1.
+constexpr double unit_interval(std::uint64_t hash)
 {
-  const std::uint64_t bits = mix64(mix64(mix64(seed) ^ stream) ^ index);
-  return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53; // 53 bits, never 0 or 1
+  return (static_cast<double>(hash >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/// A uniform number in (0, 1), the same for the same seed, stream and index.
+constexpr double uniform_draw(std::uint64_t seed, std::uint64_t stream, std::uint64_t index)
+{
+  return unit_interval(mix64(mix64(mix64(seed) ^ stream) ^ index));
 }
 
 /// An exponentially distributed time with mean `mean`, from a uniform draw.
