@@ -103,6 +103,8 @@ void print_failures(std::ostream& out, const config::Scenario& s, const Summary&
              100 * *f.goodput_margin, s.failures.trials);
   const auto count = [](double x) { return fmt::format("{:.2g}", x); };
   fmt::print(out, "  by part           {}\n", parts_text(f.by_part, &FailureCount::count, count));
+  if (!s.checkpoint.enabled())
+    fmt::print(out, "  no checkpoints    every failure restarts the run from its first step (checkpoint.every_steps)\n");
   if (f.best_interval) {
     const double training_per_step = sum.step_time - sum.breakdown.checkpoint;
     fmt::print(out, "  best interval     a checkpoint every {} of training, about {:.0f} steps (Daly 2006; the scenario "

@@ -3,6 +3,7 @@
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -72,4 +73,28 @@ TEST_CASE("app: a job that fails faster than it restarts is refused with exit 2,
   INFO(out.output);
   CHECK(out.exit_code == 2);
   CHECK_THAT(out.output, Catch::Contains("failures.model") && Catch::Contains("hardly ever"));
+}
+
+TEST_CASE("app: the checkpoint interval with the best goodput is the one Daly's formula gives, within a factor of 2")
+{
+  // The failing quickstart over 40 steps, checkpointed every 2, 4, 8 or 16 steps: checkpointing too often costs
+  // waits, too seldom lost work.
+  double best_goodput = 0, daly_steps = 0;
+  long long best_every = 0;
+  for (const long long every : {2, 4, 8, 16}) {
+    const auto json = scratch(fmt::format("every-{}.json", every));
+    const Outcome out = dtsim(fmt::format("{} --set workload.steps=40 --set checkpoint.every_steps={} --json {}",
+                                          failing_quickstart, every, json.string()));
+    REQUIRE(out.exit_code == 0);
+    const auto s = summary_of(json);
+    INFO(every << " steps: goodput " << s["goodput"] << " +- " << s["goodput_ci"]);
+    if (s["goodput"].get<double>() > best_goodput) {
+      best_goodput = s["goodput"];
+      best_every = every;
+    }
+    const double training_per_step = s["step_time_s"].get<double>() - s["checkpoint_s"].get<double>();
+    daly_steps = s["best_checkpoint_interval_s"].get<double>() / training_per_step;
+  }
+  INFO("best goodput every " << best_every << " steps; Daly: every " << daly_steps << " steps");
+  CHECK(std::abs(std::log2(daly_steps / static_cast<double>(best_every))) <= 1);
 }
