@@ -143,7 +143,8 @@ void check_feasible(const FailureFreeRun& run, const FailureSettings& settings, 
   if (rate * stretch > hopeless_exposure)
     throw std::invalid_argument(fmt::format(
         "{} {:.4g} s while the job fails every {:.4g} s on average: it would hardly ever get past a failure",
-        run.checkpoint_period > 0 ? "checkpoints are" : "without checkpoints the run takes", stretch, 1 / rate));
+        run.checkpoint_period > 0 ? "a checkpoint is on storage every" : "without checkpoints the run takes", stretch,
+        1 / rate));
 }
 
 } // namespace
