@@ -214,6 +214,22 @@ Parameter assumed(Parameter p, std::string why)
   return p;
 }
 
+/// failures.PART_mtbf, a mean time between failures that stop the job, for failures.model `model`.
+Parameter failure_mtbf(const std::string& part, std::string help, std::string model)
+{
+  return when(at_most(quantity("failures." + part + "_mtbf", Dimension::time, Presence::optional, "", false,
+                               std::move(help)),
+                      "1e9 h"),
+              "failures.model", {std::move(model)});
+}
+
+/// The MTBF of one kind of part for failures.model parts, `what` naming a unit of it.
+Parameter part_mtbf(const std::string& part, const std::string& what)
+{
+  return failure_mtbf(part, what + ": mean time between failures that stop the job. Default: catalog/reliability.yaml.",
+                      "parts");
+}
+
 constexpr auto required = Presence::required;
 constexpr auto defaulted = Presence::defaulted;
 constexpr auto optional = Presence::optional;
@@ -797,35 +813,16 @@ const std::vector<Parameter>& scenario_parameters()
       when(number("failures.scale", defaulted, "1", 0, false,
                   "Multiplies every part's failure rate: 0.5 for a fleet twice as reliable as the catalog's."),
            "failures.model", {"parts"}),
-      when(at_most(quantity("failures.accelerator_mtbf", Dimension::time, optional, "", false,
-                            "One accelerator, its memory excepted: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
-                   "1e9 h"),
-           "failures.model", {"parts"}),
-      when(at_most(quantity("failures.accelerator_memory_mtbf", Dimension::time, optional, "", false,
-                            "One accelerator's memory (HBM): mean time between failures that stop the job. Default: catalog/reliability.yaml."),
-                   "1e9 h"),
-           "failures.model", {"parts"}),
-      when(at_most(quantity("failures.nic_mtbf", Dimension::time, optional, "", false,
-                            "One NIC of the cluster network (cluster.nics_per_node per node): mean time between failures that stop the job. Default: catalog/reliability.yaml."),
-                   "1e9 h"),
-           "failures.model", {"parts"}),
-      when(at_most(quantity("failures.host_mtbf", Dimension::time, optional, "", false,
-                            "One node's host: CPUs, DRAM, SSD, power supplies, board, unplanned maintenance: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
-                   "1e9 h"),
-           "failures.model", {"parts"}),
-      when(at_most(quantity("failures.network_mtbf", Dimension::time, optional, "", false,
-                            "The switches and cables of one node: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
-                   "1e9 h"),
-           "failures.model", {"parts"}),
-      when(at_most(quantity("failures.software_mtbf", Dimension::time, optional, "", false,
-                            "Software of one node: bugs, dependencies, collective timeouts: mean time between failures that stop the job. Default: catalog/reliability.yaml."),
-                   "1e9 h"),
-           "failures.model", {"parts"}),
-      when(at_most(quantity("failures.node_mtbf", Dimension::time, optional, "", false,
-                            "One node, every cause together: mean time between failures that stop the job (Meta's "
-                            "6.5 failures per 1,000 node-days is 3,692 h)."),
-                   "1e9 h"),
-           "failures.model", {"nodes"}),
+      part_mtbf("accelerator", "One accelerator, its memory excepted"),
+      part_mtbf("accelerator_memory", "One accelerator's memory (HBM)"),
+      part_mtbf("nic", "One NIC of the cluster network (cluster.nics_per_node per node)"),
+      part_mtbf("host", "One node's host: CPUs, DRAM, SSD, power supplies, board, unplanned maintenance"),
+      part_mtbf("network", "The switches and cables of one node"),
+      part_mtbf("software", "Software of one node: bugs, dependencies, collective timeouts"),
+      failure_mtbf("node",
+                   "One node, every cause together: mean time between failures that stop the job (Meta's 6.5 "
+                   "failures per 1,000 node-days is 3,692 h).",
+                   "nodes"),
       when(at_most(quantity("failures.restart", Dimension::time, optional, "", true,
                     "From a failure until the job trains again or starts reading its checkpoint back: detection, "
                     "rescheduling, initialisation. The restore itself is simulated on the checkpoint's storage. "

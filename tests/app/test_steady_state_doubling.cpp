@@ -1,6 +1,7 @@
 // Throughput reported in steady state must not depend on how long the run was (issue 17, item 3), and the
 // approximations that make runs faster must report what simulation.exact does (issue 18).
 #include "../temp_dir.hpp"
+#include "shell.hpp"
 #include "config/scenario.hpp"
 #include "report/result_metrics.hpp"
 #include "training/steady_state.hpp"
@@ -34,14 +35,11 @@ Figures figures_of(const char* file, const std::vector<std::string>& overrides)
   std::string command = fmt::format("'{}' run '{}' --no-baseline --json '{}'", DTSIM_BINARY, file, json_path.string());
   for (const auto& setting : overrides)
     command += " --set " + setting;
+  const Outcome run = shell(command);
+  INFO(command << "\n" << run.output);
+  REQUIRE(run.exit_code == 0);
   Figures figures;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    figures.printed.append(buffer, n);
-  INFO(command << "\n" << figures.printed);
-  REQUIRE(pclose(pipe) == 0);
+  figures.printed = run.output;
   std::ifstream in(json_path);
   const auto sum = dtsim::report::summary_from_json(nlohmann::json::parse(in).at("summary"));
   const auto& b = sum.breakdown;

@@ -4,10 +4,9 @@
 Usage: more-gpus-or-faster-storage.py advise-storage|advise-compute|h100|advise-cpu|values
 """
 import json
-import sys
 import textwrap
 
-from runs import command_line, dtsim, number, percent, run
+from runs import command_line, dtsim, number, percent, run, run_part
 
 STORAGE_BOUND = ["scenarios/cluster-4node-a100-storage-bound.yaml", "--budget", "20000"]
 COMPUTE_BOUND = ["scenarios/cluster-4node-a100.yaml", "--budget", "500000"]
@@ -107,9 +106,7 @@ def main():
         "advise-cpu": lambda: show_advice(HALF_CORES, rows=2),
         "values": values,
     }
-    if len(sys.argv) != 2 or sys.argv[1] not in parts:
-        sys.exit(__doc__)
-    parts[sys.argv[1]]()
+    run_part(parts, __doc__)
 
 
 if __name__ == "__main__":

@@ -65,3 +65,10 @@ def printed_figure(line, pattern):
     if not found:
         sys.exit(f"tutorial: no {pattern!r} in {line!r}")
     return found.group(1)
+
+
+def run_part(parts, usage):
+    """Prints the part of a tutorial that the command line names, one of `parts` (name: function)."""
+    if len(sys.argv) != 2 or sys.argv[1] not in parts:
+        sys.exit(usage)
+    parts[sys.argv[1]]()

@@ -6,9 +6,8 @@ Usage: why-is-my-gpu-waiting.py report|storage|cache|cpu|small-files|values
 import json
 import math
 import re
-import sys
 
-from runs import command_line, number, percent, printed_figure, run
+from runs import command_line, number, percent, printed_figure, run, run_part
 
 STORAGE = "scenarios/tutorial-gpu-waiting-storage.yaml"
 CPU = "scenarios/tutorial-gpu-waiting-cpu.yaml"
@@ -213,9 +212,7 @@ def main():
         "small-files": lambda: step_table(CPU, SMALL_VARIANTS, "samples"),
         "values": values,
     }
-    if len(sys.argv) != 2 or sys.argv[1] not in parts:
-        sys.exit(__doc__)
-    parts[sys.argv[1]]()
+    run_part(parts, __doc__)
 
 
 if __name__ == "__main__":
